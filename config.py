@@ -1,0 +1,109 @@
+"""Configuration classes. Every setting comes from the environment (see README.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("WEBINARS_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _persistent_secret_key() -> str:
+    """Development only: create a random key once and keep it under instance/."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'webinars.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    REDIS_URL = os.environ.get("REDIS_URL")  # None: huey on SQLite, limits in memory
+
+    # The home department: its city labels times in its zone on every page.
+    HOME_NAME = os.environ.get("HOME_NAME", "Department of Children's Diseases, Samarkand")
+    HOME_CITY = os.environ.get("HOME_CITY", "Samarkand")
+    HOME_TIME_ZONE = os.environ.get("HOME_TIME_ZONE", "Asia/Samarkand")
+
+    LANGUAGES = ("en", "ru", "uz")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "webinars" / "translations")
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+
+    HUEY_IMMEDIATE = False
+    HUEY_SQLITE_PATH = str(INSTANCE_DIR / "huey.sqlite3")
+
+    SCHEDULE_PAGE_SIZE = 25
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite, a key kept under instance/, cookies over plain http."""
+
+    DEBUG = True
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECRET_KEY = Config.SECRET_KEY or _persistent_secret_key()
+
+
+class TestingConfig(Config):
+    """The test suite: a database from TEST_DATABASE_URL or a temporary SQLite file."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    HUEY_IMMEDIATE = True
+    BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    """Production: SECRET_KEY and DATABASE_URL must be set."""
+
+    FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    """The configuration class named by WEBINARS_ENV (default: development)."""
+    return CONFIGS[name or os.environ.get("WEBINARS_ENV", "development")]

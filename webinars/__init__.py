@@ -1,0 +1,63 @@
+"""The webinars application: create_app() wires extensions, blueprints, CLI and errors."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from config import Config, config_for
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` is a config class, or a dict of overrides for tests."""
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(os.path.dirname(__file__), os.pardir, "templates"),
+        instance_path=str(_instance_path()),
+    )
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(config_for("testing" if config else None))
+        app.config.update(config or {})
+    app.config.from_prefixed_env("WEBINARS")
+    _check_production_settings(app)
+
+    from webinars import cli, errors, extensions, i18n, jobs, security
+    from webinars.web import register_blueprints
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=_migrations_dir(), render_as_batch=True, compare_type=True
+    )
+    extensions.bootstrap.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.init_huey(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    jobs.init_app(app)
+    return app
+
+
+def _instance_path() -> Any:
+    from config import INSTANCE_DIR
+
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return INSTANCE_DIR
+
+
+def _migrations_dir() -> str:
+    return os.path.join(os.path.dirname(__file__), os.pardir, "migrations")
+
+
+def _check_production_settings(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in production (see README.md).")

@@ -1,0 +1,125 @@
+"""flask commands: seed-demo, create-user, worker, translate."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from webinars.domain.staff import StaffRuleError, create_user
+from webinars.domain.timezones import is_valid_zone
+from webinars.extensions import db
+from webinars.models import PartnerAcademy, Role
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT_DIR = PACKAGE_DIR.parent
+TRANSLATIONS = PACKAGE_DIR / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default="lecturer", show_default=True
+)
+@click.option("--time-zone", default="Asia/Samarkand", show_default=True)
+@click.option("--academy", "academy_slug", default=None, help="Slug, for coordinators.")
+@click.password_option()
+@with_appcontext
+def create_user_command(email, name, role, time_zone, academy_slug, password) -> None:
+    """Create a staff account."""
+    if not is_valid_zone(time_zone):
+        raise click.BadParameter(f"unknown time zone {time_zone!r}", param_hint="--time-zone")
+    if len(password) < 8:
+        raise click.BadParameter("use 8 characters or more", param_hint="--password")
+    academy_id = None
+    if academy_slug:
+        academy = db.session.execute(
+            db.select(PartnerAcademy).filter_by(slug=academy_slug)
+        ).scalar_one_or_none()
+        if academy is None:
+            raise click.BadParameter(f"no academy {academy_slug!r}", param_hint="--academy")
+        academy_id = academy.id
+    try:
+        user = create_user(email, name, password, Role(role), time_zone, academy_id)
+    except StaffRuleError as exc:
+        raise click.ClickException(str(exc.message)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load demo data (idempotent) and print the demo sign-ins."""
+    from webinars.demo import seed_demo
+
+    for line in seed_demo():
+        click.echo(line)
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+@with_appcontext
+def worker_command(workers: int) -> None:
+    """Run the background worker (tasks and periodic jobs)."""
+    from webinars.jobs import run_worker
+
+    run_worker(workers)
+
+
+@click.group("translate")
+def translate() -> None:
+    """Translation and localisation commands."""
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+
+@translate.command("extract")
+def translate_extract() -> None:
+    """Collect the strings to translate into messages.pot."""
+    _pybabel(
+        "extract",
+        "-F",
+        str(ROOT_DIR / "babel.cfg"),
+        "-k",
+        "_l",
+        "--sort-output",
+        "--no-location",
+        "-o",
+        str(POT),
+        str(ROOT_DIR),
+    )
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Extract, then merge new strings into every language's catalogue."""
+    translate_extract.callback()  # type: ignore[misc]
+    _pybabel("update", "--no-fuzzy-matching", "-i", str(POT), "-d", str(TRANSLATIONS))
+
+
+@translate.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogues (.po -> .mo)."""
+    _pybabel("compile", "-d", str(TRANSLATIONS))
+
+
+@translate.command("init")
+@click.argument("lang")
+def translate_init(lang: str) -> None:
+    """Start a catalogue for a new language."""
+    _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (create_user_command, seed_demo_command, worker_command, translate):
+        app.cli.add_command(command)

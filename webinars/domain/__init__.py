@@ -1,0 +1,1 @@
+"""Business rules: plain functions over models. Nothing here reads the request."""

@@ -1,0 +1,124 @@
+"""Double-booking: sessions that overlap in time and share a lecturer or an academy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from webinars.extensions import db
+from webinars.models import (
+    PartnerAcademy,
+    Session,
+    SessionStatus,
+    User,
+    session_academies,
+    session_lecturers,
+)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Another session at an overlapping time, and who or what the two share."""
+
+    session: Session
+    lecturers: list[User]
+    academies: list[PartnerAcademy]
+
+
+def find_conflicts(
+    starts_at: datetime,
+    ends_at: datetime,
+    lecturer_ids: Iterable[int],
+    academy_ids: Iterable[int],
+    exclude_session_id: int | None = None,
+) -> list[Conflict]:
+    """Live sessions overlapping [starts_at, ends_at) that share a lecturer or an academy."""
+    lecturer_ids, academy_ids = set(lecturer_ids), set(academy_ids)
+    if not lecturer_ids and not academy_ids:
+        return []
+    shares = []
+    if lecturer_ids:
+        shares.append(
+            Session.id.in_(
+                select(session_lecturers.c.session_id).where(
+                    session_lecturers.c.user_id.in_(lecturer_ids)
+                )
+            )
+        )
+    if academy_ids:
+        shares.append(
+            Session.id.in_(
+                select(session_academies.c.session_id).where(
+                    session_academies.c.academy_id.in_(academy_ids)
+                )
+            )
+        )
+    query = (
+        select(Session)
+        .where(
+            Session.starts_at < ends_at,
+            Session.ends_at > starts_at,
+            Session.status != SessionStatus.CANCELLED,
+            or_(*shares),
+        )
+        .options(selectinload(Session.lecturers), selectinload(Session.academies))
+        .order_by(Session.starts_at)
+    )
+    if exclude_session_id is not None:
+        query = query.where(Session.id != exclude_session_id)
+    return [
+        Conflict(
+            session=other,
+            lecturers=[u for u in other.lecturers if u.id in lecturer_ids],
+            academies=[a for a in other.academies if a.id in academy_ids],
+        )
+        for other in db.session.execute(query).scalars()
+    ]
+
+
+def conflicts_for_session(session: Session) -> list[Conflict]:
+    """The conflicts of a stored session (none once it is cancelled)."""
+    if session.is_cancelled:
+        return []
+    return find_conflicts(
+        session.starts_at,
+        session.ends_at,
+        [u.id for u in session.lecturers],
+        [a.id for a in session.academies],
+        exclude_session_id=session.id,
+    )
+
+
+def conflicting_session_ids(session_ids: Iterable[int]) -> set[int]:
+    """Which of these sessions overlap another live session sharing a lecturer or academy.
+
+    Two queries whatever the number of sessions, so a schedule page can mark them all.
+    """
+    ids = list(session_ids)
+    if not ids:
+        return set()
+    mine, other = aliased(Session), aliased(Session)
+    overlap = and_(
+        other.id != mine.id,
+        other.starts_at < mine.ends_at,
+        other.ends_at > mine.starts_at,
+        other.status != SessionStatus.CANCELLED,
+        mine.status != SessionStatus.CANCELLED,
+    )
+    found: set[int] = set()
+    for link, key in ((session_lecturers, "user_id"), (session_academies, "academy_id")):
+        a, b = link.alias(), link.alias()
+        query = (
+            select(mine.id)
+            .distinct()
+            .join(a, a.c.session_id == mine.id)
+            .join(b, and_(b.c[key] == a.c[key], b.c.session_id != mine.id))
+            .join(other, other.id == b.c.session_id)
+            .where(mine.id.in_(ids), overlap)
+        )
+        found.update(db.session.execute(query).scalars())
+    return found

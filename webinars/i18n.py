@@ -1,0 +1,88 @@
+"""Languages and the formatting of times for people: locale, zone, labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webinars.domain.timezones import is_valid_zone, utc_offset_label
+from webinars.extensions import babel
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
+# Languages a session can be taught in (a wider list than the interface's).
+INSTRUCTION_LANGUAGES = {
+    "en": _l("English"),
+    "ru": _l("Russian"),
+    "uz": _l("Uzbek"),
+    "kk": _l("Kazakh"),
+}
+VIEWER_ZONE_COOKIE = "tz"
+
+
+def select_locale() -> str:
+    """A signed-in person's choice, then this browser's choice, then Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def viewer_zone() -> str | None:
+    """The viewer's zone: their account's, else the browser's (set by a script), else None."""
+    if current_user and current_user.is_authenticated and is_valid_zone(current_user.time_zone):
+        return current_user.time_zone
+    zone = request.cookies.get(VIEWER_ZONE_COOKIE)
+    return zone if is_valid_zone(zone) else None
+
+
+def format_local(moment: datetime | None, zone: str, fmt: str = "medium") -> str:
+    """A UTC moment as a local date and time in `zone`, in the current locale."""
+    if moment is None:
+        return ""
+    return babel_format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=str(get_locale()))
+
+
+def format_time(moment: datetime, zone: str) -> str:
+    """Only the time of day, 24-hour, for compact place lists: '14:00'."""
+    return babel_format_datetime(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=str(get_locale()))
+
+
+def format_date(moment: datetime, zone: str) -> str:
+    """The date in `zone` in the current locale's long-ish form."""
+    return babel_format_datetime(
+        moment, "EEE d MMM y", tzinfo=ZoneInfo(zone), locale=str(get_locale())
+    )
+
+
+def format_when(moment: datetime | None, zone: str) -> str:
+    """'Mon 14 Dec 2026, 14:00 Asia/Samarkand (UTC+05:00)': a time is never shown bare."""
+    if moment is None:
+        return ""
+    return (
+        f"{format_date(moment, zone)}, {format_time(moment, zone)} {zone} "
+        f"({utc_offset_label(moment, zone)})"
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and the template helpers."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["local"] = format_local
+    app.jinja_env.filters["hhmm"] = format_time
+    app.jinja_env.filters["day"] = format_date
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        INSTRUCTION_LANGUAGES=INSTRUCTION_LANGUAGES,
+        viewer_zone=viewer_zone,
+        current_locale=lambda: str(get_locale()),
+        utc_offset_label=utc_offset_label,
+    )

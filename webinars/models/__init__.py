@@ -1,0 +1,35 @@
+"""Typed SQLAlchemy models, one module per aggregate. No business rules here."""
+
+from webinars.models.academy import PartnerAcademy
+from webinars.models.session import (
+    AuditEntry,
+    Conference,
+    GuestSpeaker,
+    Session,
+    SessionKind,
+    SessionStatus,
+    Visibility,
+    session_academies,
+    session_lecturers,
+)
+from webinars.models.types import UTCDateTime, utcnow
+from webinars.models.user import Role, User
+from webinars.models.worker import WorkerHeartbeat
+
+__all__ = [
+    "AuditEntry",
+    "Conference",
+    "GuestSpeaker",
+    "PartnerAcademy",
+    "Role",
+    "Session",
+    "SessionKind",
+    "SessionStatus",
+    "UTCDateTime",
+    "User",
+    "Visibility",
+    "WorkerHeartbeat",
+    "session_academies",
+    "session_lecturers",
+    "utcnow",
+]

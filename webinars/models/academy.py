@@ -1,0 +1,51 @@
+"""Partner academies abroad."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webinars.extensions import db
+from webinars.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from webinars.models.user import User
+
+
+class PartnerAcademy(db.Model):
+    """A partner institution. Archived academies keep their sessions and history."""
+
+    __tablename__ = "partner_academies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str | None] = mapped_column(String(200))
+    name_uz: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    city: Mapped[str] = mapped_column(String(100))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    website: Mapped[str | None] = mapped_column(String(300))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    notes: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    coordinators: Mapped[list[User]] = relationship(back_populates="academy")
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def name_in(self, locale: str | None) -> str:
+        """The academy's name in a locale, falling back to English."""
+        localized = {"ru": self.name_ru, "uz": self.name_uz}.get(locale or "en")
+        return localized or self.name_en
+
+    def __repr__(self) -> str:
+        return f"<PartnerAcademy {self.slug}>"

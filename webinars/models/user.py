@@ -1,0 +1,77 @@
+"""Staff accounts: admins, lecturers and partner coordinators."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webinars.extensions import db
+from webinars.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from webinars.models.academy import PartnerAcademy
+
+
+class Role(enum.StrEnum):
+    """What a staff member may do."""
+
+    ADMIN = "admin"
+    LECTURER = "lecturer"
+    COORDINATOR = "coordinator"
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in. Students never have one."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    academy_id: Mapped[int | None] = mapped_column(ForeignKey("partner_academies.id"))
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Samarkand")
+    locale: Mapped[str | None] = mapped_column(String(8))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    academy: Mapped[PartnerAcademy | None] = relationship(back_populates="coordinators")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.is_active_account
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def is_lecturer(self) -> bool:
+        return self.role is Role.LECTURER
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role is Role.COORDINATOR
+
+    @property
+    def can_schedule(self) -> bool:
+        """Admins and lecturers create sessions; coordinators only read."""
+        return self.role in (Role.ADMIN, Role.LECTURER)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"

@@ -1,0 +1,62 @@
+"""Words for the audit trail: actions, field names and values as people read them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from webinars.i18n import format_when
+
+ACTIONS = {
+    "created": _l("Created"),
+    "edited": _l("Edited"),
+    "rescheduled": _l("Moved"),
+    "cancelled": _l("Cancelled"),
+}
+FIELDS = {
+    "kind": _l("Kind"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "language": _l("Language"),
+    "starts_at": _l("Start"),
+    "ends_at": _l("End"),
+    "time_zone": _l("Time zone"),
+    "capacity": _l("Capacity"),
+    "registration_opens_at": _l("Registration opens"),
+    "registration_closes_at": _l("Registration closes"),
+    "status": _l("Status"),
+    "visibility": _l("Visibility"),
+    "conference": _l("How people join"),
+    "join_url": _l("Meeting link"),
+    "lecturers": _l("Lecturers"),
+    "academies": _l("Partner academies"),
+    "guest_speakers": _l("Guest speakers"),
+    "cancel_reason": _l("Reason for cancelling"),
+}
+
+
+def audit_value(field: str, value: object, zone: str) -> str:
+    """A stored audit value as text; times in the session's zone."""
+    if value is None or value == [] or value == "":
+        return "—"
+    if field.endswith("_at") and isinstance(value, str):
+        try:
+            return format_when(datetime.fromisoformat(value), zone)
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if field == "description" and isinstance(value, str) and len(value) > 80:
+        return value[:80] + "…"
+    return str(value)
+
+
+def init_app(app: Flask) -> None:
+    """Expose the helpers to templates."""
+    app.jinja_env.globals.update(
+        audit_action=lambda action: ACTIONS.get(action, action),
+        audit_field=lambda field: FIELDS.get(field, field),
+        audit_value=audit_value,
+    )

@@ -1,0 +1,125 @@
+"""Sign-in, sign-out, the language switcher and one's own account."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from webinars.domain.timezones import all_zones, is_valid_zone
+from webinars.extensions import db, limiter
+from webinars.i18n import LANGUAGE_NAMES
+from webinars.models import User
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class AccountForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    time_zone = SelectField(_l("Your time zone"), validators=[DataRequired()])
+    locale = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
+    new_password = PasswordField(_l("New password"), validators=[Optional(), Length(8, 200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[EqualTo("new_password", message=_l("The passwords do not match."))],
+    )
+
+    def validate_time_zone(self, field: SelectField) -> None:
+        if not is_valid_zone(field.data):
+            raise ValidationError(_l("Choose a time zone from the list."))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: a sign-in link must not send people elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_rate_key() -> str:
+    return f"{request.remote_addr}|{(request.form.get('email') or '').strip().lower()}"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_rate_key
+)
+@limiter.limit("30 per minute", methods=["POST"])
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("manage.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.execute(
+            db.select(User).where(func.lower(User.email) == email)
+        ).scalar_one_or_none()
+        if user and user.is_active and user.check_password(form.password.data):
+            session.clear()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("manage.dashboard"))
+        flash(_("The email or password is not right."), "danger")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out (POST, so a link cannot sign anyone out)."""
+    logout_user()
+    return redirect(url_for("public.index"))
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen language: in the account when signed in, else in this browser."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) or url_for("public.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """One's own name, time zone, language and password."""
+    form = AccountForm(obj=current_user)
+    form.time_zone.choices = all_zones()
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.time_zone = form.time_zone.data
+        current_user.locale = form.locale.data
+        if form.new_password.data:
+            current_user.set_password(form.new_password.data)
+        db.session.commit()
+        flash(_("Your account is saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)

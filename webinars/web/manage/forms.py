@@ -1,0 +1,215 @@
+"""Forms for scheduling sessions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from webinars.domain.scheduling import GuestInput, SessionInput
+from webinars.i18n import INSTRUCTION_LANGUAGES
+from webinars.models import Conference, SessionKind, SessionStatus, Visibility
+
+KIND_LABELS = {
+    SessionKind.GUEST_LECTURE.value: _l("Guest lecture"),
+    SessionKind.WEBINAR.value: _l("Webinar"),
+    SessionKind.MASTER_CLASS.value: _l("Master class"),
+}
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class GuestSpeakerForm(Form):
+    """One guest speaker row; an empty name means no speaker."""
+
+    name = StringField(_l("Guest speaker"), validators=[Optional(), Length(max=200)])
+    affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=300)])
+    academy_id = SelectField(_l("From partner academy"), coerce=int, default=0)
+
+
+class SessionForm(FlaskForm):
+    """Create or edit a session. Times are wall-clock times in the chosen zone."""
+
+    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+    language = SelectField(
+        _l("Language of instruction"), choices=list(INSTRUCTION_LANGUAGES.items())
+    )
+    starts_local = DateTimeLocalField(
+        _l("Starts (date and time in the time zone below)"),
+        format=DATETIME_FORMAT,
+        validators=[InputRequired(message=_l("Enter the date and time the session starts."))],
+    )
+    time_zone = SelectField(_l("Time zone of the start time"), validators=[DataRequired()])
+    duration_minutes = IntegerField(
+        _l("Duration (minutes)"),
+        default=90,
+        validators=[
+            InputRequired(),
+            NumberRange(1, 1440, message=_l("Between 1 and 1440 minutes.")),
+        ],
+    )
+    lecturer_ids = SelectMultipleField(_l("Lecturers"), coerce=int)
+    academy_ids = SelectMultipleField(_l("Partner academies"), coerce=int)
+    guests = FieldList(FormField(GuestSpeakerForm), min_entries=3, max_entries=10)
+    capacity = IntegerField(
+        _l("Capacity (seats)"),
+        validators=[Optional(), NumberRange(1, 100000, message=_l("Between 1 and 100000 seats."))],
+    )
+    registration_opens = DateTimeLocalField(
+        _l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional()]
+    )
+    registration_closes = DateTimeLocalField(
+        _l("Registration closes"), format=DATETIME_FORMAT, validators=[Optional()]
+    )
+    status = RadioField(
+        _l("Status"),
+        choices=[
+            (SessionStatus.SCHEDULED.value, _l("Scheduled (published)")),
+            (SessionStatus.DRAFT.value, _l("Draft (only lecturers and admins see it)")),
+        ],
+        default=SessionStatus.SCHEDULED.value,
+    )
+    visibility = RadioField(
+        _l("Who may see it"),
+        choices=[
+            (Visibility.PUBLIC.value, _l("Public")),
+            (Visibility.PARTNERS.value, _l("Partner academies only")),
+        ],
+        default=Visibility.PUBLIC.value,
+    )
+    conference = RadioField(
+        _l("How people join"),
+        choices=[
+            (Conference.LINK.value, _l("A meeting link (any platform)")),
+            (Conference.NONE.value, _l("In person (no link)")),
+        ],
+        default=Conference.LINK.value,
+    )
+    join_url = URLField(
+        _l("Meeting link"),
+        validators=[
+            Optional(),
+            Length(max=500),
+            URL(message=_l("Enter a full link (https://...).")),
+        ],
+    )
+    confirm_conflicts = BooleanField(_l("Save anyway, despite the overlaps listed above"))
+
+    def to_input(self) -> SessionInput:
+        """The typed input the domain expects."""
+        return SessionInput(
+            kind=SessionKind(self.kind.data),
+            title=self.title.data or "",
+            description=self.description.data or "",
+            language=self.language.data,
+            starts_local=self.starts_local.data,
+            time_zone=self.time_zone.data,
+            duration_minutes=self.duration_minutes.data,
+            lecturer_ids=list(self.lecturer_ids.data or []),
+            academy_ids=list(self.academy_ids.data or []),
+            guests=[
+                GuestInput(
+                    g.form.name.data or "", g.form.affiliation.data, g.form.academy_id.data or None
+                )
+                for g in self.guests
+            ],
+            capacity=self.capacity.data,
+            registration_opens_local=self.registration_opens.data,
+            registration_closes_local=self.registration_closes.data,
+            status=SessionStatus(self.status.data),
+            visibility=Visibility(self.visibility.data),
+            conference=Conference(self.conference.data),
+            join_url=(self.join_url.data or "").strip() or None,
+        )
+
+    def fill_from(self, data: SessionInput) -> None:
+        """Prefill from an existing session's input (edit, duplicate)."""
+        self.kind.data = data.kind.value
+        self.title.data = data.title
+        self.description.data = data.description
+        self.language.data = data.language
+        self.starts_local.data = data.starts_local
+        self.time_zone.data = data.time_zone
+        self.duration_minutes.data = data.duration_minutes
+        self.lecturer_ids.data = data.lecturer_ids
+        self.academy_ids.data = data.academy_ids
+        self.capacity.data = data.capacity
+        self.registration_opens.data = data.registration_opens_local
+        self.registration_closes.data = data.registration_closes_local
+        self.status.data = data.status.value
+        self.visibility.data = data.visibility.value
+        self.conference.data = data.conference.value
+        self.join_url.data = data.join_url
+        while len(self.guests) < len(data.guests) + 1 and len(self.guests) < 10:
+            self.guests.append_entry()
+        for entry, guest in zip(self.guests, data.guests, strict=False):
+            entry.form.name.data = guest.name
+            entry.form.affiliation.data = guest.affiliation
+            entry.form.academy_id.data = guest.academy_id or 0
+
+
+class RescheduleForm(FlaskForm):
+    """Move a session: a new start in a zone, and a duration."""
+
+    starts_local = DateTimeLocalField(
+        _l("New start (date and time in the time zone below)"),
+        format=DATETIME_FORMAT,
+        validators=[InputRequired(message=_l("Enter the new date and time."))],
+    )
+    time_zone = SelectField(_l("Time zone of the start time"), validators=[DataRequired()])
+    duration_minutes = IntegerField(
+        _l("Duration (minutes)"),
+        validators=[
+            InputRequired(),
+            NumberRange(1, 1440, message=_l("Between 1 and 1440 minutes.")),
+        ],
+    )
+    confirm_conflicts = BooleanField(_l("Save anyway, despite the overlaps listed above"))
+
+
+class CancelForm(FlaskForm):
+    """Cancel with a reason people will read."""
+
+    reason = TextAreaField(
+        _l("Reason (shown to participants)"),
+        validators=[
+            DataRequired(message=_l("Say why the session is cancelled.")),
+            Length(max=2000),
+        ],
+    )
+
+
+class ScheduleFilterForm(FlaskForm):
+    """Filters of the schedule list (GET, no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(
+        _l("Kind"), choices=[("", _l("All kinds")), *KIND_LABELS.items()], validators=[Optional()]
+    )
+    academy = SelectField(_l("Academy"), coerce=int, validators=[Optional()])
+    lecturer = SelectField(_l("Lecturer"), coerce=int, validators=[Optional()])
+    language = SelectField(
+        _l("Language"),
+        choices=[("", _l("All languages")), *INSTRUCTION_LANGUAGES.items()],
+        validators=[Optional()],
+    )
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

@@ -1,0 +1,130 @@
+"""The dashboard and the schedule list."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from webinars.domain.access import visible_sessions
+from webinars.domain.conflicts import conflicting_session_ids
+from webinars.domain.timezones import local_to_utc
+from webinars.extensions import db
+from webinars.i18n import viewer_zone
+from webinars.models import Session, SessionStatus, session_academies, session_lecturers, utcnow
+from webinars.web.manage import bp
+from webinars.web.manage.choices import academy_choices, lecturer_choices
+from webinars.web.manage.forms import ScheduleFilterForm
+from webinars.web.roles import staff_required
+
+ATTENTION_WINDOW = timedelta(days=30)
+
+
+def _with_people(query):
+    return query.options(selectinload(Session.lecturers), selectinload(Session.academies))
+
+
+def _mine(query):
+    """Sessions the current user teaches or created (coordinators: their academy's)."""
+    if current_user.is_coordinator:
+        return query
+    taught = select(session_lecturers.c.session_id).where(
+        session_lecturers.c.user_id == current_user.id
+    )
+    return query.where(or_(Session.id.in_(taught), Session.created_by_id == current_user.id))
+
+
+@bp.get("/")
+@staff_required
+def dashboard():
+    """My upcoming sessions and the ones that need attention."""
+    now = utcnow()
+    upcoming = (
+        db.session.execute(
+            _with_people(_mine(visible_sessions(current_user)))
+            .where(Session.ends_at > now, Session.status != SessionStatus.CANCELLED)
+            .order_by(Session.starts_at)
+            .limit(20)
+        )
+        .scalars()
+        .all()
+    )
+    conflicted = conflicting_session_ids([s.id for s in upcoming])
+    attention = [
+        (s, _("Draft: not published yet."))
+        for s in upcoming
+        if s.status is SessionStatus.DRAFT and s.starts_at - now < ATTENTION_WINDOW
+    ] + [(s, _("Overlaps another session.")) for s in upcoming if s.id in conflicted]
+    return render_template(
+        "manage/dashboard.html", upcoming=upcoming, attention=attention, conflicted=conflicted
+    )
+
+
+def _day_start_utc(day, zone: str) -> datetime:
+    return local_to_utc(datetime.combine(day, time.min), zone)
+
+
+@bp.get("/schedule")
+@staff_required
+def schedule():
+    """All sessions I may see, filtered and paginated, with overlaps marked."""
+    form = ScheduleFilterForm(request.args)
+    form.academy.choices = [(0, _("All academies")), *academy_choices()]
+    form.lecturer.choices = [(0, _("All lecturers")), *lecturer_choices()]
+    zone = viewer_zone() or current_app.config["HOME_TIME_ZONE"]
+    query = _with_people(visible_sessions(current_user))
+    if form.validate():
+        query = _apply_filters(query, form, zone)
+    show_past = request.args.get("past") == "1" or bool(form.date_from.data)
+    if not show_past:
+        query = query.where(Session.ends_at > utcnow())
+    query = query.order_by(Session.starts_at, Session.id)
+    pagination = db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["SCHEDULE_PAGE_SIZE"],
+        error_out=False,
+    )
+    conflicted = conflicting_session_ids([s.id for s in pagination.items])
+    return render_template(
+        "manage/schedule.html",
+        form=form,
+        pagination=pagination,
+        conflicted=conflicted,
+        zone=zone,
+        show_past=show_past,
+        filter_args={k: v for k, v in request.args.items() if k not in ("page", "past")},
+    )
+
+
+def _apply_filters(query, form: ScheduleFilterForm, zone: str):
+    if form.kind.data:
+        query = query.where(Session.kind == form.kind.data)
+    if form.language.data:
+        query = query.where(Session.language == form.language.data)
+    if form.academy.data:
+        query = query.where(
+            Session.id.in_(
+                select(session_academies.c.session_id).where(
+                    session_academies.c.academy_id == form.academy.data
+                )
+            )
+        )
+    if form.lecturer.data:
+        query = query.where(
+            Session.id.in_(
+                select(session_lecturers.c.session_id).where(
+                    session_lecturers.c.user_id == form.lecturer.data
+                )
+            )
+        )
+    if form.date_from.data:
+        query = query.where(Session.ends_at > _day_start_utc(form.date_from.data, zone))
+    if form.date_to.data:
+        end = _day_start_utc(form.date_to.data + timedelta(days=1), zone)
+        query = query.where(Session.starts_at < end)
+    return query

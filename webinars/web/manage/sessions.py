@@ -1,0 +1,236 @@
+"""A session's page and its life: create, edit, reschedule, cancel, duplicate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from webinars import jobs
+from webinars.domain.access import can_edit, can_view
+from webinars.domain.conflicts import Conflict, conflicts_for_session, find_conflicts
+from webinars.domain.places import session_places
+from webinars.domain.scheduling import (
+    SessionRulesError,
+    cancel_session,
+    create_session,
+    duplicate_input,
+    input_from_session,
+    reschedule_session,
+    resolve_times,
+    update_session,
+)
+from webinars.domain.timezones import LocalTimeError, is_valid_zone, local_to_utc
+from webinars.extensions import db
+from webinars.i18n import viewer_zone
+from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
+from webinars.web.manage import bp
+from webinars.web.manage.choices import academy_choices, lecturer_choices, zone_choices
+from webinars.web.manage.forms import CancelForm, RescheduleForm, SessionForm
+from webinars.web.roles import scheduler_required, staff_required
+
+
+def _load(session_id: int) -> Session:
+    session = db.session.execute(
+        db.select(Session)
+        .where(Session.id == session_id)
+        .options(
+            selectinload(Session.lecturers),
+            selectinload(Session.academies),
+            selectinload(Session.guest_speakers).selectinload(GuestSpeaker.academy),
+            selectinload(Session.audit_entries).selectinload(AuditEntry.user),
+        )
+    ).scalar_one_or_none()
+    if session is None or not can_view(current_user, session):
+        abort(404)
+    return session
+
+
+def _editable(session_id: int) -> Session:
+    session = _load(session_id)
+    if not can_edit(current_user, session):
+        abort(403)
+    return session
+
+
+def _prepare(form: SessionForm, session: Session | None = None) -> None:
+    chosen_lecturers = [u.id for u in session.lecturers] if session else []
+    chosen_academies = [a.id for a in session.academies] if session else []
+    form.lecturer_ids.choices = lecturer_choices(chosen_lecturers)
+    form.academy_ids.choices = academy_choices(chosen_academies)
+    form.time_zone.choices = zone_choices()
+    guest_academies = [(0, _("None")), *form.academy_ids.choices]
+    for entry in form.guests:
+        entry.form.academy_id.choices = guest_academies
+
+
+def _attach(form, errors: dict) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is None:
+            flash(str(message), "danger")
+        else:
+            field.errors = [*field.errors, message]
+
+
+def _saved(session: Session, message: str):
+    db.session.commit()
+    jobs.session_changed(session.id)
+    flash(message, "success")
+    return redirect(url_for("manage.session_page", session_id=session.id))
+
+
+@bp.get("/sessions/<int:session_id>")
+@staff_required
+def session_page(session_id: int):
+    """Everything about one session, with its times in every place and its history."""
+    session = _load(session_id)
+    return render_template(
+        "manage/session.html",
+        session=session,
+        places=session_places(session, current_app.config, viewer_zone()),
+        conflicts=conflicts_for_session(session),
+        editable=can_edit(current_user, session),
+        now=utcnow(),
+    )
+
+
+def _save_form(form: SessionForm, session: Session | None, template: str):
+    """Validate, check rules and overlaps, save; or render the form with what was typed."""
+    conflicts: list[Conflict] = []
+    if form.validate_on_submit():
+        data = form.to_input()
+        try:
+            times = resolve_times(data, utcnow(), session=session)
+        except SessionRulesError as exc:
+            _attach(form, exc.errors)
+        else:
+            conflicts = find_conflicts(
+                times.starts_at,
+                times.ends_at,
+                data.lecturer_ids,
+                data.academy_ids,
+                exclude_session_id=session.id if session else None,
+            )
+            if not conflicts or form.confirm_conflicts.data:
+                if session is None:
+                    session = create_session(data, current_user)
+                    return _saved(session, _("The session is saved."))
+                changes = update_session(session, data, current_user)
+                return _saved(
+                    session, _("The session is saved.") if changes else _("Nothing was changed.")
+                )
+    elif request.method == "POST":
+        flash(_("Some fields need attention; see the messages below."), "danger")
+    return render_template(template, form=form, session=session, conflicts=conflicts)
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@scheduler_required
+def create():
+    """Schedule a new session."""
+    form = SessionForm()
+    _prepare(form)
+    if request.method == "GET":
+        form.time_zone.data = current_user.time_zone
+        if current_user.is_lecturer:
+            form.lecturer_ids.data = [current_user.id]
+    return _save_form(form, None, "manage/session_form.html")
+
+
+@bp.route("/sessions/<int:session_id>/duplicate", methods=["GET"])
+@scheduler_required
+def duplicate(session_id: int):
+    """Start a new session from a copy of this one (a draft, one week later)."""
+    source = _load(session_id)
+    form = SessionForm(formdata=None)
+    form.fill_from(duplicate_input(source))
+    _prepare(form)
+    flash(
+        _("This is a copy of “%(title)s”. Check the date and time, then save.", title=source.title),
+        "info",
+    )
+    return render_template("manage/session_form.html", form=form, session=None, conflicts=[])
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@scheduler_required
+def edit(session_id: int):
+    """Change any detail of a session."""
+    session = _editable(session_id)
+    form = SessionForm()
+    if request.method == "GET":
+        form.fill_from(input_from_session(session))
+    _prepare(form, session)
+    return _save_form(form, session, "manage/session_form.html")
+
+
+@bp.route("/sessions/<int:session_id>/reschedule", methods=["GET", "POST"])
+@scheduler_required
+def reschedule(session_id: int):
+    """Move a session to another time."""
+    session = _editable(session_id)
+    if session.is_cancelled:
+        flash(_("A cancelled session cannot be moved. Duplicate it instead."), "warning")
+        return redirect(url_for("manage.session_page", session_id=session.id))
+    form = RescheduleForm()
+    form.time_zone.choices = zone_choices()
+    if request.method == "GET":
+        current = input_from_session(session)
+        form.starts_local.data = current.starts_local
+        form.time_zone.data = current.time_zone
+        form.duration_minutes.data = current.duration_minutes
+    conflicts: list[Conflict] = []
+    if form.validate_on_submit():
+        try:
+            conflicts = _reschedule_conflicts(session, form)
+            if not conflicts or form.confirm_conflicts.data:
+                reschedule_session(
+                    session,
+                    form.starts_local.data,
+                    form.time_zone.data,
+                    form.duration_minutes.data,
+                    current_user,
+                )
+                return _saved(session, _("The session is moved."))
+        except SessionRulesError as exc:
+            _attach(form, exc.errors)
+    return render_template(
+        "manage/reschedule.html", form=form, session=session, conflicts=conflicts
+    )
+
+
+def _reschedule_conflicts(session: Session, form: RescheduleForm) -> list[Conflict]:
+    if not is_valid_zone(form.time_zone.data):
+        raise SessionRulesError({"time_zone": _("Choose a time zone from the list.")})
+    try:
+        starts_at = local_to_utc(form.starts_local.data, form.time_zone.data)
+    except LocalTimeError:
+        raise SessionRulesError(
+            {"starts_local": _("This time does not exist, or exists twice, in that zone.")}
+        ) from None
+    return find_conflicts(
+        starts_at,
+        starts_at + timedelta(minutes=form.duration_minutes.data),
+        [u.id for u in session.lecturers],
+        [a.id for a in session.academies],
+        exclude_session_id=session.id,
+    )
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@scheduler_required
+def cancel(session_id: int):
+    """Cancel a session, with a reason; it stays visible as cancelled."""
+    session = _editable(session_id)
+    if session.is_cancelled:
+        flash(_("This session is already cancelled."), "info")
+        return redirect(url_for("manage.session_page", session_id=session.id))
+    form = CancelForm()
+    if form.validate_on_submit():
+        cancel_session(session, form.reason.data, current_user)
+        return _saved(session, _("The session is cancelled."))
+    return render_template("manage/cancel.html", form=form, session=session)

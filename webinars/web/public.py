@@ -1,0 +1,44 @@
+"""Pages for everyone, no sign-in: upcoming public sessions and a page per session."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy.orm import selectinload
+
+from webinars.domain.access import is_public, public_sessions
+from webinars.domain.places import session_places
+from webinars.extensions import db
+from webinars.i18n import viewer_zone
+from webinars.models import Session, SessionStatus, utcnow
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    """Upcoming public sessions, soonest first."""
+    page = request.args.get("page", 1, type=int)
+    query = (
+        public_sessions()
+        .where(Session.ends_at > utcnow(), Session.status == SessionStatus.SCHEDULED)
+        .options(selectinload(Session.academies), selectinload(Session.lecturers))
+        .order_by(Session.starts_at, Session.id)
+    )
+    pagination = db.paginate(query, page=page, per_page=20, error_out=False)
+    return render_template("public/index.html", pagination=pagination)
+
+
+@bp.get("/sessions/<int:session_id>")
+def session_page(session_id: int):
+    """A public session: what, when, who; no join link or any private detail."""
+    session = db.get_or_404(Session, session_id)
+    if not is_public(session):
+        abort(404)
+    places = session_places(session, current_app.config, viewer_zone())
+    return render_template("public/session.html", session=session, places=places)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness for load balancers; also the trivial baseline of the benchmarks."""
+    return {"status": "ok"}

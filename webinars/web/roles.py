@@ -1,0 +1,39 @@
+"""Route guards: every staff route names the role it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user, login_required
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only admins."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def scheduler_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Admins and lecturers: the people who schedule sessions."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.can_schedule:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+staff_required = login_required  # any signed-in staff member, coordinators included
