@@ -20,7 +20,7 @@ from tests.fakes.zoom_webhooks import WebhookSender
 from webinars.zoom import MemoryTokenStore, ZoomClient
 
 WEBHOOK_SECRET = "fake-webhook-secret-token"
-CLIENT_TIMEOUT = 0.5  # seconds; the stand-in's slow replies take longer than this
+CLIENT_TIMEOUT = 1.0  # seconds; the stand-in's slow replies (1.5 s by default) take longer
 
 
 @pytest.fixture(scope="session")

@@ -92,7 +92,7 @@ class ZoomServer:
             self.fault_rate = 0.0
             self.fault_kinds: tuple[str, ...] = FAULT_KINDS
             self._fault_rng = random.Random(0)
-            self.slow_seconds = 1.0
+            self.slow_seconds = 1.5  # longer than the test clients' 1 s timeout
 
     # -- addresses and credentials --------------------------------------------------------
 
@@ -259,6 +259,10 @@ class _QuietServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Send headers and body in one segment: two small writes meet the client's delayed ACK
+    # and cost 40 ms a reply.
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
 
     def _dispatch(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)

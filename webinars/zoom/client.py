@@ -225,7 +225,8 @@ class ZoomClient:
         if not isinstance(value, str) or not value:
             raise ZoomTransientError("Zoom's token reply carried no access token")
         lifetime = body.get("expires_in")
-        seconds = lifetime if isinstance(lifetime, int | float) and lifetime > 0 else 3600
+        known = isinstance(lifetime, int | float) and not isinstance(lifetime, bool)
+        seconds = max(0, lifetime) if known else 3600  # Zoom's documented lifetime
         api_url = body.get("api_url") if isinstance(body.get("api_url"), str) else None
         expires_at = asked_at + timedelta(seconds=seconds)
         self.token_store.put(value, api_url, expires_at)

@@ -76,7 +76,7 @@ def _utf16_len(text: str) -> int:
 def clip_text(text: str, limit: int, ellipsis: str = "…") -> str:
     """Shorten ``text`` to ``limit`` UTF-16 units, at a word boundary when one is near.
 
-    Never splits a character or leaves a combining mark without its base letter.
+    Never splits a character, nor a letter from its combining accents.
     """
     if _utf16_len(text) <= limit:
         return text
@@ -89,8 +89,12 @@ def clip_text(text: str, limit: int, ellipsis: str = "…") -> str:
             break
         clipped.append(char)
         used += size
-    while clipped and unicodedata.combining(clipped[-1]):
-        clipped.pop()  # the base letter was cut: drop its dangling marks too
+    if len(clipped) < len(text) and unicodedata.combining(text[len(clipped)]):
+        # The cut fell inside a letter with accents: drop the letter rather than change it.
+        while clipped and unicodedata.combining(clipped[-1]):
+            clipped.pop()
+        if clipped:
+            clipped.pop()
     if clipped and clipped[-1].isalnum():
         cut = "".join(clipped)
         space = cut.rfind(" ")

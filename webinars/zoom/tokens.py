@@ -185,7 +185,10 @@ class RedisTokenStore:
     def renewal_lock(self) -> Iterator[None]:
         """A Redis lock that expires by itself after ``lock_timeout`` seconds."""
         lock = self._redis.lock(
-            f"{self.key}:lock", timeout=self.lock_timeout, blocking_timeout=self.lock_timeout
+            f"{self.key}:lock",
+            timeout=self.lock_timeout,
+            blocking_timeout=self.lock_timeout,
+            sleep=0.02,
         )
         acquired = lock.acquire(blocking=True)
         try:
