@@ -58,7 +58,12 @@ def local_to_utc(local: datetime, zone: str) -> datetime:
 
 
 def utc_to_local(moment: datetime, zone: str) -> datetime:
-    """The aware local time of a UTC moment in `zone`."""
+    """The aware local time of a UTC moment in `zone`.
+
+    A naive value is refused: astimezone() would read it in the server's own zone.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("utc_to_local expects an aware datetime, not a naive one")
     return moment.astimezone(ZoneInfo(zone))
 
 
