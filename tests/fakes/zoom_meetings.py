@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -82,7 +83,6 @@ def _is_int(value: Any) -> bool:
 
 def _bad_fields(body: dict[str, Any]) -> list[str]:
     """The fields Zoom would refuse, in Zoom's ``errors[]`` naming."""
-    bad = []
     checks = {
         "topic": lambda v: isinstance(v, str) and len(v) <= 200,
         "agenda": lambda v: isinstance(v, str) and len(v) <= 2000,
@@ -243,7 +243,7 @@ class MeetingBook:
         del self.meetings[meeting_id]
         return Reply(204)
 
-    def list_for(self, host: dict[str, Any], query: dict[str, str] | Any) -> Reply:
+    def list_for(self, host: dict[str, Any], query: Mapping[str, str]) -> Reply:
         """GET /users/{userId}/meetings?type=...: pages of at most 300 (default 30)."""
         kind = query.get("type", "scheduled")
         size = query.get("page_size", "30")
