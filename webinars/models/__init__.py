@@ -1,6 +1,14 @@
 """Typed SQLAlchemy models, one module per aggregate. No business rules here."""
 
 from webinars.models.academy import PartnerAcademy
+from webinars.models.registration import (
+    ACTIVE_STATUSES,
+    SEAT_STATUSES,
+    MailStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+)
 from webinars.models.session import (
     AuditEntry,
     Conference,
@@ -17,6 +25,12 @@ from webinars.models.user import Role, User
 from webinars.models.worker import WorkerHeartbeat
 
 __all__ = [
+    "ACTIVE_STATUSES",
+    "SEAT_STATUSES",
+    "MailStatus",
+    "OutboxMessage",
+    "Registration",
+    "RegistrationStatus",
     "AuditEntry",
     "Conference",
     "GuestSpeaker",
