@@ -1,0 +1,277 @@
+"""The access matrix: every route in the URL map, for every kind of visitor.
+
+HOW TO ADD A ROUTE: add a key to ACCESS named after the endpoint (`blueprint.view`),
+with one or more `Case`s. A case names the URL arguments by the world object they point
+at (see the `world` fixture; add your own objects there, e.g. a feed token), and says
+what each role gets: a status code, `LOGIN` (sent to sign in) or `Redirect("/path")`.
+GET routes are requested with GET; routes without GET with POST (empty form; CSRF is
+off in TestingConfig). A case may name another method, e.g. GET on a POST-only route.
+A route missing from ACCESS fails `test_every_route_has_a_rule` with its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask, url_for
+
+from tests.conftest import PASSWORD
+from webinars.domain.scheduling import cancel_session
+from webinars.extensions import db
+from webinars.models import Role, Session, SessionStatus, Visibility
+
+ROLES = ("anonymous", "lecturer", "coordinator", "admin")
+SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to this path; `{name}` is replaced by the id of a world object."""
+
+    path: str
+
+
+OK, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 403, 404, 405
+LOGIN = Redirect("/login")  # anonymous visitors on staff pages are sent to sign in
+Expected = int | Redirect
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request: URL arguments (by world object name) and what each role gets."""
+
+    expect: dict[str, Expected]
+    args: dict[str, str] = field(default_factory=dict)
+    method: str | None = None  # None: GET if the route allows it, else POST
+
+    def __post_init__(self) -> None:
+        assert set(self.expect) == set(ROLES), f"say what every role gets: {self.expect}"
+
+
+def everyone(expected: Expected, **args: str) -> Case:
+    """The same answer for every visitor."""
+    return Case({role: expected for role in ROLES}, args)
+
+
+def staff(
+    lecturer: Expected = OK,
+    coordinator: Expected = OK,
+    admin: Expected = OK,
+    method: str | None = None,
+    **args: str,
+) -> Case:
+    """A staff page: anonymous visitors are sent to sign in."""
+    return Case(
+        {"anonymous": LOGIN, "lecturer": lecturer, "coordinator": coordinator, "admin": admin},
+        args,
+        method,
+    )
+
+
+def scheduler(**args: str) -> Case:
+    """Admins and lecturers only (on a session the lecturer teaches)."""
+    return staff(coordinator=FORBIDDEN, **args)
+
+
+def admin_only(method: str | None = None, **args: str) -> Case:
+    """Admin pages: lecturers and coordinators are refused."""
+    return staff(lecturer=FORBIDDEN, coordinator=FORBIDDEN, method=method, **args)
+
+
+ADMIN_ACTION_DONE = Redirect("/admin/academies")
+SESSION_PAGE = "/manage/sessions/{%s}"
+
+# endpoint -> cases. World objects: own_session (taught by the signed-in lecturer, at the
+# coordinator's academy), others_session (another lecturer's, same academy),
+# others_draft (another lecturer's draft), partners_session (another lecturer's,
+# partners only, at another academy), cancelled_session (own, cancelled), nothing (an id
+# that exists nowhere), other_lecturer (a user), other_academy.
+ACCESS: dict[str, list[Case]] = {
+    # Public pages
+    "public.index": [everyone(OK)],
+    "public.session_page": [
+        everyone(OK, session_id="own_session"),
+        everyone(OK, session_id="cancelled_session"),  # stays visible, marked cancelled
+        everyone(MISSING, session_id="others_draft"),
+        everyone(MISSING, session_id="partners_session"),
+        everyone(MISSING, session_id="nothing"),
+    ],
+    "public.healthz": [everyone(OK)],
+    # Sign-in and account
+    "auth.login": [
+        Case(
+            {
+                "anonymous": OK,
+                "lecturer": Redirect("/manage/"),
+                "coordinator": Redirect("/manage/"),
+                "admin": Redirect("/manage/"),
+            }
+        )
+    ],
+    "auth.logout": [
+        staff(Redirect("/"), Redirect("/"), Redirect("/")),
+        Case({role: NOT_ALLOWED for role in ROLES}, method="GET"),  # a link cannot sign out
+    ],
+    "auth.set_language": [everyone(Redirect("/"))],
+    "auth.account": [staff()],
+    # Staff pages
+    "manage.dashboard": [staff()],
+    "manage.schedule": [staff()],
+    "manage.session_page": [
+        staff(session_id="own_session"),
+        staff(session_id="others_session"),
+        staff(OK, MISSING, OK, session_id="partners_session"),  # not the coordinator's academy
+        staff(MISSING, MISSING, OK, session_id="others_draft"),  # drafts: their people only
+        staff(MISSING, MISSING, MISSING, session_id="nothing"),
+    ],
+    "manage.create": [scheduler()],
+    "manage.duplicate": [
+        scheduler(session_id="own_session"),
+        scheduler(session_id="others_session"),
+        staff(MISSING, FORBIDDEN, OK, session_id="others_draft"),
+    ],
+    "manage.edit": [
+        scheduler(session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+        staff(MISSING, FORBIDDEN, OK, session_id="others_draft"),
+        staff(MISSING, FORBIDDEN, MISSING, session_id="nothing"),
+    ],
+    "manage.reschedule": [
+        scheduler(session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+        staff(MISSING, FORBIDDEN, OK, session_id="others_draft"),
+        staff(
+            Redirect(SESSION_PAGE % "cancelled_session"),
+            FORBIDDEN,
+            Redirect(SESSION_PAGE % "cancelled_session"),
+            session_id="cancelled_session",
+        ),
+    ],
+    "manage.cancel": [
+        scheduler(session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+        staff(MISSING, FORBIDDEN, OK, session_id="others_draft"),
+        staff(
+            Redirect(SESSION_PAGE % "cancelled_session"),
+            FORBIDDEN,
+            Redirect(SESSION_PAGE % "cancelled_session"),
+            session_id="cancelled_session",
+        ),
+    ],
+    # Admin pages
+    "admin.overview": [admin_only()],
+    "admin.users": [admin_only()],
+    "admin.user_new": [admin_only()],
+    "admin.user_edit": [
+        admin_only(user_id="other_lecturer"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, user_id="nothing"),
+    ],
+    "admin.academies": [admin_only()],
+    "admin.academy_new": [admin_only()],
+    "admin.academy_edit": [
+        admin_only(academy_id="other_academy"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
+    ],
+    "admin.academy_archive": [
+        staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
+    ],
+    "admin.academy_restore": [
+        staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
+    ],
+}
+
+
+@pytest.fixture
+def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
+    """The people and things the matrix points at, by name (ids and users)."""
+    home, other_academy = make_academy(), make_academy(city="Shymkent", time_zone="Asia/Almaty")
+    lecturer, other_lecturer = make_user(Role.LECTURER), make_user(Role.LECTURER)
+    people = {
+        "lecturer": lecturer,
+        "coordinator": make_user(Role.COORDINATOR, academy_id=home.id),
+        "admin": make_user(Role.ADMIN),
+    }
+    own = dict(actor=lecturer, academy_ids=[home.id])
+    others = dict(actor=other_lecturer, academy_ids=[home.id])
+    cancelled = make_session(**own, title="Cancelled one")
+    with app.app_context():
+        cancel_session(db.session.get(Session, cancelled.id), "Ill", None)
+        db.session.commit()
+    ids = {
+        "own_session": make_session(**own).id,
+        "others_session": make_session(**others).id,
+        "others_draft": make_session(**others, status=SessionStatus.DRAFT).id,
+        "partners_session": make_session(
+            actor=other_lecturer, academy_ids=[other_academy.id], visibility=Visibility.PARTNERS
+        ).id,
+        "cancelled_session": cancelled.id,
+        "nothing": 999_999,
+        "other_lecturer": other_lecturer.id,
+        "other_academy": other_academy.id,
+    }
+    return {"ids": ids, "people": people}
+
+
+def _signed_in_cookie(app: Flask, user: Any) -> str | None:
+    """Sign in once and keep the session cookie, so every request starts signed in."""
+    client = app.test_client()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def _request(app: Flask, cookie: str | None, method: str, url: str):
+    client = app.test_client()  # fresh per request: signing out must not leak into the next
+    if cookie is not None:
+        client.set_cookie("session", cookie)
+    return client.open(url, method=method)
+
+
+def _matches(response, expected: Expected, ids: dict[str, int]) -> bool:
+    if isinstance(expected, Redirect):
+        return response.status_code == 302 and urlsplit(
+            response.headers["Location"]
+        ).path == expected.path.format(**ids)
+    return response.status_code == expected
+
+
+def _rules(app: Flask) -> list[Any]:
+    return [r for r in app.url_map.iter_rules() if r.endpoint not in SKIPPED_ENDPOINTS]
+
+
+def test_every_route_has_a_rule(app: Flask):
+    missing = sorted({r.endpoint for r in _rules(app)} - set(ACCESS))
+    stale = sorted(set(ACCESS) - {r.endpoint for r in _rules(app)})
+    assert missing == [], f"routes without a rule in tests/web/test_access.py ACCESS: {missing}"
+    assert stale == [], f"ACCESS rows for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix_answers_as_it_should(app: Flask, world: dict[str, Any], role: str):
+    ids = world["ids"]
+    cookie = None if role == "anonymous" else _signed_in_cookie(app, world["people"][role])
+    wrong: list[str] = []
+    for rule in _rules(app):
+        for case in ACCESS.get(rule.endpoint, []):
+            method = case.method or ("GET" if "GET" in rule.methods else "POST")
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **{k: ids[v] for k, v in case.args.items()})
+            response = _request(app, cookie, method, url)
+            expected = case.expect[role]
+            if not _matches(response, expected, ids):
+                got = f"{response.status_code} {response.headers.get('Location', '')}".strip()
+                wrong.append(f"{method} {url} ({rule.endpoint}): expected {expected}, got {got}")
+    assert wrong == []
+
+
+def test_anonymous_login_redirect_keeps_the_page(app: Flask, world: dict[str, Any]):
+    response = app.test_client().get("/manage/schedule")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Fmanage%2Fschedule"
