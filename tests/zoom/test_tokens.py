@@ -58,18 +58,28 @@ def test_token_renewed_when_less_than_a_minute_remains(
     assert len(zoom_server.api_requests()) == 3  # no call was refused with 401
 
 
-def test_file_token_store_shares_token_between_clients(
-    make_zoom_client: Callable[..., ZoomClient], zoom_server: ZoomServer, tmp_path: Path
-) -> None:
+@pytest.fixture
+def file_clients(
+    make_zoom_client: Callable[..., ZoomClient], tmp_path: Path
+) -> tuple[ZoomClient, ZoomClient]:
+    """Two clients with their own store objects on one token file, as two processes have."""
     path = tmp_path / "zoom-token.json"
-    first = make_zoom_client(token_store=FileTokenStore(path))
-    second = make_zoom_client(token_store=FileTokenStore(path))
+    return (
+        make_zoom_client(token_store=FileTokenStore(path)),
+        make_zoom_client(token_store=FileTokenStore(path)),
+    )
+
+
+def test_file_token_store_shares_token_between_clients(
+    file_clients: tuple[ZoomClient, ZoomClient], zoom_server: ZoomServer, tmp_path: Path
+) -> None:
+    first, second = file_clients
 
     first.get_user(HOST)
     second.get_user(HOST)
 
     assert zoom_server.token_requests == 1
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "zoom-token.json").stat().st_mode) == 0o600
 
 
 def test_redis_token_store_shares_token_between_clients(
@@ -131,11 +141,9 @@ def test_redis_token_store_lets_one_of_many_processes_renew(
 
 
 def test_shared_token_refused_is_renewed_once_for_all_clients(
-    make_zoom_client: Callable[..., ZoomClient], zoom_server: ZoomServer, tmp_path: Path
+    file_clients: tuple[ZoomClient, ZoomClient], zoom_server: ZoomServer
 ) -> None:
-    path = tmp_path / "zoom-token.json"
-    first = make_zoom_client(token_store=FileTokenStore(path))
-    second = make_zoom_client(token_store=FileTokenStore(path))
+    first, second = file_clients
     first.get_user(HOST)
     zoom_server.expire_all_tokens()
 
