@@ -1,0 +1,194 @@
+"""Fixtures for tests in a real headless Chromium (Debian's `chromium`) through Playwright.
+
+What you get:
+
+- `app` (overrides the root fixture here): the app from create_app on a *file* SQLite
+  database in tmp_path, schema from db.create_all(), CSRF switched ON (a real browser
+  posts real forms with real tokens). The root factories `make_user`, `make_academy`,
+  `make_session` and `session_input` write to this same database, so a test can arrange
+  data with them and then look at it in the browser.
+- `live_server`: that app served by werkzeug's make_server in a background thread on
+  127.0.0.1, port chosen by the OS; the value is the base URL ("http://127.0.0.1:PORT").
+  An exception inside a request fails the test at teardown with its traceback, so a page
+  that quietly answered 500 cannot pass.
+- `browser` (one per test session), `context` and `page` (fresh per test: no cookies carried
+  between tests; desktop viewport 1280x800; `page.goto("/path")` resolves against the live
+  server). `phone_page` is the same at 390x844 with touch, as a student's phone.
+  JavaScript errors and Content-Security-Policy refusals on a page fail the test.
+- `sign_in(page, user)`: signs in through the real form and waits for the dashboard.
+- `screenshot(page, name)`: saves test-artifacts/<name>.png (git-ignored) for people to look at.
+
+Every test here skips, with the reason, when Chromium is not installed (a fresh machine per
+the README has none; .ci/run installs it). Wait for navigations and selectors; never sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, got_request_exception
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
+from webinars import create_app
+from webinars.extensions import db
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(autouse=True)
+def _require_chromium() -> None:
+    """Skip every browser test, saying why, where Chromium is missing."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh file SQLite database, with CSRF on as in production."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+            "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3"),
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 (any free port) in a thread; yield its base URL."""
+    failures: list[BaseException] = []
+
+    def record(sender: Flask, exception: BaseException, **extra: Any) -> None:
+        failures.append(exception)
+
+    got_request_exception.connect(record, app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        got_request_exception.disconnect(record, app)
+    if failures:
+        raise AssertionError("the live server failed a request") from failures[0]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole test session."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageProblems:
+    """JavaScript errors and CSP refusals seen by one page."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def watch(self, page: Any) -> None:
+        """Listen to `page` for uncaught errors and refused resources."""
+        page.on("pageerror", lambda error: self.messages.append(f"pageerror: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        text = message.text
+        if message.type == "error" and "Content Security Policy" in text:
+            self.messages.append(f"CSP: {text}")
+
+
+def _new_page(browser: Any, base_url: str, viewport: dict[str, int], **options: Any):
+    context = browser.new_context(
+        base_url=base_url,
+        viewport=viewport,
+        locale="en-GB",
+        timezone_id="Asia/Samarkand",
+        **options,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    problems = PageProblems()
+    problems.watch(page)
+    return context, page, problems
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A fresh desktop page (1280x800) whose relative URLs go to the live server."""
+    context, page, problems = _new_page(browser, live_server, DESKTOP)
+    yield page
+    context.close()
+    assert problems.messages == []
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A fresh phone-sized page (390x844, touch) on the live server."""
+    context, page, problems = _new_page(
+        browser, live_server, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    yield page
+    context.close()
+    assert problems.messages == []
+
+
+@pytest.fixture
+def sign_in() -> Callable[[Any, Any], None]:
+    """Sign `user` in on `page` through the real form (password: tests.conftest.PASSWORD)."""
+
+    def do(page: Any, user: Any, password: str = PASSWORD) -> None:
+        page.goto("/login")
+        page.get_by_label("Email", exact=True).fill(user.email)
+        page.get_by_label("Password", exact=True).fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in", exact=True).click()
+        page.wait_for_url("**/manage/")
+
+    return do
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Any, str], Path]:
+    """Save a full-page screenshot as test-artifacts/<name>.png and return its path."""
+
+    def take(page: Any, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,129 @@
+"""Every foundation page, on a desktop and on a phone: it fits, every field has a label.
+
+Screenshots of each page go to test-artifacts/ (desktop-*.png, phone-*.png) for people
+to look at; the assertions check what a screenshot cannot be trusted to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from webinars.demo import seed_demo
+from webinars.extensions import db
+from webinars.models import PartnerAcademy, Session, SessionStatus, User
+
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@demo.example.org", "demo-admin-2026"
+
+# Controls with no visible label and no accessible name, or wider than the window.
+LAYOUT_PROBLEMS = """() => {
+  const problems = [];
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width + 1) {
+    problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+  }
+  for (const el of document.querySelectorAll("input, select, textarea, button")) {
+    if (el.type === "hidden" || el.closest(".hp-field") || el.offsetParent === null) continue;
+    const labelled = (el.labels && el.labels.length) || el.getAttribute("aria-label")
+      || el.getAttribute("aria-labelledby") || el.getAttribute("title")
+      || (el.tagName === "BUTTON" && el.textContent.trim());
+    if (!labelled) problems.push(`no label: ${el.outerHTML.slice(0, 120)}`);
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && !el.closest(".table-responsive")) {
+      problems.push(`sticks out of the window: ${el.outerHTML.slice(0, 120)}`);
+    }
+  }
+  return problems;
+}"""
+
+
+def _seed(app: Flask) -> dict[str, int]:
+    """Demo data; the ids of a few things the page list needs."""
+    with app.app_context():
+        seed_demo()
+        sessions = db.session.execute(db.select(Session).order_by(Session.starts_at)).scalars()
+        upcoming = next(
+            s for s in sessions if s.status == SessionStatus.SCHEDULED and not s.is_finished()
+        )
+        return {
+            "session": upcoming.id,
+            "cancelled": db.session.execute(
+                db.select(Session.id).filter_by(status=SessionStatus.CANCELLED)
+            ).scalar_one(),
+            "user": db.session.execute(
+                db.select(User.id).filter_by(email="dilnoza@demo.example.org")
+            ).scalar_one(),
+            "academy": db.session.execute(
+                db.select(PartnerAcademy.id).filter_by(city="Izhevsk")
+            ).scalar_one(),
+        }
+
+
+def _pages(ids: dict[str, int]) -> list[tuple[str, str]]:
+    s, c = ids["session"], ids["cancelled"]
+    return [
+        ("dashboard", "/manage/"),
+        ("schedule", "/manage/schedule"),
+        ("session", f"/manage/sessions/{s}"),
+        ("session-cancelled", f"/manage/sessions/{c}"),
+        ("session-new", "/manage/sessions/new"),
+        ("session-edit", f"/manage/sessions/{s}/edit"),
+        ("session-duplicate", f"/manage/sessions/{s}/duplicate"),
+        ("session-reschedule", f"/manage/sessions/{s}/reschedule"),
+        ("session-cancel", f"/manage/sessions/{s}/cancel"),
+        ("account", "/account"),
+        ("admin", "/admin/"),
+        ("admin-users", "/admin/users"),
+        ("admin-user-new", "/admin/users/new"),
+        ("admin-user-edit", f"/admin/users/{ids['user']}/edit"),
+        ("admin-academies", "/admin/academies"),
+        ("admin-academy-new", "/admin/academies/new"),
+        ("admin-academy-edit", f"/admin/academies/{ids['academy']}/edit"),
+        ("not-found", "/manage/sessions/999999"),
+    ]
+
+
+def _public_pages(ids: dict[str, int]) -> list[tuple[str, str]]:
+    return [
+        ("public-index", "/"),
+        ("public-session", f"/sessions/{ids['session']}"),
+        ("public-cancelled", f"/sessions/{ids['cancelled']}"),
+        ("login", "/login"),
+    ]
+
+
+def _tour(page: Any, pages: list[tuple[str, str]], prefix: str, screenshot) -> dict[str, list]:
+    found = {}
+    for name, url in pages:
+        page.goto(url)
+        page.wait_for_load_state("load")
+        screenshot(page, f"{prefix}-{name}")
+        problems = page.evaluate(LAYOUT_PROBLEMS)
+        if problems:
+            found[name] = problems
+    return found
+
+
+def _sign_in_admin(page: Any) -> None:
+    page.goto("/login")
+    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
+    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_page_fits_and_labels_its_fields(
+    request: pytest.FixtureRequest, app: Flask, size: str, screenshot
+) -> None:
+    ids = _seed(app)
+    page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
+
+    public = _tour(page, _public_pages(ids), size, screenshot)
+    _sign_in_admin(page)
+    staff = _tour(page, _pages(ids), size, screenshot)
+
+    assert public == {}
+    assert staff == {}
