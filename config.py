@@ -67,6 +67,24 @@ class Config:
 
     SCHEDULE_PAGE_SIZE = 25
 
+    # Mail: unset MAIL_SERVER keeps messages in the outbox (shown to admins) instead of sending.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "webinars@localhost")
+
+    # Student registration: unconfirmed holds, keeping personal data, abuse limits.
+    REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "24"))
+    REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "180"))
+    REGISTRATION_RATE_LIMIT = os.environ.get(
+        "REGISTRATION_RATE_LIMIT", "60 per 10 minutes;300 per day"
+    )
+    REGISTRATION_EMAIL_RATE_LIMIT = os.environ.get(
+        "REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour;20 per day"
+    )
+
 
 class DevelopmentConfig(Config):
     """Local development: SQLite, a key kept under instance/, cookies over plain http."""
@@ -75,6 +93,7 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECRET_KEY = Config.SECRET_KEY or _persistent_secret_key()
+    MAIL_SERVER = None  # development shows mail on the outbox page instead of sending it
 
 
 class TestingConfig(Config):
@@ -90,6 +109,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     HUEY_IMMEDIATE = True
     BASE_URL = "http://localhost"
+    MAIL_SERVER = None  # tests that send mail point it at their own SMTP server
 
 
 class ProductionConfig(Config):
