@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. No business rules here."""
 
 from webinars.models.academy import PartnerAcademy
+from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -32,6 +33,8 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "AuditEntry",
+    "FeedScope",
+    "FeedToken",
     "Conference",
     "GuestSpeaker",
     "PartnerAcademy",

@@ -35,6 +35,8 @@ class PartnerAcademy(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moves on every change, so cached calendar feeds that show the name see it.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     coordinators: Mapped[list[User]] = relationship(back_populates="academy")
 
