@@ -164,8 +164,9 @@ def _snapshot(session: Session) -> dict[str, Any]:
         "visibility": session.visibility.value if session.visibility else None,
         "conference": session.conference.value if session.conference else None,
         "join_url": session.join_url,
-        "lecturers": [u.name for u in session.lecturers],
-        "academies": [a.name_en for a in session.academies],
+        # Sorted: the same people chosen in another order are no change.
+        "lecturers": sorted(u.name for u in session.lecturers),
+        "academies": sorted(a.name_en for a in session.academies),
         "guest_speakers": [g.name for g in session.guest_speakers],
         "cancel_reason": session.cancel_reason,
     }
