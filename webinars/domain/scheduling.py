@@ -167,9 +167,13 @@ def _snapshot(session: Session) -> dict[str, Any]:
         # Sorted: the same people chosen in another order are no change.
         "lecturers": sorted(u.name for u in session.lecturers),
         "academies": sorted(a.name_en for a in session.academies),
-        "guest_speakers": [g.name for g in session.guest_speakers],
+        "guest_speakers": [_guest_label(g) for g in session.guest_speakers],
         "cancel_reason": session.cancel_reason,
     }
+
+
+def _guest_label(guest: GuestSpeaker) -> str:
+    return f"{guest.name} ({guest.affiliation})" if guest.affiliation else guest.name
 
 
 def _iso(value: datetime | None) -> str | None:
