@@ -37,7 +37,7 @@ def academy_choices(include_ids: list[int] | None = None) -> list[tuple[int, str
     return [(a.id, f"{a.name_in(locale)} ({a.city})") for a in academies]
 
 
-def zone_choices() -> dict[str, list[tuple[str, str]]]:
+def zone_choices() -> dict[str, list[tuple]]:
     """Zones grouped: the department's and partners' first (named by city), then all."""
     home_zone, home_city = current_app.config["HOME_TIME_ZONE"], current_app.config["HOME_CITY"]
     cities: dict[str, list[str]] = {home_zone: [home_city]}
@@ -49,8 +49,13 @@ def zone_choices() -> dict[str, list[tuple[str, str]]]:
     for zone, city in rows:
         if city not in cities.setdefault(zone, []):
             cities[zone].append(city)
-    ours = [(zone, f"{', '.join(names)} ({zone})") for zone, names in cities.items()]
+    # data-place names the cities for the script that previews a time in every city; each
+    # zone is listed once, so the chosen option keeps its city label.
+    ours = [
+        (zone, f"{', '.join(names)} ({zone})", {"data-place": ", ".join(names)})
+        for zone, names in cities.items()
+    ]
     return {
         _("Our department and partners"): ours,
-        _("All time zones"): [(z, z) for z in all_zones()],
+        _("All time zones"): [(z, z) for z in all_zones() if z not in cities],
     }

@@ -51,7 +51,7 @@ class SessionForm(FlaskForm):
         _l("Language of instruction"), choices=list(INSTRUCTION_LANGUAGES.items())
     )
     starts_local = DateTimeLocalField(
-        _l("Starts (date and time in the time zone below)"),
+        _l("Starts: date and clock time in that time zone"),
         format=DATETIME_FORMAT,
         validators=[InputRequired(message=_l("Enter the date and time the session starts."))],
     )
@@ -168,7 +168,7 @@ class RescheduleForm(FlaskForm):
     """Move a session: a new start in a zone, and a duration."""
 
     starts_local = DateTimeLocalField(
-        _l("New start (date and time in the time zone below)"),
+        _l("New start: date and clock time in that time zone"),
         format=DATETIME_FORMAT,
         validators=[InputRequired(message=_l("Enter the new date and time."))],
     )
