@@ -67,7 +67,9 @@ class SessionRulesError(ValueError):
     """The input breaks a rule; `errors` maps form field names to messages."""
 
     def __init__(self, errors: dict[str, Any]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        # Field names only: rendering the lazy messages here would pick a locale, which
+        # needs a request, and the rules also run from the CLI and background jobs.
+        super().__init__("broken rules: " + ", ".join(errors))
         self.errors = errors
 
 
