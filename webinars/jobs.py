@@ -68,3 +68,6 @@ def run_worker(workers: int = 2) -> None:
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     log.info("worker started with %d threads", workers)
     consumer.run()
+
+
+from webinars import registration_jobs  # noqa: E402,F401 - registers its tasks and hook

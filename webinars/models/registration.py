@@ -104,6 +104,7 @@ class MailStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"  # refused for good (a bad address); shown on the outbox page
+    DROPPED = "dropped"  # no longer wanted before it went out (e.g. a reminder, session moved)
 
 
 class OutboxMessage(db.Model):

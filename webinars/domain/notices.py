@@ -1,0 +1,302 @@
+"""The emails students get about their registration, in their own language.
+
+Each notice is rendered from templates/emails/notice.{txt,html} under the registrant's
+locale and put in the outbox; invitations (METHOD:REQUEST / CANCEL) come from
+domain.invitations, the one iCalendar builder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webinars.domain.conferencing import join_link
+from webinars.domain.outbox import Attachment, queue_message
+from webinars.domain.places import session_places
+from webinars.domain.seats import waiting_position
+from webinars.extensions import db
+from webinars.models import (
+    MailStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    Session,
+    utcnow,
+)
+
+REMINDER_KINDS = ("reminder_24h", "reminder_1h")
+INVITING_KINDS = {"confirmed", "seat_for_you", "session_moved", "session_updated"}
+
+
+@dataclass
+class Notice:
+    """What one email says, before it is rendered."""
+
+    subject: str
+    lead: list[str]
+    action_label: str | None = None
+    action_url: str | None = None
+    show_join: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _urls(registration: Registration) -> tuple[str, str]:
+    from webinars.domain.registration import manage_url  # noqa: PLC0415 - avoids a cycle
+
+    url = manage_url(registration)
+    return url, f"{url}/confirm"
+
+
+def _compose(registration: Registration, kind: str, **extra: Any) -> Notice:
+    """Subject, lead paragraphs and the main button of each kind of email (in locale)."""
+    session = registration.session
+    title = session.title
+    manage, confirm = _urls(registration)
+    position = waiting_position(registration)
+    if kind == "confirm_address":
+        if registration.status is RegistrationStatus.WAITING:
+            lead = [
+                _("The session is full, so you are on the waiting list (place %(n)d).", n=position),
+                _("Please confirm your email address to keep your place on the list."),
+            ]
+        else:
+            lead = [_("A seat is held for you. Please confirm your email address to keep it.")]
+        if registration.hold_expires_at:
+            lead.append(_("Unconfirmed places are released after the time shown below."))
+        return Notice(
+            _("Confirm your registration: %(title)s", title=title),
+            lead,
+            _("Confirm my email address"),
+            confirm,
+            extra={"expires": registration.hold_expires_at},
+        )
+    if kind == "link_again":
+        return Notice(
+            _("Your registration: %(title)s", title=title),
+            [_("You asked to register again. Here is the link to your registration.")],
+            _("Manage my registration"),
+            manage,
+        )
+    if kind == "confirmed":
+        return Notice(
+            _("You are registered: %(title)s", title=title),
+            [_("Your seat is confirmed. The calendar invitation is attached.")],
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "waiting_confirmed":
+        return Notice(
+            _("You are on the waiting list: %(title)s", title=title),
+            [
+                _(
+                    "Your address is confirmed. You are number %(n)d on the waiting list.",
+                    n=position,
+                ),
+                _("If a seat frees up, it is yours automatically and we will write to you."),
+            ],
+            _("Manage my registration"),
+            manage,
+        )
+    if kind == "seat_for_you":
+        if registration.status is RegistrationStatus.HELD:
+            return Notice(
+                _("A seat for you: %(title)s", title=title),
+                [_("A seat has freed up and is held for you. Confirm your address to keep it.")],
+                _("Confirm my email address"),
+                confirm,
+                extra={"expires": registration.hold_expires_at},
+            )
+        return Notice(
+            _("A seat for you: %(title)s", title=title),
+            [_("A seat has freed up and it is yours. The calendar invitation is attached.")],
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "back_to_waiting":
+        return Notice(
+            _("Back on the waiting list: %(title)s", title=title),
+            [
+                _("The number of seats was reduced, and you are back on the waiting list."),
+                _("You are number %(n)d. We will write when a seat is yours.", n=position),
+            ],
+            _("Manage my registration"),
+            manage,
+        )
+    if kind == "session_moved":
+        return Notice(
+            _("New time: %(title)s", title=title),
+            [_("The session has moved. The new time is below; your calendar is updated.")],
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "session_updated":
+        return Notice(
+            _("Changed: %(title)s", title=title),
+            [_("The details of the session have changed; the current ones are below.")],
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "session_cancelled":
+        lead = [_("We are sorry: the session is cancelled.")]
+        if session.cancel_reason:
+            lead.append(session.cancel_reason)
+        return Notice(_("Cancelled: %(title)s", title=title), lead)
+    if kind in ("registration_cancelled", "removed"):
+        lead = [
+            _("Your registration is cancelled. Thank you for letting the seat go.")
+            if kind == "registration_cancelled"
+            else _("The organisers have removed your registration for this session.")
+        ]
+        return Notice(_("Registration cancelled: %(title)s", title=title), lead)
+    if kind in REMINDER_KINDS:
+        lead = [
+            _("The session starts in 24 hours.")
+            if kind == "reminder_24h"
+            else _("The session starts in one hour.")
+        ]
+        return Notice(
+            _("Reminder: %(title)s", title=title),
+            lead,
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "message":
+        return Notice(
+            extra["subject"],
+            extra["body"].splitlines(),
+            _("Manage my registration"),
+            manage,
+        )
+    raise ValueError(f"unknown notice kind {kind!r}")
+
+
+def _invitation(registration: Registration, method: str) -> Attachment:
+    from webinars.domain.invitations import build_invitation  # noqa: PLC0415 - feeds' module
+
+    data = build_invitation(
+        registration.session,
+        attendee_email=registration.email,
+        attendee_name=registration.full_name,
+        method=method,
+        join_url=join_link(registration.session) if method == "REQUEST" else None,
+        locale=registration.locale,
+        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+    )
+    filename = "invitation.ics" if method == "REQUEST" else "cancellation.ics"
+    return Attachment(filename, f"text/calendar; method={method}", data)
+
+
+def invitation_for(registration: Registration, kind: str, cancel: bool) -> Attachment | None:
+    """The calendar attachment a notice carries, if any: only for confirmed seats."""
+    if cancel:
+        return _invitation(registration, "CANCEL")
+    if kind in INVITING_KINDS and registration.status is RegistrationStatus.CONFIRMED:
+        return _invitation(registration, "REQUEST")
+    return None
+
+
+def notify(
+    registration: Registration,
+    kind: str,
+    now: datetime,
+    *,
+    with_cancel_invitation: bool = False,
+    dedupe_key: str | None = None,
+    **extra: Any,
+) -> OutboxMessage | None:
+    """Queue one email to a registrant; None when the personal data is already gone."""
+    if registration.email is None or registration.token_nonce is None:
+        return None
+    session: Session = registration.session
+    cancel = with_cancel_invitation or (
+        kind == "session_cancelled" and registration.status is RegistrationStatus.CONFIRMED
+    )
+    with force_locale(registration.locale):
+        notice = _compose(registration, kind, **extra)
+        context = dict(
+            notice=notice,
+            registration=registration,
+            session=session,
+            places=session_places(session, current_app.config, None),
+            join_url=join_link(session)
+            if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
+            else None,
+            home_name=current_app.config["HOME_NAME"],
+        )
+        text = render_template("emails/notice.txt", **context)
+        html = render_template("emails/notice.html", **context)
+    return queue_message(
+        kind=kind,
+        to=registration.email,
+        subject=notice.subject,
+        text=text,
+        html=html,
+        attachment=invitation_for(registration, kind, cancel),
+        registration_id=registration.id,
+        session_id=session.id,
+        dedupe_key=dedupe_key,
+        now=now,
+    )
+
+
+def drop_reminders(registration: Registration) -> None:
+    """Unsent reminders of a registration will not go out (it was cancelled)."""
+    for message in db.session.execute(
+        select(OutboxMessage).where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.status == MailStatus.PENDING,
+            OutboxMessage.kind.in_(REMINDER_KINDS),
+        )
+    ).scalars():
+        message.status = MailStatus.DROPPED
+        message.last_error = "registration cancelled"
+        message.dedupe_key = None
+
+
+def reminder_key(kind: str, registration: Registration, starts_at: datetime) -> str:
+    """One reminder of each kind per registration and start time."""
+    return f"{kind}:{registration.id}:{starts_at:%Y%m%dT%H%M%SZ}"
+
+
+def still_wanted(message: OutboxMessage) -> str | None:
+    """Checked right before sending: a reason to drop the message, or None to send it."""
+    if message.kind not in REMINDER_KINDS:
+        return None
+    registration = db.session.get(Registration, message.registration_id or 0)
+    if registration is None or registration.status is not RegistrationStatus.CONFIRMED:
+        return "registration no longer confirmed"
+    session = registration.session
+    if session.is_cancelled:
+        return "session cancelled"
+    if message.dedupe_key != reminder_key(message.kind, registration, session.starts_at):
+        return "session moved"
+    if utcnow() >= session.starts_at:
+        return "too late: the session has started"
+    return None
+
+
+def drop_stale_reminders(session: Session) -> None:
+    """Unsent reminders planned for another start time, or for a cancelled session."""
+    for message in db.session.execute(
+        select(OutboxMessage).where(
+            OutboxMessage.session_id == session.id,
+            OutboxMessage.status == MailStatus.PENDING,
+            OutboxMessage.kind.in_(REMINDER_KINDS),
+        )
+    ).scalars():
+        stamp = f":{session.starts_at:%Y%m%dT%H%M%SZ}"
+        if session.is_cancelled or not (message.dedupe_key or "").endswith(stamp):
+            message.status = MailStatus.DROPPED
+            message.last_error = "session cancelled" if session.is_cancelled else "session moved"
+            message.dedupe_key = None

@@ -1,0 +1,218 @@
+"""The mail outbox: messages are rows first, and a worker delivers each one once.
+
+A message is claimed by a conditional UPDATE (PENDING -> SENDING) before it is handed to
+the mail server, so two workers never send the same row; a failure puts it back to PENDING
+with a later `next_attempt_at` (exponential backoff, never given up on while the server is
+merely unreachable). A claim left behind by a crashed worker is taken again after
+STALE_CLAIM; the Message-ID stays the same, so a receiver can still tell a repeat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from webinars.extensions import db
+from webinars.models import MailStatus, OutboxMessage, utcnow
+
+STALE_CLAIM = timedelta(minutes=15)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+class TemporaryMailError(Exception):
+    """The server could not take the message now; try again later."""
+
+
+class PermanentMailError(Exception):
+    """The server refused the message for good (e.g. the address does not exist)."""
+
+
+@dataclass
+class Attachment:
+    """A file sent with a message, e.g. a calendar invitation."""
+
+    filename: str
+    content_type: str  # may carry parameters: "text/calendar; method=REQUEST"
+    data: bytes
+
+
+def queue_message(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    attachment: Attachment | None = None,
+    registration_id: int | None = None,
+    session_id: int | None = None,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """Add a message to the outbox (the caller commits); the worker sends it afterwards."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    now = now or utcnow()
+    message = OutboxMessage(
+        kind=kind,
+        to_address=to,
+        subject=subject[:300],
+        text_body=text,
+        html_body=html,
+        attachment_name=attachment.filename if attachment else None,
+        attachment_type=attachment.content_type if attachment else None,
+        attachment=attachment.data if attachment else None,
+        registration_id=registration_id,
+        session_id=session_id,
+        dedupe_key=dedupe_key,
+        message_id=make_msgid(domain=domain),
+        status=MailStatus.PENDING,
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    db.session.add(message)
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after `attempts` failures: 1, 2, 4 ... minutes, at most 1 h."""
+    return min(MAX_BACKOFF, timedelta(minutes=2 ** max(0, attempts - 1)))
+
+
+def due_message_ids(now: datetime, limit: int = 200) -> list[int]:
+    """Messages to try now: pending and due, or claimed by a worker that has gone quiet."""
+    return list(
+        db.session.execute(
+            select(OutboxMessage.id)
+            .where(_claimable(now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def _claimable(now: datetime):
+    return or_(
+        and_(
+            OutboxMessage.status == MailStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+        ),
+        and_(
+            OutboxMessage.status == MailStatus.SENDING,
+            OutboxMessage.claimed_at <= now - STALE_CLAIM,
+        ),
+    )
+
+
+def claim(message_id: int, now: datetime) -> OutboxMessage | None:
+    """Take one message for sending, atomically; None when another worker has it or it is done.
+
+    Commits, so the claim is visible to every other worker before anything is sent.
+    """
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _claimable(now))
+        .values(
+            status=MailStatus.SENDING,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        return None
+    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def mark_sent(message: OutboxMessage, now: datetime) -> None:
+    """The server accepted the message."""
+    message.status = MailStatus.SENT
+    message.sent_at = now
+    message.last_error = None
+    db.session.commit()
+
+
+def mark_failed(message: OutboxMessage, error: Exception, now: datetime, *, permanent: bool):
+    """Back to the queue with a later try, or FAILED for good when the server said so."""
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if permanent:
+        message.status = MailStatus.FAILED
+    else:
+        message.status = MailStatus.PENDING
+        message.next_attempt_at = now + backoff(message.attempts)
+    db.session.commit()
+
+
+def mark_dropped(message: OutboxMessage, reason: str) -> None:
+    """No longer wanted (e.g. a reminder for a time that changed): never sent."""
+    message.status = MailStatus.DROPPED
+    message.last_error = reason
+    db.session.commit()
+
+
+Sender = Callable[[OutboxMessage], None]
+StillWanted = Callable[[OutboxMessage], str | None]
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery round did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    dropped: int = 0
+
+
+def deliver_due(
+    send: Sender, now: datetime | None = None, still_wanted: StillWanted | None = None
+) -> DeliveryReport:
+    """Send every due message once through `send`; failures wait for a later round.
+
+    `send` raises TemporaryMailError or PermanentMailError. `still_wanted` may return a
+    reason to drop a message that no longer makes sense (checked after the claim).
+    """
+    now = now or utcnow()
+    report = DeliveryReport()
+    for message_id in due_message_ids(now):
+        message = claim(message_id, now)
+        if message is None:
+            continue
+        reason = still_wanted(message) if still_wanted else None
+        if reason:
+            mark_dropped(message, reason)
+            report.dropped += 1
+            continue
+        try:
+            send(message)
+        except PermanentMailError as exc:
+            mark_failed(message, exc, now, permanent=True)
+            report.failed += 1
+        except TemporaryMailError as exc:
+            mark_failed(message, exc, now, permanent=False)
+            report.retried += 1
+        else:
+            mark_sent(message, utcnow())
+            report.sent += 1
+    return report
+
+
+def drop_pending(session_id: int, kinds: tuple[str, ...], keep_keys: set[str] | None = None):
+    """Drop unsent messages of these kinds for a session (e.g. reminders after a move)."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.session_id == session_id,
+        OutboxMessage.status == MailStatus.PENDING,
+        OutboxMessage.kind.in_(kinds),
+    )
+    for message in db.session.execute(query).scalars():
+        if keep_keys and message.dedupe_key in keep_keys:
+            continue
+        message.status = MailStatus.DROPPED
+        message.last_error = "superseded"

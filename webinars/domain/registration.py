@@ -1,0 +1,341 @@
+"""Student registration: hold a seat or a waiting-list place, confirm, cancel, manage link.
+
+Business operations are named functions over models; the caller commits. Every one that
+changes seats runs under seats.lock_session, so the capacity check and the seat are taken
+in one serialised step.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from webinars.domain import notices
+from webinars.domain.seats import (
+    give_seat,
+    hold_until,
+    lock_session,
+    seats_taken,
+    settle,
+    waiting_position,
+)
+from webinars.extensions import db
+from webinars.models import (
+    Registration,
+    RegistrationStatus,
+    Session,
+    SessionStatus,
+    User,
+    utcnow,
+)
+
+
+class Closed(enum.StrEnum):
+    """Why a session takes no registrations now."""
+
+    UNKNOWN = "unknown"
+    CANCELLED = "cancelled"
+    NOT_OPEN_YET = "not_open_yet"
+    CLOSED = "closed"
+    STARTED = "started"
+
+
+class RegistrationClosedError(Exception):
+    """The session takes no registrations now; `reason` says why."""
+
+    def __init__(self, reason: Closed) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass
+class RegistrationInput:
+    """What a student typed in the registration form (already validated by the form)."""
+
+    full_name: str
+    email: str
+    locale: str
+    academy_id: int | None = None
+    academy_other: str | None = None
+    programme: str | None = None
+    year_of_study: int | None = None
+    consent: bool = True
+
+
+@dataclass
+class RegistrationOutcome:
+    """What happened: the registration, and whether it already existed (a repeat)."""
+
+    registration: Registration
+    repeat: bool
+
+
+def normalise_email(email: str) -> str:
+    """The form in which emails are stored and compared: trimmed and lower-case."""
+    return email.strip().lower()
+
+
+def closed_reason(session: Session | None, now: datetime) -> Closed | None:
+    """None when the session takes registrations now, else why not."""
+    if session is None or session.status is SessionStatus.DRAFT:
+        return Closed.UNKNOWN
+    if session.status is SessionStatus.CANCELLED:
+        return Closed.CANCELLED
+    if now >= session.starts_at:
+        return Closed.STARTED
+    if session.registration_opens_at and now < session.registration_opens_at:
+        return Closed.NOT_OPEN_YET
+    if session.registration_closes_at and now >= session.registration_closes_at:
+        return Closed.CLOSED
+    return None
+
+
+# --- the manage link -------------------------------------------------------------------
+
+
+def manage_token(registration: Registration) -> str:
+    """The secret of a registration's manage link (256 bits), derived, never stored.
+
+    HMAC of the app's secret key over the row id and a random nonce; the row keeps only
+    the nonce and the token's SHA-256, so a copy of the database opens nothing.
+    """
+    if registration.token_nonce is None:
+        raise ValueError("this registration has no manage link (revoked or anonymised)")
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(
+        key, f"manage:{registration.id}:{registration.token_nonce}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_manage_link(registration: Registration) -> str:
+    """Give the registration a fresh manage link, revoking any earlier one (needs an id)."""
+    registration.token_nonce = secrets.token_hex(16)
+    token = manage_token(registration)
+    registration.token_hash = _hash(token)
+    return token
+
+
+def revoke_manage_link(registration: Registration) -> None:
+    """No link opens this registration any more (a new one can be sent later)."""
+    registration.token_nonce = None
+    registration.token_hash = None
+
+
+def find_by_token(token: str) -> Registration | None:
+    """The registration a manage link opens, or None (unknown, revoked, malformed)."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.execute(
+        select(Registration).where(Registration.token_hash == _hash(token))
+    ).scalar_one_or_none()
+
+
+def manage_url(registration: Registration) -> str:
+    """The absolute manage link, for emails."""
+    return f"{current_app.config['BASE_URL']}/r/{manage_token(registration)}"
+
+
+# --- operations ------------------------------------------------------------------------
+
+
+def register(
+    session_id: int,
+    data: RegistrationInput,
+    now: datetime | None = None,
+    *,
+    added_by: User | None = None,
+) -> RegistrationOutcome:
+    """Hold a seat (or a waiting-list place) for this email and send the confirm message.
+
+    The same email twice for the same session gives no second place: the person is sent
+    their manage link again. A lecturer adding someone (`added_by`) vouches for the
+    address, so the place is confirmed at once. Raises RegistrationClosedError.
+    """
+    now = now or utcnow()
+    session = lock_session(session_id)
+    reason = closed_reason(session, now)
+    # Lecturers may add people outside the public window, never to a past or cancelled one.
+    staff_may = added_by is not None and reason in (Closed.NOT_OPEN_YET, Closed.CLOSED)
+    if reason is not None and not staff_may:
+        raise RegistrationClosedError(reason)
+    assert session is not None
+    changes = settle(session, now)
+    email = normalise_email(data.email)
+    existing = db.session.execute(
+        select(Registration).where(
+            Registration.session_id == session.id, Registration.email == email
+        )
+    ).scalar_one_or_none()
+    if existing is not None and existing.is_active:
+        if existing.token_nonce is None:
+            new_manage_link(existing)
+        notices.notify(existing, "link_again", now)
+        _tell_promoted(changes.promoted, now)
+        return RegistrationOutcome(existing, repeat=True)
+    registration = existing or Registration(session_id=session.id, email=email)
+    _fill(registration, data, session, now, added_by)
+    if existing is None:
+        db.session.add(registration)
+    if session.capacity is None or seats_taken(session.id, now) < session.capacity:
+        registration.status = RegistrationStatus.HELD
+        give_seat(registration, now)
+    else:
+        registration.status = RegistrationStatus.WAITING
+        registration.waitlisted_at = now
+    db.session.flush()
+    new_manage_link(registration)
+    if added_by is not None:
+        notices.notify(registration, _settled_kind(registration), now)
+    else:
+        notices.notify(registration, "confirm_address", now)
+    _tell_promoted(changes.promoted, now)
+    return RegistrationOutcome(registration, repeat=False)
+
+
+def _fill(
+    registration: Registration,
+    data: RegistrationInput,
+    session: Session,
+    now: datetime,
+    added_by: User | None,
+) -> None:
+    """(Re)start a registration from the form: a cancelled or expired row is reused."""
+    registration.full_name = data.full_name.strip()
+    registration.academy_id = data.academy_id or None
+    registration.academy_other = (data.academy_other or "").strip() or None
+    registration.programme = (data.programme or "").strip() or None
+    registration.year_of_study = data.year_of_study
+    registration.locale = data.locale
+    registration.created_at = now
+    registration.consent_at = now if data.consent else None
+    registration.added_by_id = added_by.id if added_by else None
+    registration.confirmed_at = now if added_by else None
+    registration.hold_expires_at = None if added_by else hold_until(session, now)
+    registration.waitlisted_at = None
+    registration.seat_at = None
+    registration.cancelled_at = None
+    registration.cancelled_by_id = None
+    registration.notified_sequence = session.sequence
+    registration.notified_starts_at = session.starts_at
+
+
+def _settled_kind(registration: Registration) -> str:
+    return "confirmed" if registration.has_seat else "waiting_confirmed"
+
+
+def confirm(registration: Registration, now: datetime | None = None) -> Registration:
+    """The person clicked the link in their email: their hold becomes a confirmed place.
+
+    Idempotent. An expired hold stays expired (the page offers to register again).
+    """
+    now = now or utcnow()
+    session = lock_session(registration.session_id)
+    assert session is not None
+    changes = settle(session, now)
+    db.session.refresh(registration)
+    if registration.confirmed_at is None and registration.is_active:
+        registration.confirmed_at = now
+        registration.hold_expires_at = None
+        if registration.status is RegistrationStatus.HELD:
+            registration.status = RegistrationStatus.CONFIRMED
+        notices.notify(registration, _settled_kind(registration), now)
+    _tell_promoted(changes.promoted, now)
+    return registration
+
+
+def cancel(
+    registration: Registration, now: datetime | None = None, *, by: User | None = None
+) -> Registration:
+    """Give up a place (the student, or a lecturer removing them); the seat moves on."""
+    now = now or utcnow()
+    session = lock_session(registration.session_id)
+    assert session is not None
+    db.session.refresh(registration)
+    if registration.is_active:
+        had_invitation = registration.status is RegistrationStatus.CONFIRMED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.cancelled_by_id = by.id if by else None
+        registration.hold_expires_at = None
+        notices.notify(
+            registration,
+            "removed" if by else "registration_cancelled",
+            now,
+            with_cancel_invitation=had_invitation,
+        )
+        notices.drop_reminders(registration)
+    changes = settle(session, now)
+    _tell_promoted(changes.promoted, now)
+    return registration
+
+
+def settle_session(session_id: int, now: datetime | None = None) -> int:
+    """Expire what ran out and fill free seats for one session; tells the promoted."""
+    now = now or utcnow()
+    session = lock_session(session_id)
+    if session is None:
+        return 0
+    changes = settle(session, now)
+    _tell_promoted(changes.promoted, now)
+    return len(changes.promoted) + len(changes.expired)
+
+
+def _tell_promoted(promoted: list[Registration], now: datetime) -> None:
+    for registration in promoted:
+        notices.notify(registration, "seat_for_you", now)
+
+
+def position(registration: Registration) -> int | None:
+    """The registration's place on the waiting list (1 = next), or None."""
+    return waiting_position(registration)
+
+
+def announce_session_change(session_id: int, now: datetime | None = None) -> int:
+    """Tell registrants about a committed change to their session, once per version.
+
+    Moved: the new time and an updated invitation (higher SEQUENCE); cancelled: a
+    METHOD:CANCEL; other visible changes: the current details. Unsent reminders for an
+    old start are dropped (the planner makes new ones). Capacity raised: seats move on.
+    """
+    now = now or utcnow()
+    session = lock_session(session_id)
+    if session is None:
+        return 0
+    told = 0
+    for registration in db.session.execute(
+        select(Registration).where(
+            Registration.session_id == session.id,
+            Registration.status.in_(
+                [RegistrationStatus.HELD, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
+            ),
+        )
+    ).scalars():
+        if (registration.notified_sequence or 0) >= session.sequence:
+            continue
+        if session.is_cancelled:
+            kind = "session_cancelled"
+        elif registration.notified_starts_at != session.starts_at:
+            kind = "session_moved"
+        else:
+            kind = "session_updated"
+        notices.notify(registration, kind, now)
+        registration.notified_sequence = session.sequence
+        registration.notified_starts_at = session.starts_at
+        told += 1
+    notices.drop_stale_reminders(session)
+    if not session.is_cancelled:
+        _tell_promoted(settle(session, now).promoted, now)
+    return told

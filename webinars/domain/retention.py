@@ -1,0 +1,51 @@
+"""Forgetting students: personal data goes a set number of days after the session.
+
+What stays is anonymous: status, partner academy, language and dates, so reports can
+still count who registered, confirmed or waited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from webinars.extensions import db
+from webinars.models import OutboxMessage, Registration, Session
+
+
+def anonymise_after(now: datetime, days: int) -> int:
+    """Empty the personal columns of registrations for sessions that ended `days` ago,
+    and delete their emails from the outbox. Returns how many registrations were emptied.
+    The caller commits."""
+    cutoff = now - timedelta(days=days)
+    ended = select(Session.id).where(Session.ends_at <= cutoff)
+    ids = list(
+        db.session.execute(
+            select(Registration.id).where(
+                Registration.session_id.in_(ended), Registration.anonymised_at.is_(None)
+            )
+        ).scalars()
+    )
+    if not ids:
+        return 0
+    db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.registration_id.in_(ids)),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.execute(
+        update(Registration)
+        .where(Registration.id.in_(ids))
+        .values(
+            email=None,
+            full_name=None,
+            academy_other=None,
+            programme=None,
+            year_of_study=None,
+            token_hash=None,
+            token_nonce=None,
+            anonymised_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return len(ids)

@@ -1,0 +1,221 @@
+"""Seats: the session lock, seat counts, holds that expire, and the waiting list.
+
+Every change to who holds a seat happens under `lock_session`, so capacity is checked and
+taken in one serialised step: `SELECT ... FOR UPDATE` on the session's row on PostgreSQL,
+`BEGIN IMMEDIATE` on SQLite (one writer at a time for the whole file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from webinars.extensions import db
+from webinars.models import (
+    Registration,
+    RegistrationStatus,
+    Session,
+    SessionStatus,
+)
+
+MIN_HOLD = timedelta(minutes=10)
+
+
+def lock_session(session_id: int) -> Session | None:
+    """Lock a session's row for the rest of the transaction and return it, fresh.
+
+    Call it first in a transaction that changes seats. On SQLite the transaction is started
+    with BEGIN IMMEDIATE unless it has already written (then it holds the write lock).
+    """
+    conn = db.session.connection()
+    query = select(Session).where(Session.id == session_id)
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        query = query.with_for_update()
+    return db.session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+@dataclass
+class SeatChanges:
+    """Who moved in one locked step: seats given from the waiting list, holds expired."""
+
+    promoted: list[Registration] = field(default_factory=list)
+    expired: list[Registration] = field(default_factory=list)
+    demoted: list[Registration] = field(default_factory=list)
+
+
+def hold_until(session: Session, now: datetime) -> datetime:
+    """When an unconfirmed hold made now expires: the configured hours, shorter near the start.
+
+    Half the time left before the start, at least ten minutes, at most the configured hours.
+    """
+    hours = current_app.config.get("REGISTRATION_HOLD_HOURS", 24)
+    left = session.starts_at - now
+    hold = min(timedelta(hours=hours), max(left / 2, MIN_HOLD))
+    return now + hold
+
+
+def seats_taken(session_id: int, now: datetime) -> int:
+    """Seats taken right now: confirmed, plus holds that have not expired (exact under lock)."""
+    return db.session.execute(
+        select(func.count(Registration.id)).where(
+            Registration.session_id == session_id,
+            (Registration.status == RegistrationStatus.CONFIRMED)
+            | (
+                (Registration.status == RegistrationStatus.HELD)
+                & (Registration.hold_expires_at > now)
+            ),
+        )
+    ).scalar_one()
+
+
+def seat_counts(session_ids: list[int], now: datetime) -> dict[int, int]:
+    """Seats taken per session for a list page, in one query."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.session_id, func.count(Registration.id))
+        .where(
+            Registration.session_id.in_(session_ids),
+            (Registration.status == RegistrationStatus.CONFIRMED)
+            | (
+                (Registration.status == RegistrationStatus.HELD)
+                & (Registration.hold_expires_at > now)
+            ),
+        )
+        .group_by(Registration.session_id)
+    ).all()
+    return {session_id: count for session_id, count in rows}
+
+
+def seats_left(session: Session, now: datetime) -> int | None:
+    """Free seats, or None when the session has no capacity limit."""
+    if session.capacity is None:
+        return None
+    return max(0, session.capacity - seats_taken(session.id, now))
+
+
+def waiting_list(session_id: int) -> list[Registration]:
+    """The waiting list in order: first come, first served (demoted seats go first)."""
+    return list(
+        db.session.execute(
+            select(Registration)
+            .where(
+                Registration.session_id == session_id,
+                Registration.status == RegistrationStatus.WAITING,
+            )
+            .order_by(Registration.waitlisted_at, Registration.id)
+        ).scalars()
+    )
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first on the waiting list; None when not waiting."""
+    if registration.status is not RegistrationStatus.WAITING:
+        return None
+    ahead = db.session.execute(
+        select(func.count(Registration.id)).where(
+            Registration.session_id == registration.session_id,
+            Registration.status == RegistrationStatus.WAITING,
+            (Registration.waitlisted_at < registration.waitlisted_at)
+            | (
+                (Registration.waitlisted_at == registration.waitlisted_at)
+                & (Registration.id < registration.id)
+            ),
+        )
+    ).scalar_one()
+    return ahead + 1
+
+
+def expire_overdue(session: Session, now: datetime) -> list[Registration]:
+    """Under lock: end unconfirmed holds and waiting places whose time ran out."""
+    overdue = list(
+        db.session.execute(
+            select(Registration).where(
+                Registration.session_id == session.id,
+                Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.WAITING]),
+                Registration.confirmed_at.is_(None),
+                Registration.hold_expires_at <= now,
+            )
+        ).scalars()
+    )
+    for registration in overdue:
+        registration.status = RegistrationStatus.EXPIRED
+        registration.cancelled_at = now
+    return overdue
+
+
+def give_seat(registration: Registration, now: datetime) -> None:
+    """Move one registration into a seat: confirmed if its address is, else held."""
+    if registration.confirmed_at is not None:
+        registration.status = RegistrationStatus.CONFIRMED
+    else:
+        registration.status = RegistrationStatus.HELD
+        if registration.hold_expires_at is None or registration.hold_expires_at <= now:
+            registration.hold_expires_at = hold_until(registration.session, now)
+    registration.seat_at = now
+
+
+def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]:
+    """Under lock: give free seats to the first people on the waiting list, in order."""
+    waiting = waiting_list(session.id)
+    if session.capacity is not None:
+        free = session.capacity - seats_taken(session.id, now)
+        waiting = waiting[: max(0, free)]
+    for registration in waiting:
+        give_seat(registration, now)
+    db.session.flush()
+    return waiting
+
+
+def settle(session: Session, now: datetime) -> SeatChanges:
+    """Under lock: expire what ran out, then fill free seats from the waiting list."""
+    changes = SeatChanges(expired=expire_overdue(session, now))
+    db.session.flush()
+    if session.status is SessionStatus.SCHEDULED and now < session.starts_at:
+        changes.promoted = promote_from_waitlist(session, now)
+    return changes
+
+
+def sessions_with_overdue_holds(now: datetime) -> list[int]:
+    """Ids of sessions where some unconfirmed hold or waiting place has run out."""
+    return list(
+        db.session.execute(
+            select(Registration.session_id)
+            .where(
+                Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.WAITING]),
+                Registration.confirmed_at.is_(None),
+                Registration.hold_expires_at <= now,
+            )
+            .distinct()
+        ).scalars()
+    )
+
+
+def demote_latest(session: Session, count: int, now: datetime) -> list[Registration]:
+    """Under lock: move the `count` most recently seated people to the head of the list.
+
+    They keep their place in line by their registration time, ahead of later registrants.
+    """
+    latest = list(
+        db.session.execute(
+            select(Registration)
+            .where(
+                Registration.session_id == session.id,
+                Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.CONFIRMED]),
+            )
+            .order_by(Registration.seat_at.desc(), Registration.id.desc())
+            .limit(count)
+        ).scalars()
+    )
+    for registration in latest:
+        registration.status = RegistrationStatus.WAITING
+        registration.waitlisted_at = registration.created_at
+        registration.seat_at = None
+    return latest

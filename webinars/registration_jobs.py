@@ -1,0 +1,102 @@
+"""Background tasks of student registration: mail delivery, holds, reminders, forgetting.
+
+Thin wrappers over the domain; each reads the state from the database, so running one
+twice does no harm. Imported by webinars.jobs, which the worker loads.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from huey import crontab
+
+from webinars.domain import notices
+from webinars.domain.outbox import DeliveryReport, deliver_due
+from webinars.domain.registration import announce_session_change, settle_session
+from webinars.domain.reminders import queue_due_reminders
+from webinars.domain.retention import anonymise_after
+from webinars.domain.seats import sessions_with_overdue_holds
+from webinars.extensions import db, huey
+from webinars.jobs import SESSION_CHANGE_HOOKS, in_app_context
+from webinars.mail import SmtpSender
+from webinars.models import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def deliver_now() -> DeliveryReport:
+    """Send what is due in the outbox; without MAIL_SERVER mail stays in the outbox."""
+    if not current_app.config.get("MAIL_SERVER"):
+        return DeliveryReport()
+    with SmtpSender(current_app.config) as sender:
+        report = deliver_due(sender, still_wanted=notices.still_wanted)
+    if report.retried:
+        log.warning("mail: %d message(s) will be retried later", report.retried)
+    return report
+
+
+@huey.task(retries=0)
+@in_app_context
+def deliver_mail() -> None:
+    """Deliver the outbox now (queued by views after they commit new mail)."""
+    deliver_now()
+
+
+@huey.periodic_task(crontab(minute="*"), retries=0)
+@in_app_context
+def deliver_mail_periodically() -> None:
+    """Retries and anything queued while no worker listened."""
+    deliver_now()
+
+
+def mail_queued() -> None:
+    """Call after committing new outbox rows: the worker sends them soon."""
+    if current_app.config.get("MAIL_SERVER"):
+        deliver_mail()
+
+
+@huey.periodic_task(crontab(minute="*"), retries=0)
+@in_app_context
+def release_expired_holds() -> None:
+    """Unconfirmed holds that ran out free their seats for the waiting list."""
+    now = utcnow()
+    for session_id in sessions_with_overdue_holds(now):
+        settle_session(session_id, now)
+        db.session.commit()
+    deliver_now()
+
+
+@huey.periodic_task(crontab(minute="*"), retries=0)
+@in_app_context
+def plan_reminders() -> None:
+    """Queue the 24-hour and 1-hour reminders whose moment has come."""
+    if queue_due_reminders(utcnow()):
+        db.session.commit()
+        deliver_now()
+
+
+@huey.periodic_task(crontab(minute="17", hour="3"), retries=0)
+@in_app_context
+def forget_personal_data() -> None:
+    """Empty registrants' personal data REGISTRATION_RETENTION_DAYS after their session."""
+    count = anonymise_after(utcnow(), current_app.config["REGISTRATION_RETENTION_DAYS"])
+    db.session.commit()
+    if count:
+        log.info("retention: personal data of %d registration(s) removed", count)
+
+
+@huey.task(retries=2, retry_delay=30)
+@in_app_context
+def announce_session_change_task(session_id: int) -> None:
+    """Tell registrants about a change to their session (moved, cancelled, edited)."""
+    announce_session_change(session_id, utcnow())
+    db.session.commit()
+    deliver_now()
+
+
+def _on_session_changed(session_id: int) -> None:
+    announce_session_change_task(session_id)
+
+
+SESSION_CHANGE_HOOKS.append(_on_session_changed)
