@@ -24,6 +24,17 @@ from webinars.models.session import (
 from webinars.models.types import UTCDateTime, utcnow
 from webinars.models.user import Role, User
 from webinars.models.worker import WorkerHeartbeat
+from webinars.models.zoom import (
+    AutoRecording,
+    LiveStatus,
+    MeetingState,
+    ZoomAttendance,
+    ZoomDefaults,
+    ZoomHostUsage,
+    ZoomMeeting,
+    ZoomRecording,
+    ZoomWebhookEvent,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -46,6 +57,15 @@ __all__ = [
     "User",
     "Visibility",
     "WorkerHeartbeat",
+    "AutoRecording",
+    "LiveStatus",
+    "MeetingState",
+    "ZoomAttendance",
+    "ZoomDefaults",
+    "ZoomHostUsage",
+    "ZoomMeeting",
+    "ZoomRecording",
+    "ZoomWebhookEvent",
     "session_academies",
     "session_lecturers",
     "utcnow",

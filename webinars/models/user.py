@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
     time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Samarkand")
     locale: Mapped[str | None] = mapped_column(String(8))
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # The lecturer's user on the department's Zoom account, if any (an alternative host).
+    zoom_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Moves on every change, so cached calendar feeds that show the name see it.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
