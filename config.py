@@ -67,6 +67,20 @@ class Config:
 
     SCHEDULE_PAGE_SIZE = 25
 
+    # Zoom (Server-to-Server OAuth app). Zoom is "configured" when the account, client id,
+    # secret and at least one host are set; webhooks also need the secret token.
+    ZOOM_ACCOUNT_ID = os.environ.get("ZOOM_ACCOUNT_ID", "")
+    ZOOM_CLIENT_ID = os.environ.get("ZOOM_CLIENT_ID", "")
+    ZOOM_CLIENT_SECRET = os.environ.get("ZOOM_CLIENT_SECRET", "")
+    ZOOM_HOSTS = os.environ.get("ZOOM_HOSTS", "")  # comma-separated licensed host emails
+    ZOOM_WEBHOOK_SECRET_TOKEN = os.environ.get("ZOOM_WEBHOOK_SECRET_TOKEN", "")
+    ZOOM_OAUTH_URL = os.environ.get("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
+    ZOOM_API_BASE_URL = os.environ.get("ZOOM_API_BASE_URL", "")  # set: wins over api_url
+    ZOOM_HOST_BUFFER_MINUTES = int(os.environ.get("ZOOM_HOST_BUFFER_MINUTES", "15"))
+    ZOOM_TIMEOUT_SECONDS = float(os.environ.get("ZOOM_TIMEOUT_SECONDS", "10"))
+    ZOOM_MARKER_NAMESPACE = os.environ.get("ZOOM_MARKER_NAMESPACE", "webinars")
+    ZOOM_TOKEN_FILE = os.environ.get("ZOOM_TOKEN_FILE", str(INSTANCE_DIR / "zoom-token.json"))
+
     # Mail: unset MAIL_SERVER keeps messages in the outbox (shown to admins) instead of sending.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
