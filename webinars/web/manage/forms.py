@@ -19,9 +19,19 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from webinars.domain.scheduling import GuestInput, SessionInput
+from webinars.domain.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Conference, SessionKind, SessionStatus, Visibility
 
@@ -31,6 +41,23 @@ KIND_LABELS = {
     SessionKind.MASTER_CLASS.value: _l("Master class"),
 }
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def readable(form: Form, field: IntegerField) -> None:
+    """After Required/Optional: stop at "not a number", a range message would only confuse."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+def known_zone(form: Form, field: SelectField) -> None:
+    """Any IANA zone, with a message that says what to do (not "Not a valid choice")."""
+    if not is_valid_zone(field.data):
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+def zone_field(label: str) -> SelectField:
+    """A time-zone select; choices are set per request, the zone checked by known_zone."""
+    return SelectField(label, validate_choice=False, validators=[DataRequired(), known_zone])
 
 
 class GuestSpeakerForm(Form):
@@ -55,12 +82,13 @@ class SessionForm(FlaskForm):
         format=DATETIME_FORMAT,
         validators=[InputRequired(message=_l("Enter the date and time the session starts."))],
     )
-    time_zone = SelectField(_l("Time zone of the start time"), validators=[DataRequired()])
+    time_zone = zone_field(_l("Time zone of the start time"))
     duration_minutes = IntegerField(
         _l("Duration (minutes)"),
         default=90,
         validators=[
             InputRequired(),
+            readable,
             NumberRange(1, 1440, message=_l("Between 1 and 1440 minutes.")),
         ],
     )
@@ -69,7 +97,11 @@ class SessionForm(FlaskForm):
     guests = FieldList(FormField(GuestSpeakerForm), min_entries=3, max_entries=10)
     capacity = IntegerField(
         _l("Capacity (seats)"),
-        validators=[Optional(), NumberRange(1, 100000, message=_l("Between 1 and 100000 seats."))],
+        validators=[
+            Optional(),
+            readable,
+            NumberRange(1, 100000, message=_l("Between 1 and 100000 seats.")),
+        ],
     )
     registration_opens = DateTimeLocalField(
         _l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional()]
@@ -172,11 +204,12 @@ class RescheduleForm(FlaskForm):
         format=DATETIME_FORMAT,
         validators=[InputRequired(message=_l("Enter the new date and time."))],
     )
-    time_zone = SelectField(_l("Time zone of the start time"), validators=[DataRequired()])
+    time_zone = zone_field(_l("Time zone of the start time"))
     duration_minutes = IntegerField(
         _l("Duration (minutes)"),
         validators=[
             InputRequired(),
+            readable,
             NumberRange(1, 1440, message=_l("Between 1 and 1440 minutes.")),
         ],
     )
