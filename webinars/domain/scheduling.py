@@ -31,6 +31,8 @@ from webinars.models import (
 # Fields whose change a participant would notice: each raises SEQUENCE once per save.
 VISIBLE_FIELDS = frozenset({"starts_at", "ends_at", "title", "conference", "join_url", "status"})
 MAX_DURATION_MINUTES = 24 * 60
+# Nobody plans a lecture decades ahead: a start that far is a typo in the year.
+MAX_YEARS_AHEAD = 10
 
 
 @dataclass
@@ -86,6 +88,9 @@ def _to_utc(local: datetime | None, zone: str, field_name: str, errors: dict[str
         return None
     try:
         return local_to_utc(local, zone)
+    except OverflowError:  # year 1 or 9999 on the other side of UTC
+        errors[field_name] = _l("This date is out of range; check the year.")
+        return None
     except LocalTimeError as exc:
         errors[field_name] = (
             _l("This time does not exist in the chosen time zone (the clocks skip it).")
@@ -116,6 +121,11 @@ def resolve_times(
         moved = session is None or session.starts_at != starts_at
         if moved and starts_at <= now:
             errors["starts_local"] = _l("The start is in the past. Choose a time from now on.")
+        elif starts_at > now + timedelta(days=366 * MAX_YEARS_AHEAD):
+            errors["starts_local"] = _l(
+                "The start is more than %(years)d years ahead; check the year.",
+                years=MAX_YEARS_AHEAD,
+            )
     if data.kind is SessionKind.MASTER_CLASS and not data.capacity:
         errors["capacity"] = _l("A master class needs a capacity (the number of seats).")
     if data.capacity is not None and data.capacity < seats_taken:
@@ -267,6 +277,14 @@ def reschedule_session(
     seats_taken: int = 0,
 ) -> dict[str, list[Any]]:
     """Move a session to a new start (and duration), keeping everything else."""
+    data = moved_input(session, starts_local, time_zone, duration_minutes)
+    return update_session(session, data, actor, now=now, seats_taken=seats_taken)
+
+
+def moved_input(
+    session: Session, starts_local: datetime, time_zone: str, duration_minutes: int
+) -> SessionInput:
+    """The session's input with a new start and duration (check it with resolve_times)."""
     data = replace(
         input_from_session(session),
         starts_local=starts_local,
@@ -278,7 +296,7 @@ def reschedule_session(
         data.registration_closes_local = starts_local
     if data.registration_opens_local and data.registration_opens_local >= starts_local:
         data.registration_opens_local = None
-    return update_session(session, data, actor, now=now, seats_taken=seats_taken)
+    return data
 
 
 def cancel_session(

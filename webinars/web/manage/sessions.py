@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,11 +17,11 @@ from webinars.domain.scheduling import (
     create_session,
     duplicate_input,
     input_from_session,
+    moved_input,
     reschedule_session,
     resolve_times,
     update_session,
 )
-from webinars.domain.timezones import LocalTimeError, is_valid_zone, local_to_utc
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
@@ -204,19 +202,16 @@ def reschedule(session_id: int):
 
 
 def _reschedule_conflicts(session: Session, form: RescheduleForm) -> list[Conflict]:
-    if not is_valid_zone(form.time_zone.data):
-        raise SessionRulesError({"time_zone": _("Choose a time zone from the list.")})
-    try:
-        starts_at = local_to_utc(form.starts_local.data, form.time_zone.data)
-    except LocalTimeError:
-        raise SessionRulesError(
-            {"starts_local": _("This time does not exist, or exists twice, in that zone.")}
-        ) from None
+    """Check the move by the same rules as any edit (SessionRulesError), then find overlaps."""
+    data = moved_input(
+        session, form.starts_local.data, form.time_zone.data, form.duration_minutes.data
+    )
+    times = resolve_times(data, utcnow(), session=session)
     return find_conflicts(
-        starts_at,
-        starts_at + timedelta(minutes=form.duration_minutes.data),
-        [u.id for u in session.lecturers],
-        [a.id for a in session.academies],
+        times.starts_at,
+        times.ends_at,
+        data.lecturer_ids,
+        data.academy_ids,
         exclude_session_id=session.id,
     )
 
