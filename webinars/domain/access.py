@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 
 from webinars.models import (
     Session,
@@ -37,8 +37,13 @@ def can_view(user: User, session: Session) -> bool:
 
 
 def visible_sessions(user: User) -> Select[tuple[Session]]:
-    """A query of the sessions `user` may list; callers add filters and ordering."""
+    """A query of the sessions `user` may list; callers add filters and ordering.
+
+    Lists exactly what can_view allows: nothing for a deactivated account or a visitor.
+    """
     query = select(Session)
+    if not user.is_authenticated or not user.is_active:
+        return query.where(false())
     if user.is_admin:
         return query
     if user.is_lecturer:
