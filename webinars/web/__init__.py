@@ -7,10 +7,22 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
-    from webinars.web import admin, audit_labels, auth, manage, public
+    from webinars.web import (
+        admin,
+        audit_labels,
+        auth,
+        feed_http,
+        feed_tokens,
+        feeds,
+        manage,
+        public,
+    )
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(feed_tokens.bp)
+    feed_http.init_app(app)
     audit_labels.init_app(app)

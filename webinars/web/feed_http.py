@@ -1,0 +1,100 @@
+"""HTTP for calendar feeds: validators, conditional answers, caching headers, log masking.
+
+Reusable by any blueprint that serves a feed (the personal feed lives with registration):
+`feed_response()` answers GET, HEAD and conditional requests; `mask_feed_tokens()` keeps
+secret feed addresses out of logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, Response, request
+
+from webinars.domain.calendars import FEED_CONTENT_TYPE
+from webinars.domain.feed_cache import RenderedFeed, rendered_feed
+
+# Clients poll on their own schedule (Google 8-24 h, Outlook ~3 h); this is for caches
+# in between. Private feeds must never sit in a shared cache.
+MAX_AGE = 900
+# /calendars/academies/<slug>/<token>.ics and /calendars/personal/<token>.ics
+_TOKEN_IN_PATH = re.compile(
+    r"(/calendars/(?:academies/[^/\s?]+|personal)/)([A-Za-z0-9_-]{6})[A-Za-z0-9_-]*"
+)
+
+
+def mask_feed_tokens(text: str) -> str:
+    """Replace every feed token in `text` by its first six characters and "…"."""
+    return _TOKEN_IN_PATH.sub(r"\1\2…", text)
+
+
+def _ceil_second(moment: datetime) -> datetime:
+    """HTTP dates have whole seconds: round up, so a later change never looks older."""
+    if moment.microsecond:
+        return moment.replace(microsecond=0) + timedelta(seconds=1)
+    return moment
+
+
+def feed_response(
+    feed: RenderedFeed | bytes,
+    last_modified: datetime | None = None,
+    *,
+    private: bool,
+    filename: str | None = None,
+) -> Response:
+    """A 200 with the feed, or a 304 when the client's copy is the same body.
+
+    `feed` is a cached RenderedFeed, or plain bytes with their `last_modified` (the
+    ETag is then computed here). The ETag is strong (a hash of the body); a 304 is
+    sent for a matching If-None-Match, or (when the request has none) for an
+    If-Modified-Since not older than Last-Modified. HEAD gets the headers only.
+    """
+    if isinstance(feed, bytes):
+        if last_modified is None:
+            raise ValueError("plain bytes need their last_modified")
+        feed = rendered_feed(feed, last_modified)
+    response = Response(feed.body, content_type=FEED_CONTENT_TYPE)
+    response.set_etag(feed.etag)
+    response.last_modified = _ceil_second(feed.last_modified)
+    response.cache_control.max_age = MAX_AGE
+    if private:
+        response.cache_control.private = True
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    else:
+        response.cache_control.public = True
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response.make_conditional(request)
+
+
+class FeedTokenFilter(logging.Filter):
+    """Masks feed tokens in log records (access logs print every path)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the message and its arguments; never drops a record."""
+        if isinstance(record.msg, str):
+            record.msg = mask_feed_tokens(record.msg)
+        if isinstance(record.args, dict):  # gunicorn's atoms: a dict subclass, kept as it is
+            for key, value in list(record.args.items()):
+                record.args[key] = _mask(value)
+        elif isinstance(record.args, tuple):
+            record.args = tuple(_mask(v) for v in record.args)
+        return True
+
+
+def _mask(value: Any) -> Any:
+    return mask_feed_tokens(value) if isinstance(value, str) else value
+
+
+LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+
+
+def init_app(app: Flask) -> None:
+    """Install the token mask on the app's logger and the servers' access logs."""
+    token_filter = FeedTokenFilter()
+    for logger in (app.logger, *(logging.getLogger(name) for name in LOGGERS)):
+        if not any(isinstance(f, FeedTokenFilter) for f in logger.filters):
+            logger.addFilter(token_filter)

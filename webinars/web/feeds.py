@@ -1,0 +1,347 @@
+"""Calendar feeds (.ics) and the pages that help people subscribe to them.
+
+Feed URLs never ask anyone to sign in: pollers cannot. A bad private token is a 404,
+a revoked one a 410, and no rate limit applies to any of these routes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField
+
+from webinars.domain.access import can_view, is_public
+from webinars.domain.calendars import KIND_LABELS, render_feed
+from webinars.domain.feed_selection import (
+    FeedFilters,
+    FeedSpec,
+    academy_from_slug,
+    feed_name,
+    lecturer_from_slug,
+    lecturer_slug,
+    published_feed,
+)
+from webinars.domain.feed_tokens import academy_token_usable, find_token, note_use
+from webinars.extensions import db, limiter
+from webinars.i18n import INSTRUCTION_LANGUAGES, LANGUAGE_NAMES
+from webinars.models import (
+    FeedScope,
+    PartnerAcademy,
+    Role,
+    Session,
+    SessionStatus,
+    User,
+    Visibility,
+    session_lecturers,
+)
+from webinars.web.feed_http import feed_response
+
+bp = Blueprint("feeds", __name__)
+limiter.exempt(bp)  # a poll must never turn into "429 Too Many Requests"
+
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+# ---- reading the query string -------------------------------------------------------
+
+
+def _values(name: str) -> list[str]:
+    """Repeated or comma-separated values of a query parameter, de-duplicated, sorted."""
+    raw = [part.strip() for value in request.args.getlist(name) for part in value.split(",")]
+    return sorted({part for part in raw if part})
+
+
+def _filters() -> FeedFilters:
+    """The `kind` and `lang` filters; a value we do not know is a 400 with a message."""
+    kinds = _values("kind")
+    known = {kind.value: kind for kind in KIND_LABELS}
+    unknown = [k for k in kinds if k not in known]
+    if unknown:
+        abort(
+            400,
+            description=_(
+                "Unknown kind: %(kinds)s. Use one of: %(known)s.",
+                kinds=", ".join(unknown),
+                known=", ".join(known),
+            ),
+        )
+    languages = _values("lang")
+    bad = [code for code in languages if not _LANGUAGE_CODE.match(code)]
+    if bad:
+        abort(
+            400,
+            description=_(
+                "Unknown language code: %(codes)s. Use codes such as ru or uz.",
+                codes=", ".join(bad),
+            ),
+        )
+    return FeedFilters(tuple(known[k] for k in kinds), tuple(languages))
+
+
+def _feed_locale(default: str) -> str:
+    """The feed's language: `?locale=`, else the feed's own default."""
+    languages = current_app.config["LANGUAGES"]
+    locale = request.args.get("locale", "").strip() or default
+    if locale not in languages:
+        abort(
+            400,
+            description=_(
+                "Unknown calendar language: use one of %(languages)s.",
+                languages=", ".join(languages),
+            ),
+        )
+    return locale
+
+
+def default_locale(candidate: str | None) -> str:
+    """`candidate` if the interface speaks it, else English."""
+    return candidate if candidate in current_app.config["LANGUAGES"] else "en"
+
+
+# ---- the feeds ------------------------------------------------------------------------
+
+
+@bp.get("/calendars/all.ics")
+def all_feed():
+    """Every public session."""
+    spec = FeedSpec(filters=_filters())
+    locale = _feed_locale("en")
+    feed = published_feed(
+        spec,
+        name=feed_name(locale, filters=spec.filters),
+        locale=locale,
+        time_zone_hint=current_app.config["HOME_TIME_ZONE"],
+    )
+    return feed_response(feed, private=False)
+
+
+def _academy_or_404(slug: str) -> PartnerAcademy:
+    academy = academy_from_slug(slug)
+    if academy is None:
+        abort(404)
+    return academy
+
+
+@bp.get("/calendars/academies/<slug>.ics")
+def academy_feed(slug: str):
+    """The public sessions that involve one partner academy."""
+    academy = _academy_or_404(slug)
+    spec = FeedSpec(academy_id=academy.id, filters=_filters())
+    locale = _feed_locale(default_locale(academy.language))
+    feed = published_feed(
+        spec,
+        name=feed_name(locale, academy=academy, filters=spec.filters),
+        locale=locale,
+        time_zone_hint=academy.time_zone,
+    )
+    return feed_response(feed, private=False)
+
+
+@bp.get("/calendars/academies/<slug>/<token>.ics")
+def academy_private_feed(slug: str, token: str):
+    """All of an academy's sessions with join links, for its coordinators (by token)."""
+    academy = _academy_or_404(slug)
+    feed_token = find_token(token)
+    if (
+        feed_token is None
+        or feed_token.scope is not FeedScope.ACADEMY
+        or feed_token.academy_id != academy.id
+    ):
+        abort(404)
+    if not academy_token_usable(feed_token):
+        abort(410, description=_("This calendar address was revoked. Ask for a new one."))
+    if note_use(feed_token):
+        db.session.commit()
+    spec = FeedSpec(academy_id=academy.id, private=True, filters=_filters())
+    locale = _feed_locale(default_locale(academy.language))
+    feed = published_feed(
+        spec,
+        name=feed_name(locale, academy=academy, private=True, filters=spec.filters),
+        locale=locale,
+        time_zone_hint=academy.time_zone,
+    )
+    return feed_response(feed, private=True)
+
+
+@bp.get("/calendars/lecturers/<slug>.ics")
+def lecturer_feed(slug: str):
+    """One lecturer's public sessions."""
+    lecturer = lecturer_from_slug(slug)
+    if lecturer is None:
+        abort(404)
+    spec = FeedSpec(lecturer_id=lecturer.id, filters=_filters())
+    locale = _feed_locale(default_locale(lecturer.locale))
+    feed = published_feed(
+        spec,
+        name=feed_name(locale, lecturer=lecturer, filters=spec.filters),
+        locale=locale,
+        time_zone_hint=lecturer.time_zone,
+    )
+    return feed_response(feed, private=False)
+
+
+@bp.get("/sessions/<int:session_id>/calendar.ics")
+def session_download(session_id: int):
+    """One session to add to a calendar; staff who may see it get its join link too."""
+    session = db.get_or_404(Session, session_id)
+    staff_view = current_user.is_authenticated and can_view(current_user, session)
+    if session.status is SessionStatus.DRAFT or not (staff_view or is_public(session)):
+        abort(404)
+    locale = _feed_locale(default_locale(str(get_locale())))
+    body = render_feed(
+        [session], name=session.title, private=staff_view, locale=locale, windowed=False
+    )
+    return feed_response(
+        body, session.updated_at, private=staff_view, filename=f"session-{session.id}.ics"
+    )
+
+
+# ---- subscribing ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscribeLinks:
+    """One feed, as each calendar app wants to be handed it."""
+
+    https: str
+    webcal: str
+    google: str
+    outlook: str
+    office365: str
+
+
+def subscribe_links(https_url: str, name: str) -> SubscribeLinks:
+    """The one-click links for Apple (webcal), Google, Outlook.com and Microsoft 365."""
+    webcal = "webcal://" + https_url.split("://", 1)[1]
+    add_from_web = urlencode({"url": https_url, "name": name}, quote_via=quote)
+    return SubscribeLinks(
+        https=https_url,
+        webcal=webcal,
+        google="https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
+        outlook="https://outlook.live.com/calendar/0/addfromweb?" + add_from_web,
+        office365="https://outlook.office.com/calendar/0/addfromweb?" + add_from_web,
+    )
+
+
+def absolute(path: str) -> str:
+    """A path on this site as a full address on BASE_URL (what subscribers keep)."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+class FeedFilterForm(FlaskForm):
+    """Narrow a feed before subscribing (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"), default="")
+    lang = SelectField(_l("Language of the sessions"), default="")
+    locale = SelectField(_l("Language of the calendar"), default="")
+
+
+def _filter_form(default_locale: str) -> FeedFilterForm:
+    form = FeedFilterForm(request.args)
+    form.kind.choices = [("", _("All kinds"))] + [(k.value, str(v)) for k, v in KIND_LABELS.items()]
+    form.lang.choices = [("", _("All languages"))] + [
+        (code, str(label)) for code, label in INSTRUCTION_LANGUAGES.items()
+    ]
+    form.locale.choices = [(code, name) for code, name in LANGUAGE_NAMES.items()]
+    if not request.args.get("locale"):
+        form.locale.data = default_locale
+    return form
+
+
+def _feed_block(endpoint: str, name_for, default_locale: str, **args: str):
+    """The filter form and the links for one feed, from the form's valid choices."""
+    form = _filter_form(default_locale)
+    valid = form.validate() if request.args else True
+    params: dict[str, str] = {}
+    if valid:
+        params = {k: v for k, v in (("kind", form.kind.data), ("lang", form.lang.data)) if v}
+        if form.locale.data and form.locale.data != default_locale:
+            params["locale"] = form.locale.data
+    filters = FeedFilters(
+        tuple(k for k in KIND_LABELS if k.value == params.get("kind")),
+        (params["lang"],) if "lang" in params else (),
+    )
+    name = name_for(params.get("locale", default_locale), filters)
+    url = absolute(url_for(endpoint, **args, **params))
+    return form, subscribe_links(url, name)
+
+
+@bp.get("/calendars/")
+def subscribe():
+    """Subscribe to the whole schedule, or pick an academy's or a lecturer's."""
+    form, links = _feed_block(
+        "feeds.all_feed", lambda loc, f: feed_name(loc, filters=f), str(get_locale())
+    )
+    academies = (
+        db.session.execute(
+            select(PartnerAcademy)
+            .where(PartnerAcademy.archived_at.is_(None))
+            .order_by(PartnerAcademy.name_en)
+        )
+        .scalars()
+        .all()
+    )
+    teaching = (
+        select(session_lecturers.c.user_id)
+        .join(Session, Session.id == session_lecturers.c.session_id)
+        .where(Session.visibility == Visibility.PUBLIC, Session.status != SessionStatus.DRAFT)
+    )
+    lecturers = (
+        db.session.execute(
+            select(User)
+            .where(User.id.in_(teaching), User.role.in_([Role.LECTURER, Role.ADMIN]))
+            .order_by(User.name)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "feeds/subscribe.html",
+        form=form,
+        links=links,
+        academies=academies,
+        lecturers=lecturers,
+        lecturer_slug=lecturer_slug,
+    )
+
+
+@bp.get("/calendars/academies/<slug>")
+def academy_subscribe(slug: str):
+    """Subscribe to one academy's public sessions."""
+    academy = _academy_or_404(slug)
+    default = default_locale(academy.language)
+    form, links = _feed_block(
+        "feeds.academy_feed",
+        lambda loc, f: feed_name(loc, academy=academy, filters=f),
+        default,
+        slug=slug,
+    )
+    return render_template("feeds/feed.html", form=form, links=links, academy=academy)
+
+
+@bp.get("/calendars/lecturers/<slug>")
+def lecturer_subscribe(slug: str):
+    """Subscribe to one lecturer's public sessions."""
+    lecturer = lecturer_from_slug(slug)
+    if lecturer is None:
+        abort(404)
+    default = default_locale(lecturer.locale)
+    form, links = _feed_block(
+        "feeds.lecturer_feed",
+        lambda loc, f: feed_name(loc, lecturer=lecturer, filters=f),
+        default,
+        slug=lecturer_slug(lecturer),
+    )
+    return render_template("feeds/feed.html", form=form, links=links, lecturer=lecturer)
