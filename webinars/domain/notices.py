@@ -182,19 +182,23 @@ def _compose(registration: Registration, kind: str, **extra: Any) -> Notice:
 
 
 def _invitation(registration: Registration, method: str) -> Attachment:
-    from webinars.domain.invitations import build_invitation  # noqa: PLC0415 - feeds' module
+    from webinars.domain.invitations import (  # noqa: PLC0415 - the feeds' builder
+        build_invitation,
+        invitation_content_type,
+    )
 
     data = build_invitation(
         registration.session,
-        attendee_email=registration.email,
+        attendee_email=registration.email or "",
         attendee_name=registration.full_name,
-        method=method,
+        method=method,  # type: ignore[arg-type]
         join_url=join_link(registration.session) if method == "REQUEST" else None,
         locale=registration.locale,
         organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        stamp=utcnow(),
     )
     filename = "invitation.ics" if method == "REQUEST" else "cancellation.ics"
-    return Attachment(filename, f"text/calendar; method={method}", data)
+    return Attachment(filename, invitation_content_type(method), data)  # type: ignore[arg-type]
 
 
 def invitation_for(registration: Registration, kind: str, cancel: bool) -> Attachment | None:

@@ -185,16 +185,16 @@ def register(
         notices.notify(existing, "link_again", now)
         _tell_promoted(changes.promoted, now)
         return RegistrationOutcome(existing, repeat=True)
+    room = session.capacity is None or seats_taken(session.id, now) < session.capacity
     registration = existing or Registration(session_id=session.id, email=email)
+    registration.session = session
     _fill(registration, data, session, now, added_by)
-    if existing is None:
-        db.session.add(registration)
-    if session.capacity is None or seats_taken(session.id, now) < session.capacity:
-        registration.status = RegistrationStatus.HELD
+    if room:
         give_seat(registration, now)
     else:
         registration.status = RegistrationStatus.WAITING
         registration.waitlisted_at = now
+    db.session.add(registration)
     db.session.flush()
     new_manage_link(registration)
     if added_by is not None:

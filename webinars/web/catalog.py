@@ -1,0 +1,196 @@
+"""Students, no account: the catalogue of sessions open for registration, and the form."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import selectinload
+
+from webinars.domain.access import is_public, public_sessions
+from webinars.domain.places import session_places
+from webinars.domain.registration import (
+    Closed,
+    RegistrationClosedError,
+    closed_reason,
+    normalise_email,
+    register,
+)
+from webinars.domain.seats import seat_counts
+from webinars.domain.timezones import local_to_utc
+from webinars.extensions import db, limiter
+from webinars.i18n import INSTRUCTION_LANGUAGES, viewer_zone
+from webinars.models import PartnerAcademy, Session, SessionStatus, session_academies, utcnow
+from webinars.registration_jobs import mail_queued
+from webinars.web.manage.forms import KIND_LABELS
+from webinars.web.registration_forms import CatalogFilterForm, RegistrationForm, academy_choices
+
+bp = Blueprint("catalog", __name__, url_prefix="/catalog")
+
+CLOSED_MESSAGES = {
+    Closed.UNKNOWN: _l("This session does not exist or is not open to the public."),
+    Closed.CANCELLED: _l("This session is cancelled: it takes no registrations."),
+    Closed.NOT_OPEN_YET: _l("Registration for this session has not opened yet."),
+    Closed.CLOSED: _l("Registration for this session is closed."),
+    Closed.STARTED: _l("This session has already started: registration is closed."),
+}
+RATE_LIMITED = _l("Too many registrations from here in a short time. Please wait and try again.")
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _filters() -> CatalogFilterForm:
+    form = CatalogFilterForm(request.args)
+    form.kind.choices = [("", _l("All kinds")), *KIND_LABELS.items()]
+    form.language.choices = [("", _l("All languages")), *INSTRUCTION_LANGUAGES.items()]
+    form.academy.choices = [(0, _l("All academies"))] + academy_choices(_locale())[1:-1]
+    return form
+
+
+def _catalogue_query(form: CatalogFilterForm, now: datetime):
+    query = public_sessions().where(
+        Session.status == SessionStatus.SCHEDULED,
+        Session.starts_at > now,
+        or_(Session.registration_closes_at.is_(None), Session.registration_closes_at > now),
+    )
+    if form.kind.data:
+        query = query.where(Session.kind == form.kind.data)
+    if form.language.data:
+        query = query.where(Session.language == form.language.data)
+    if form.academy.data:
+        query = query.where(
+            Session.id.in_(
+                db.select(session_academies.c.session_id).where(
+                    session_academies.c.academy_id == form.academy.data
+                )
+            )
+        )
+    zone = viewer_zone() or current_app.config["HOME_TIME_ZONE"]
+    if form.date_from.data:
+        query = query.where(Session.starts_at >= local_to_utc(_midnight(form.date_from.data), zone))
+    if form.date_to.data:
+        until = _midnight(form.date_to.data) + timedelta(days=1)
+        query = query.where(Session.starts_at < local_to_utc(until, zone))
+    return query.options(selectinload(Session.academies), selectinload(Session.lecturers)).order_by(
+        Session.starts_at, Session.id
+    )
+
+
+def _midnight(day) -> datetime:
+    return datetime.combine(day, time(0))
+
+
+@bp.get("/")
+def index():
+    """Upcoming public sessions open for registration, with filters and seats left."""
+    form = _filters()
+    form.validate()
+    now = utcnow()
+    page = request.args.get("page", 1, type=int)
+    if form.errors:
+        form.date_from.data = form.date_to.data = None
+    pagination = db.paginate(_catalogue_query(form, now), page=page, per_page=20, error_out=False)
+    taken = seat_counts([s.id for s in pagination.items], now)
+    return render_template(
+        "catalog/index.html",
+        form=form,
+        pagination=pagination,
+        taken=taken,
+        now=now,
+        closed={s.id: closed_reason(s, now) for s in pagination.items},
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+def _public_session(session_id: int) -> Session:
+    session = db.session.get(Session, session_id)
+    if session is None or not is_public(session):
+        abort(404, description=str(CLOSED_MESSAGES[Closed.UNKNOWN]))
+    return session
+
+
+def _email_key() -> str:
+    return "registration-email:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/<int:session_id>/register", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_RATE_LIMIT"],
+    methods=["POST"],
+    error_message=RATE_LIMITED,
+)
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_EMAIL_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_email_key,
+    error_message=RATE_LIMITED,
+)
+def register_form(session_id: int):
+    """The registration form; submitting holds a seat or a waiting-list place."""
+    session = _public_session(session_id)
+    now = utcnow()
+    reason = closed_reason(session, now)
+    form = RegistrationForm()
+    form.academy_id.choices = academy_choices(_locale())
+    if request.method == "GET":
+        form.locale.data = _locale()
+    status = 200
+    if request.method == "POST":
+        if reason is not None:
+            status = 409
+        elif not form.validate_on_submit():
+            status = 422
+            flash(_("Some fields need attention; see the messages below."), "danger")
+        elif form.website.data:
+            return redirect(url_for("catalog.registered", session_id=session.id))
+        else:
+            try:
+                register(session.id, form.to_input(), now)
+                db.session.commit()
+            except RegistrationClosedError as exc:
+                db.session.rollback()
+                reason, status = exc.reason, 409
+            except OperationalError:
+                db.session.rollback()
+                status = 503
+                flash(
+                    _("Many people are registering right now. Please press Register again."),
+                    "warning",
+                )
+            else:
+                mail_queued()
+                return redirect(url_for("catalog.registered", session_id=session.id))
+    return render_template(
+        "catalog/register.html",
+        form=form,
+        session=session,
+        closed=reason,
+        closed_message=CLOSED_MESSAGES.get(reason) if reason else None,
+        seats_left=_seats_left(session, now),
+        places=session_places(session, current_app.config, viewer_zone()),
+    ), status
+
+
+def _seats_left(session: Session, now: datetime) -> int | None:
+    if session.capacity is None:
+        return None
+    return max(0, session.capacity - seat_counts([session.id], now).get(session.id, 0))
+
+
+@bp.get("/<int:session_id>/registered")
+def registered(session_id: int):
+    """“Check your email”: the same words whether or not the address was known."""
+    session = _public_session(session_id)
+    return render_template("catalog/registered.html", session=session)
+
+
+def academy_name(academy: PartnerAcademy | None, other: str | None) -> str:
+    """An academy's name in the current language, or the institution typed by hand."""
+    return academy.name_in(_locale()) if academy else (other or "")

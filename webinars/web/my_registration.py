@@ -1,0 +1,227 @@
+"""A student's own registration, opened by the secret link from their emails.
+
+Status, confirm, cancel, the invitation download and the personal calendar feed. Nothing
+here needs an account; the link itself is the key, so every answer is private, never
+cached, and says nothing about registrations the link does not open.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webinars.domain import feed_tokens
+from webinars.domain.calendars import render_feed
+from webinars.domain.conferencing import join_link
+from webinars.domain.invitations import build_invitation, invitation_content_type
+from webinars.domain.places import session_places
+from webinars.domain.registration import cancel, confirm, find_by_token, position
+from webinars.extensions import db, limiter
+from webinars.i18n import viewer_zone
+from webinars.models import (
+    FeedScope,
+    FeedToken,
+    Registration,
+    RegistrationStatus,
+    Session,
+    utcnow,
+)
+from webinars.registration_jobs import mail_queued
+from webinars.web.feed_http import feed_response
+
+bp = Blueprint("my_registration", __name__)
+
+GONE = 410
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = response.headers.get("Cache-Control") or "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _opened(token: str) -> Registration:
+    registration = find_by_token(token)
+    if registration is None:
+        abort(
+            404,
+            description=_(
+                "This link does not open any registration: it may be mistyped or "
+                "replaced by a newer one. Register again with the same email to get "
+                "a fresh link."
+            ),
+        )
+    return registration
+
+
+@bp.get("/r/<token>")
+@limiter.limit("120 per minute")
+def manage(token: str):
+    """Status, and what the student can do with their place."""
+    registration = _opened(token)
+    return _manage_page(registration, token, len(_feed_tokens(registration)))
+
+
+def _manage_page(
+    registration: Registration, token: str, feed_count: int, new_feed_url: str | None = None
+) -> str:
+    session = registration.session
+    seated = registration.status is RegistrationStatus.CONFIRMED
+    return render_template(
+        "catalog/manage.html",
+        registration=registration,
+        session=session,
+        token=token,
+        position=position(registration),
+        join_url=join_link(session) if seated else None,
+        places=session_places(session, current_app.config, viewer_zone()),
+        feed_count=feed_count,
+        new_feed_url=new_feed_url,
+        now=utcnow(),
+    )
+
+
+@bp.route("/r/<token>/confirm", methods=["GET", "POST"])
+@limiter.limit("60 per minute")
+def confirm_address(token: str):
+    """GET asks (mail scanners follow links); POST confirms the address and the place."""
+    registration = _opened(token)
+    if registration.confirmed_at is not None:
+        return redirect(url_for("my_registration.manage", token=token))
+    if request.method == "POST":
+        confirm(registration, utcnow())
+        db.session.commit()
+        mail_queued()
+        if registration.status is RegistrationStatus.EXPIRED:
+            flash(_("Sorry, this hold ran out before it was confirmed."), "warning")
+        else:
+            flash(_("Thank you: your email address is confirmed."), "success")
+        return redirect(url_for("my_registration.manage", token=token))
+    return render_template("catalog/confirm.html", registration=registration, token=token)
+
+
+@bp.post("/r/<token>/cancel")
+def cancel_registration(token: str):
+    """Give up the seat or the waiting-list place; the next person moves up."""
+    registration = _opened(token)
+    if registration.is_active:
+        cancel(registration, utcnow())
+        db.session.commit()
+        mail_queued()
+        flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("my_registration.manage", token=token))
+
+
+@bp.get("/r/<token>/invitation.ics")
+def invitation(token: str):
+    """The calendar invitation of a confirmed seat (CANCEL once the session is cancelled)."""
+    registration = _opened(token)
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        abort(404, description=_("Only a confirmed seat has a calendar invitation."))
+    session = registration.session
+    method = "CANCEL" if session.is_cancelled else "REQUEST"
+    body = build_invitation(
+        session,
+        attendee_email=registration.email or "",
+        attendee_name=registration.full_name,
+        method=method,
+        join_url=join_link(session),
+        locale=registration.locale,
+        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+    )
+    response = Response(body, content_type=invitation_content_type(method))
+    response.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ics"'
+    return response
+
+
+def _feed_tokens(registration: Registration) -> list[FeedToken]:
+    if registration.email is None:
+        return []
+    return list(
+        db.session.execute(
+            select(FeedToken).where(
+                FeedToken.scope == FeedScope.PERSONAL,
+                FeedToken.subject == registration.email,
+                FeedToken.revoked_at.is_(None),
+            )
+        ).scalars()
+    )
+
+
+@bp.post("/r/<token>/feed")
+@limiter.limit("10 per hour")
+def new_feed(token: str):
+    """Make a personal calendar feed address (switching off earlier ones) and show it once."""
+    registration = _opened(token)
+    if registration.email is None:
+        abort(404)
+    now = utcnow()
+    for old in _feed_tokens(registration):
+        feed_tokens.revoke_token(old, now)
+    plaintext = feed_tokens.issue_token(FeedScope.PERSONAL, subject=registration.email, now=now)
+    db.session.commit()
+    url = f"{current_app.config['BASE_URL']}/calendars/personal/{plaintext}.ics"
+    return _manage_page(registration, token, 1, url)
+
+
+@bp.route("/calendars/personal/<token>.ics", methods=["GET", "HEAD"])
+def personal_feed(token: str):
+    """One student's confirmed sessions with their join links, as a calendar feed."""
+    row = feed_tokens.find_token(token)
+    if row is None or row.scope is not FeedScope.PERSONAL or not row.subject:
+        abort(404)
+    if row.is_revoked:
+        abort(GONE)
+    registrations = db.session.execute(
+        select(Registration).where(
+            Registration.email == row.subject,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).scalars()
+    sessions: list[Session] = []
+    changed: list[datetime] = [row.created_at]
+    for registration in registrations:
+        sessions.append(registration.session)
+        changed += [registration.session.updated_at, registration.confirmed_at or row.created_at]
+    locale = next((r.locale for r in _latest(row.subject)), "en")
+    body = render_feed(
+        sessions,
+        name=_personal_feed_name(locale),
+        private=True,
+        locale=locale,
+        join_links={s.id: join_link(s) for s in sessions},
+    )
+    if feed_tokens.note_use(row):
+        db.session.commit()
+    return feed_response(body, max(changed), private=True)
+
+
+def _latest(email: str) -> list[Registration]:
+    return list(
+        db.session.execute(
+            select(Registration)
+            .where(Registration.email == email)
+            .order_by(Registration.created_at.desc())
+            .limit(1)
+        ).scalars()
+    )
+
+
+def _personal_feed_name(locale: str) -> str:
+    with force_locale(locale):
+        return _("My sessions")

@@ -1,0 +1,51 @@
+"""Admins: the mail outbox. In development (no MAIL_SERVER) this is where mail is read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from webinars.extensions import db
+from webinars.models import MailStatus, OutboxMessage
+from webinars.web.roles import admin_required
+
+bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
+
+
+@bp.get("/")
+@admin_required
+def index():
+    """The latest messages, newest first, with their delivery state."""
+    page = request.args.get("page", 1, type=int)
+    status = request.args.get("status", "")
+    query = db.select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in {s.value for s in MailStatus}:
+        query = query.where(OutboxMessage.status == status)
+    pagination = db.paginate(query, page=page, per_page=50, error_out=False)
+    return render_template(
+        "outbox/index.html",
+        pagination=pagination,
+        status=status,
+        statuses=[s.value for s in MailStatus],
+        sending=bool(current_app.config.get("MAIL_SERVER")),
+    )
+
+
+@bp.get("/<int:message_id>")
+@admin_required
+def message(message_id: int):
+    """One message as its recipient would read it (plain text), and its attachment."""
+    return render_template("outbox/message.html", message=db.get_or_404(OutboxMessage, message_id))
+
+
+@bp.get("/<int:message_id>/attachment")
+@admin_required
+def attachment(message_id: int):
+    """The message's attachment, e.g. the calendar invitation."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    if message.attachment is None:
+        abort(404)
+    response = Response(message.attachment, content_type=message.attachment_type)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{message.attachment_name or "attachment"}"'
+    )
+    return response

@@ -1,0 +1,180 @@
+"""Lecturers: who registered for their session, and what they can do about it.
+
+Personal data: only the session's lecturers and admins (domain.access.can_edit) get here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import OperationalError
+
+from webinars.domain.access import can_edit
+from webinars.domain.registrants import (
+    SeatRuleError,
+    change_capacity,
+    message_everyone,
+    promote,
+    registrants,
+    registrants_csv,
+    remove,
+)
+from webinars.domain.registration import RegistrationClosedError, register
+from webinars.domain.seats import seats_taken
+from webinars.extensions import db
+from webinars.models import Registration, RegistrationStatus, Session, utcnow
+from webinars.registration_jobs import mail_queued
+from webinars.web.registration_forms import (
+    CapacityForm,
+    MessageForm,
+    PersonForm,
+    academy_choices,
+)
+from webinars.web.roles import staff_required
+
+bp = Blueprint("registrants", __name__, url_prefix="/manage/sessions/<int:session_id>")
+
+
+def _session(session_id: int) -> Session:
+    session = db.session.get(Session, session_id)
+    if session is None:
+        abort(404)
+    if not can_edit(current_user, session):
+        abort(403)
+    return session
+
+
+def _registration(session: Session, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.session_id != session.id:
+        abort(404)
+    return registration
+
+
+def _page(session: Session, status: int = 200, **forms):
+    now = utcnow()
+    person = forms.get("person") or PersonForm(formdata=None, prefix="add")
+    person.academy_id.choices = academy_choices(str(get_locale()))
+    capacity = forms.get("capacity") or CapacityForm(formdata=None, capacity=session.capacity)
+    message = forms.get("message") or MessageForm(formdata=None)
+    rows = registrants(session.id)
+    return render_template(
+        "registrants/index.html",
+        session=session,
+        rows=rows,
+        taken=seats_taken(session.id, now),
+        waiting=[r for r in rows if r.status is RegistrationStatus.WAITING],
+        person=person,
+        capacity_form=capacity,
+        message_form=message,
+        now=now,
+    ), status
+
+
+def _done(session: Session, message: str):
+    db.session.commit()
+    mail_queued()
+    flash(message, "success")
+    return redirect(url_for("registrants.index", session_id=session.id))
+
+
+@bp.get("/registrants")
+@staff_required
+def index(session_id: int):
+    """The registrants with their status, the waiting list in order, and the actions."""
+    return _page(_session(session_id))
+
+
+@bp.get("/registrants.csv")
+@staff_required
+def export(session_id: int):
+    """The registrants as a CSV file."""
+    session = _session(session_id)
+    response = Response(registrants_csv(session.id), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="session-{session.id}-registrants.csv"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/registrants/add")
+@staff_required
+def add(session_id: int):
+    """Add a person by hand: a seat if one is free, else the waiting list."""
+    session = _session(session_id)
+    form = PersonForm(prefix="add")
+    form.academy_id.choices = academy_choices(str(get_locale()))
+    if not form.validate_on_submit():
+        flash(_("Some fields need attention; see the messages below."), "danger")
+        return _page(session, 422, person=form)
+    try:
+        outcome = register(session.id, form.to_input(), utcnow(), added_by=current_user)
+    except RegistrationClosedError:
+        db.session.rollback()
+        flash(_("This session takes no more registrations."), "danger")
+        return _page(session, 409, person=form)
+    if outcome.repeat:
+        return _done(session, _("This address is already registered; the link was sent again."))
+    return _done(session, _("The person is added."))
+
+
+@bp.post("/registrants/<int:registration_id>/remove")
+@staff_required
+def remove_one(session_id: int, registration_id: int):
+    """Take a person off the session; the first on the waiting list moves up."""
+    session = _session(session_id)
+    registration = _registration(session, registration_id)
+    remove(registration, current_user, utcnow())
+    return _done(session, _("The registration is removed."))
+
+
+@bp.post("/registrants/<int:registration_id>/promote")
+@staff_required
+def promote_one(session_id: int, registration_id: int):
+    """Give a waiting person a seat now (adding a seat only when chosen)."""
+    session = _session(session_id)
+    registration = _registration(session, registration_id)
+    try:
+        promote(registration, current_user, add_seat=request.form.get("add_seat") == "1")
+    except SeatRuleError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+        return redirect(url_for("registrants.index", session_id=session.id))
+    return _done(session, _("The person has a seat now."))
+
+
+@bp.post("/registrants/capacity")
+@staff_required
+def capacity(session_id: int):
+    """Raise or lower the seats; never below the seats taken unless chosen explicitly."""
+    session = _session(session_id)
+    form = CapacityForm()
+    if form.validate_on_submit():
+        try:
+            moved = change_capacity(
+                session, form.capacity.data, current_user, demote=form.demote.data
+            )
+        except SeatRuleError as exc:
+            db.session.rollback()
+            form.capacity.errors = [*form.capacity.errors, exc.message]
+        except OperationalError:
+            db.session.rollback()
+            flash(_("The database is busy; please try again."), "warning")
+        else:
+            return _done(session, _("The capacity is saved (%(n)d people moved).", n=moved))
+    return _page(db.session.get(Session, session_id), 422, capacity=form)
+
+
+@bp.post("/registrants/message")
+@staff_required
+def message(session_id: int):
+    """Write to everyone with a seat or on the waiting list."""
+    session = _session(session_id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _page(session, 422, message=form)
+    count = message_everyone(session, form.subject.data, form.body.data, current_user)
+    return _done(session, _("The message is on its way to %(n)d people.", n=count))

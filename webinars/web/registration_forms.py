@@ -1,0 +1,159 @@
+"""Forms of student registration (public) and of the registrants' page (lecturers)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from webinars.domain.registration import RegistrationInput
+from webinars.extensions import db
+from webinars.i18n import LANGUAGE_NAMES
+from webinars.models import PartnerAcademy
+
+OTHER_ACADEMY = -1
+
+
+def academy_choices(locale: str) -> list[tuple[int, str]]:
+    """The partner academies (not archived), then “another institution”."""
+    academies = db.session.execute(
+        db.select(PartnerAcademy).where(PartnerAcademy.archived_at.is_(None))
+    ).scalars()
+    named = sorted(((a.id, a.name_in(locale)) for a in academies), key=lambda c: c[1])
+    return [(0, _l("Choose…")), *named, (OTHER_ACADEMY, _l("Another institution"))]
+
+
+class PersonForm(FlaskForm):
+    """Who the person is: shared by the public form and a lecturer's “add by hand”."""
+
+    full_name = StringField(
+        _l("Full name"),
+        validators=[
+            DataRequired(message=_l("Enter your full name.")),
+            Length(max=200, message=_l("Use at most 200 characters.")),
+        ],
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(message=_l("Enter your email address.")),
+            Length(max=254, message=_l("Use at most 254 characters.")),
+            Email(
+                message=_l("This does not look like an email address, e.g. name@example.org."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    academy_id = SelectField(_l("Academy"), coerce=int, default=0)
+    academy_other = StringField(
+        _l("Name of your institution"),
+        validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+    )
+    programme = StringField(
+        _l("Programme (optional)"),
+        validators=[Optional(), Length(max=200, message=_l("Use at most 200 characters."))],
+    )
+    year_of_study = IntegerField(
+        _l("Year of study (optional)"),
+        validators=[Optional(), NumberRange(1, 10, message=_l("A number from 1 to 10."))],
+    )
+    locale = SelectField(_l("Language for emails"), choices=list(LANGUAGE_NAMES.items()))
+
+    def validate_academy_id(self, field: SelectField) -> None:
+        if field.data == 0:
+            raise ValidationError(_l("Choose your academy, or “Another institution”."))
+
+    def validate_academy_other(self, field: StringField) -> None:
+        if self.academy_id.data == OTHER_ACADEMY and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the name of your institution."))
+
+    def to_input(self) -> RegistrationInput:
+        """The typed values as the domain's input."""
+        other = self.academy_id.data == OTHER_ACADEMY
+        return RegistrationInput(
+            full_name=self.full_name.data,
+            email=self.email.data,
+            locale=self.locale.data,
+            academy_id=None if other else self.academy_id.data,
+            academy_other=self.academy_other.data if other else None,
+            programme=self.programme.data,
+            year_of_study=self.year_of_study.data,
+        )
+
+
+class RegistrationForm(PersonForm):
+    """The public registration form: consent required, plus a field only robots fill."""
+
+    consent = BooleanField(
+        _l("I agree that my name, email and studies are processed to run this session."),
+        validators=[DataRequired(message=_l("Registration needs your consent."))],
+    )
+    # Hidden from people by CSS; a robot that fills it is answered as if it had registered.
+    website = StringField(_l("Leave this field empty"))
+
+    def to_input(self) -> RegistrationInput:
+        data = super().to_input()
+        data.consent = bool(self.consent.data)
+        return data
+
+
+class CapacityForm(FlaskForm):
+    """Raise or lower the seats of a session."""
+
+    capacity = IntegerField(
+        _l("Seats"),
+        validators=[
+            InputRequired(message=_l("Enter the number of seats.")),
+            NumberRange(1, 100000, message=_l("Between 1 and 100000 seats.")),
+        ],
+    )
+    demote = BooleanField(_l("If needed, move the most recently seated back to the waiting list"))
+
+
+class MessageForm(FlaskForm):
+    """A message to everyone registered (seats and waiting list)."""
+
+    subject = StringField(
+        _l("Subject"),
+        validators=[
+            DataRequired(message=_l("Enter a subject.")),
+            Length(max=200, message=_l("Use at most 200 characters.")),
+        ],
+    )
+    body = TextAreaField(
+        _l("Message"),
+        validators=[
+            DataRequired(message=_l("Write the message.")),
+            Length(max=5000, message=_l("Use at most 5000 characters.")),
+        ],
+    )
+
+
+class CatalogFilterForm(FlaskForm):
+    """The catalogue's filters (GET, no CSRF: they change nothing)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    language = SelectField(_l("Language"), validators=[Optional()])
+    academy = SelectField(_l("Academy"), coerce=int, validators=[Optional()], default=0)
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("Until"), validators=[Optional()])
