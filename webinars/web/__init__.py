@@ -22,6 +22,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
+    for module in (catalog, my_registration, registrants, outbox):
+        app.register_blueprint(module.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)
