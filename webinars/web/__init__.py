@@ -11,11 +11,15 @@ def register_blueprints(app: Flask) -> None:
         admin,
         audit_labels,
         auth,
+        catalog,
         feed_http,
         feed_tokens,
         feeds,
         manage,
+        my_registration,
+        outbox,
         public,
+        registrants,
     )
 
     app.register_blueprint(public.bp)
