@@ -83,7 +83,8 @@ def change_user(
     )
     if losing_admin and _active_admins() <= 1:
         raise StaffRuleError(
-            "role", _l("This is the last active admin: make someone else an admin first.")
+            "role" if role is not Role.ADMIN else "active",  # beside what was changed
+            _l("This is the last active admin: make someone else an admin first."),
         )
     user.name, user.email = name.strip(), email.strip().lower()
     user.role, user.is_active_account, user.time_zone = role, active, time_zone
