@@ -1,0 +1,105 @@
+"""Languages: the switcher remembers the choice; pages and dates follow the language."""
+
+from __future__ import annotations
+
+import pytest
+from babel import Locale
+
+from tests.conftest import PASSWORD
+from tests.web.markup import by_id, parse
+from webinars.domain.timezones import utc_to_local
+from webinars.extensions import db
+from webinars.models import User
+
+
+def _lang(response) -> str:
+    """The lang attribute of the page's <html> element."""
+    page = parse(response.get_data(as_text=True))
+    return next(e for e in page.iter() if e.tag == "html").attrs["lang"]
+
+
+def test_language_default_is_english(client):
+    assert _lang(client.get("/")) == "en"
+
+
+def test_language_follows_the_browser_until_chosen(client):
+    response = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+
+    assert _lang(response) == "ru"
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz", "en"])
+def test_language_switch_is_remembered_for_an_anonymous_visitor(client, lang):
+    response = client.post("/language", data={"lang": lang, "next": "/login"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"
+    assert _lang(client.get("/login", headers={"Accept-Language": "de"})) == lang
+    assert _lang(client.get("/")) == lang
+
+
+def test_language_switch_ignores_unknown_languages(client):
+    client.post("/language", data={"lang": "ru"})
+
+    client.post("/language", data={"lang": "xx"})
+
+    assert _lang(client.get("/")) == "ru"
+
+
+def test_language_switch_is_stored_in_the_account(app, client, login, make_user):
+    user = make_user()
+    login(user)
+
+    client.post("/language", data={"lang": "uz"})
+    client.post("/logout")
+
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "uz"
+    # A new browser, which prefers Russian: the account's choice wins once signed in.
+    other = app.test_client()
+    other.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert _lang(other.get("/manage/", headers={"Accept-Language": "ru"})) == "uz"
+
+
+def test_language_of_the_account_beats_the_browser_session(app, client, login, make_user):
+    user = make_user(locale="ru")
+    client.post("/language", data={"lang": "en"})  # chosen in this browser before signing in
+
+    login(user)
+
+    assert _lang(client.get("/manage/")) == "ru"  # the account's own choice decides
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uz"])
+def test_dates_follow_the_language(client, make_session, lang):
+    session = make_session()
+    local = utc_to_local(session.starts_at, session.time_zone)
+    names = Locale.parse(lang)
+    month = names.months["format"]["abbreviated"][local.month]
+    weekday = names.days["format"]["abbreviated"][local.weekday()]
+    client.post("/language", data={"lang": lang})
+
+    response = client.get(f"/sessions/{session.id}")
+
+    text = by_id(parse(response.get_data(as_text=True)), "main").text()
+    assert _lang(response) == lang
+    assert f"{local.day} {month}" in text
+    assert weekday in text
+    others = {"en", "ru", "uz"} - {lang}
+    for other in others:
+        other_month = Locale.parse(other).months["format"]["abbreviated"][local.month]
+        if other_month.lower() != month.lower():
+            assert f"{local.day} {other_month}" not in text
+
+
+def test_language_of_the_staff_pages_follows_the_account(client, login, make_user, make_session):
+    user = make_user(locale="ru")
+    session = make_session(actor=user)
+    local = utc_to_local(session.starts_at, session.time_zone)
+    month = Locale.parse("ru").months["format"]["abbreviated"][local.month]
+    login(user)
+
+    for path in ["/manage/", "/manage/schedule", f"/manage/sessions/{session.id}"]:
+        response = client.get(path)
+        assert _lang(response) == "ru", path
+        assert f"{local.day} {month}" in response.get_data(as_text=True), path
