@@ -70,4 +70,4 @@ def run_worker(workers: int = 2) -> None:
     consumer.run()
 
 
-from webinars import registration_jobs  # noqa: E402,F401 - registers its tasks and hook
+from webinars import registration_jobs, zoom_jobs  # noqa: E402,F401 - register tasks and hooks

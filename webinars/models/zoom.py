@@ -106,6 +106,8 @@ class ZoomMeeting(db.Model):
     synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verify_needed: Mapped[bool] = mapped_column(default=False)
     changed_in_zoom_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Held by the one worker syncing this meeting; it lapses by itself if that worker dies.
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Per-session overrides of the department's defaults (None: the default).
     passcode: Mapped[bool | None]
     waiting_room: Mapped[bool | None]

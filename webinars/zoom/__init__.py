@@ -17,6 +17,7 @@ from .errors import (
 from .meetings import (
     build_meeting_body,
     find_meeting_by_marker,
+    marker_session_id,
     meetings_for_session,
     session_marker,
     zoom_time,
@@ -52,6 +53,7 @@ __all__ = [
     "build_meeting_body",
     "event_id",
     "find_meeting_by_marker",
+    "marker_session_id",
     "meeting_id_of",
     "meetings_for_session",
     "next_retry_at",

@@ -61,6 +61,18 @@ def find_meeting_by_marker(
     return found[0] if found else None
 
 
+def marker_session_id(agenda: str | None, namespace: str = DEFAULT_MARKER_NAMESPACE) -> int | None:
+    """The session id in an agenda that starts with this installation's marker, or None.
+
+    Only the start counts: the marker is always written first, and a description that
+    merely quotes a marker further down does not make a meeting ours.
+    """
+    if not agenda or not _NAMESPACE_CHARS.fullmatch(namespace):
+        return None
+    match = re.match(rf"\[{re.escape(namespace)}:session-(\d{{1,18}})\]", agenda.lstrip())
+    return int(match.group(1)) if match else None
+
+
 def zoom_time(moment: datetime) -> str:
     """An aware datetime as Zoom's UTC form ``yyyy-MM-ddTHH:mm:ssZ``."""
     if moment.tzinfo is None or moment.utcoffset() is None:

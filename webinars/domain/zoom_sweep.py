@@ -1,0 +1,191 @@
+"""Finding drift between the database and Zoom, for the periodic sweep.
+
+Two halves: ``due_session_ids`` reads only the database (which sessions need a sync:
+never synced, out of date, due for a retry, holding a meeting they should not);
+``check_zoom`` lists each host's upcoming meetings and deletes the ones carrying this
+installation's marker that no live session owns, and flags meetings Zoom no longer has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+
+from webinars.domain.zoom_hosts import free_hosts, host_clashes
+from webinars.domain.zoom_settings import (
+    department_defaults,
+    effective_settings,
+    fingerprint,
+    meeting_body,
+)
+from webinars.domain.zoom_setup import ZoomSetup
+from webinars.domain.zoom_sync import wants_meeting
+from webinars.extensions import db
+from webinars.models import (
+    Conference,
+    MeetingState,
+    Session,
+    SessionStatus,
+    ZoomMeeting,
+    utcnow,
+)
+from webinars.zoom import ZoomClient, ZoomError, marker_session_id
+
+WORK_STATES = (
+    MeetingState.PENDING,
+    MeetingState.CREATING,
+    MeetingState.RETRYING,
+    MeetingState.DELETING,
+)
+
+
+@dataclass
+class DriftReport:
+    """What ``check_zoom`` found and did."""
+
+    orphans_deleted: list[int] = field(default_factory=list)  # Zoom meeting ids
+    missing: list[int] = field(default_factory=list)  # session ids whose meeting is gone
+    unreachable_hosts: list[str] = field(default_factory=list)
+    failed_deletes: list[int] = field(default_factory=list)
+
+
+def _is_due(record: ZoomMeeting, now: datetime) -> bool:
+    if record.next_attempt_at is not None and record.next_attempt_at > now:
+        return False
+    return record.deferred_until is None or record.deferred_until <= now
+
+
+def _needs_sync(record: ZoomMeeting, session: Session, setup: ZoomSetup, defaults, now) -> bool:
+    wanted = wants_meeting(session, now)
+    if wanted is None:
+        return False
+    if not wanted:
+        held = record.meeting_id is not None or record.create_sent_at is not None
+        return (held and _is_due(record, now)) or (
+            not held and record.state is not MeetingState.DELETED
+        )
+    if record.state is MeetingState.FAILED:
+        # Only a lack of hosts mends itself (another session moved or was cancelled).
+        return record.error_kind in ("no_host", "host_clash") and bool(
+            free_hosts(setup.hosts, session.starts_at, session.ends_at, setup.buffer, session.id)
+        )
+    if not _is_due(record, now):
+        return False
+    if record.state is not MeetingState.READY or record.verify_needed:
+        return True
+    settings = effective_settings(record, defaults)
+    try:
+        body = meeting_body(session, settings, record.host_email, setup.namespace, creating=False)
+    except ValueError:
+        return True  # the sync will say what is wrong
+    if fingerprint(record.host_email, body) != record.synced_fingerprint:
+        return True
+    return host_clashes(record, session, setup.buffer)
+
+
+def due_session_ids(setup: ZoomSetup, now: datetime | None = None) -> list[int]:
+    """Sessions whose meeting is not in step and may be worked on now (database only)."""
+    now = now or utcnow()
+    defaults = department_defaults()
+    due: set[int] = set()
+    rows = db.session.execute(
+        db.select(ZoomMeeting, Session)
+        .join(Session, Session.id == ZoomMeeting.session_id)
+        .options(selectinload(Session.lecturers))
+    ).all()
+    for record, session in rows:
+        if _needs_sync(record, session, setup, defaults, now):
+            due.add(session.id)
+    recorded = db.select(ZoomMeeting.session_id)
+    unrecorded = db.session.execute(
+        db.select(Session.id).where(
+            Session.conference == Conference.ZOOM,
+            Session.status == SessionStatus.SCHEDULED,
+            Session.ends_at > now,
+            Session.id.not_in(recorded),
+        )
+    ).scalars()
+    due.update(unrecorded)
+    return sorted(due)
+
+
+def _list_hosts(
+    client: ZoomClient, setup: ZoomSetup, report: DriftReport
+) -> dict[str, list[dict[str, Any]]]:
+    listings: dict[str, list[dict[str, Any]]] = {}
+    for host in setup.hosts:
+        try:
+            listings[host] = client.list_upcoming_meetings(host)
+        except ZoomError:
+            report.unreachable_hosts.append(host)
+    return listings
+
+
+def _keeps(meeting_id: int, record: ZoomMeeting | None, session: Session | None, now) -> bool:
+    """Whether a meeting carrying a session's marker is one to keep."""
+    if record is None or session is None:
+        return False
+    if record.meeting_id is None and record.create_sent_at is not None:
+        return True  # a create in flight or unanswered: the sync adopts or deletes it
+    return record.meeting_id == meeting_id and wants_meeting(session, now) is not False
+
+
+def check_zoom(client: ZoomClient, setup: ZoomSetup, now: datetime | None = None) -> DriftReport:
+    """Delete this installation's meetings that no session owns; flag missing ones.
+
+    Zoom is listed first and the database read after, so a meeting made while the sweep
+    runs is always seen together with the record that asked for it (``create_sent_at``
+    is committed before a create goes out).
+    """
+    now = now or utcnow()
+    report = DriftReport()
+    listings = _list_hosts(client, setup, report)
+    db.session.expire_all()
+    ours: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+    for host, meetings in listings.items():
+        for meeting in meetings:
+            sid = marker_session_id(str(meeting.get("agenda") or ""), setup.namespace)
+            if sid is not None:
+                ours.setdefault(sid, []).append((host, meeting))
+    records = {r.session_id: r for r in db.session.execute(db.select(ZoomMeeting)).scalars().all()}
+    sessions = {
+        s.id: s
+        for s in db.session.execute(
+            db.select(Session).where(Session.id.in_(list(ours) + list(records)))
+        ).scalars()
+    }
+    for sid, found in ours.items():
+        for _host, meeting in found:
+            meeting_id = int(meeting["id"])
+            if _keeps(meeting_id, records.get(sid), sessions.get(sid), now):
+                continue
+            try:
+                client.delete_meeting(meeting_id)
+                report.orphans_deleted.append(meeting_id)
+            except ZoomError:
+                report.failed_deletes.append(meeting_id)
+    _flag_missing(listings, records, sessions, report, now)
+    db.session.commit()
+    return report
+
+
+def _flag_missing(listings, records, sessions, report: DriftReport, now: datetime) -> None:
+    """A ready meeting absent from its host's upcoming list was likely deleted by hand."""
+    listed = {host: {int(m["id"]) for m in meetings} for host, meetings in listings.items()}
+    for sid, record in records.items():
+        session = sessions.get(sid)
+        if (
+            session is None
+            or record.meeting_id is None
+            or record.state is not MeetingState.READY
+            or record.host_email not in listed
+            or session.starts_at <= now  # a meeting under way may leave the upcoming list
+            or wants_meeting(session, now) is not True
+        ):
+            continue
+        if record.meeting_id not in listed[record.host_email]:
+            record.verify_needed = True
+            report.missing.append(sid)
