@@ -16,6 +16,7 @@ from flask import Flask, Response, request
 
 from webinars.domain.calendars import FEED_CONTENT_TYPE
 from webinars.domain.feed_cache import RenderedFeed, rendered_feed
+from webinars.models import utcnow
 
 # Clients poll on their own schedule (Google 8-24 h, Outlook ~3 h); this is for caches
 # in between. Private feeds must never sit in a shared cache.
@@ -31,11 +32,12 @@ def mask_feed_tokens(text: str) -> str:
     return _TOKEN_IN_PATH.sub(r"\1\2…", text)
 
 
-def _ceil_second(moment: datetime) -> datetime:
-    """HTTP dates have whole seconds: round up, so a later change never looks older."""
+def http_last_modified(moment: datetime, now: datetime | None = None) -> datetime:
+    """Last-Modified in whole seconds: rounded up, so a later change never looks older,
+    but never after the response's own Date (RFC 9110, 8.8.2.1)."""
     if moment.microsecond:
-        return moment.replace(microsecond=0) + timedelta(seconds=1)
-    return moment
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return min(moment, (now or utcnow()).replace(microsecond=0))
 
 
 def feed_response(
@@ -58,7 +60,7 @@ def feed_response(
         feed = rendered_feed(feed, last_modified)
     response = Response(feed.body, content_type=FEED_CONTENT_TYPE)
     response.set_etag(feed.etag)
-    response.last_modified = _ceil_second(feed.last_modified)
+    response.last_modified = http_last_modified(feed.last_modified)
     response.cache_control.max_age = MAX_AGE
     if private:
         response.cache_control.private = True
