@@ -22,6 +22,7 @@ from webinars.domain.scheduling import (
     resolve_times,
     update_session,
 )
+from webinars.domain.seats import seats_taken
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
@@ -101,8 +102,9 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
     conflicts: list[Conflict] = []
     if form.validate_on_submit():
         data = form.to_input()
+        taken = seats_taken(session.id, utcnow()) if session else 0
         try:
-            times = resolve_times(data, utcnow(), session=session)
+            times = resolve_times(data, utcnow(), session=session, seats_taken=taken)
         except SessionRulesError as exc:
             _attach(form, exc.errors)
         else:
@@ -117,7 +119,7 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
                 if session is None:
                     session = create_session(data, current_user)
                     return _saved(session, _("The session is saved."))
-                changes = update_session(session, data, current_user)
+                changes = update_session(session, data, current_user, seats_taken=taken)
                 return _saved(
                     session, _("The session is saved.") if changes else _("Nothing was changed.")
                 )
