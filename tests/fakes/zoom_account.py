@@ -66,6 +66,7 @@ class FakeZoomAccount:
             self.daily_limit = 100  # creates + updates per host per UTC day
             self.per_second_limit: int | None = None  # off unless a test turns it on
             self.per_second_retry_after = False  # whether a QPS 429 carries Retry-After
+            self.unknown_time_zones: set[str] = set()  # zones Zoom's own list lacks (code 300)
             self.tokens: dict[str, datetime] = {}
             self.token_requests = 0
             self.daily_counts: dict[tuple[str, str], int] = {}

@@ -176,11 +176,16 @@ class MeetingBook:
         public["start_url"] = f"https://zoom.example/s/{meeting['id']}?zak={zak}"
         return public
 
+    def _account_refusals(self, body: dict[str, Any]) -> list[str]:
+        # Zoom keeps its own list of time zones; IANA names missing from it are refused.
+        zone = body.get("timezone")
+        return ["timezone"] if zone in self.account.unknown_time_zones else []
+
     def create(self, host: dict[str, Any], body: Any) -> Reply:
         """POST /users/{userId}/meetings: 201 with the meeting."""
         if not isinstance(body, dict):
             return api_error(400, 300, "Request Body should be a valid JSON object.")
-        if bad := _bad_fields(body):
+        if bad := _bad_fields(body) + self._account_refusals(body):
             return _invalid(*bad)
         if limited := self.account.count_create_or_update(host["id"]):
             return limited
@@ -226,7 +231,7 @@ class MeetingBook:
             return _not_found(meeting_id)
         if not isinstance(body, dict):
             return api_error(400, 300, "Request Body should be a valid JSON object.")
-        if bad := _bad_fields(body):
+        if bad := _bad_fields(body) + self._account_refusals(body):
             return _invalid(*bad)
         if limited := self.account.count_create_or_update(meeting["host_id"]):
             return limited
