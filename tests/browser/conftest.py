@@ -11,10 +11,12 @@ What you get:
   127.0.0.1, port chosen by the OS; the value is the base URL ("http://127.0.0.1:PORT").
   An exception inside a request fails the test at teardown with its traceback, so a page
   that quietly answered 500 cannot pass.
-- `browser` (one per test session), `context` and `page` (fresh per test: no cookies carried
-  between tests; desktop viewport 1280x800; `page.goto("/path")` resolves against the live
-  server). `phone_page` is the same at 390x844 with touch, as a student's phone.
-  JavaScript errors and Content-Security-Policy refusals on a page fail the test.
+- `browser` (one per test session); `page` (a fresh context per test: no cookies carried
+  between tests; desktop viewport 1280x800, browser zone Asia/Samarkand; `page.goto("/path")`
+  resolves against the live server); `phone_page`, the same at 390x844 with touch, as a
+  student's phone; `new_page(viewport, **context_options)` for anything else (a second
+  person, JavaScript off, another time zone). JavaScript errors and Content-Security-Policy
+  refusals on any of these pages fail the test.
 - `sign_in(page, user)`: signs in through the real form and waits for the dashboard.
 - `screenshot(page, name)`: saves test-artifacts/<name>.png (git-ignored) for people to look at.
 
@@ -131,39 +133,49 @@ class PageProblems:
             self.messages.append(f"CSP: {text}")
 
 
-def _new_page(browser: Any, base_url: str, viewport: dict[str, int], **options: Any):
-    context = browser.new_context(
-        base_url=base_url,
-        viewport=viewport,
-        locale="en-GB",
-        timezone_id="Asia/Samarkand",
-        **options,
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    problems = PageProblems()
-    problems.watch(page)
-    return context, page, problems
+@pytest.fixture
+def new_page(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
+    """Factory: a page in a fresh browser context on the live server.
+
+    `new_page(PHONE, java_script_enabled=False)`: the viewport (default DESKTOP) and any
+    Playwright context option. Contexts close at teardown, and the test fails if a page
+    saw a JavaScript error or a CSP refusal.
+    """
+    opened: list[tuple[Any, PageProblems]] = []
+
+    def make(viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        if viewport == PHONE:
+            options = {"is_mobile": True, "has_touch": True, **options}
+        context = browser.new_context(
+            base_url=live_server,
+            viewport=viewport,
+            locale=options.pop("locale", "en-GB"),
+            timezone_id=options.pop("timezone_id", "Asia/Samarkand"),
+            **options,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        problems = PageProblems()
+        problems.watch(page)
+        opened.append((context, problems))
+        return page
+
+    yield make
+    for context, _problems in opened:
+        context.close()
+    assert [m for _context, problems in opened for m in problems.messages] == []
 
 
 @pytest.fixture
-def page(browser: Any, live_server: str) -> Iterator[Any]:
+def page(new_page: Callable[..., Any]) -> Any:
     """A fresh desktop page (1280x800) whose relative URLs go to the live server."""
-    context, page, problems = _new_page(browser, live_server, DESKTOP)
-    yield page
-    context.close()
-    assert problems.messages == []
+    return new_page(DESKTOP)
 
 
 @pytest.fixture
-def phone_page(browser: Any, live_server: str) -> Iterator[Any]:
+def phone_page(new_page: Callable[..., Any]) -> Any:
     """A fresh phone-sized page (390x844, touch) on the live server."""
-    context, page, problems = _new_page(
-        browser, live_server, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
-    )
-    yield page
-    context.close()
-    assert problems.messages == []
+    return new_page(PHONE)
 
 
 @pytest.fixture
