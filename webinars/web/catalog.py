@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import HTTPException
 
 from webinars.domain.access import is_public, public_sessions
 from webinars.domain.places import session_places
@@ -31,6 +32,15 @@ from webinars.web.manage.forms import KIND_LABELS
 from webinars.web.registration_forms import CatalogFilterForm, RegistrationForm, academy_choices
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
+
+
+@bp.errorhandler(404)
+@bp.errorhandler(410)
+@bp.errorhandler(429)
+def _explained(error: HTTPException):
+    """Say in words what went wrong (unknown session, withdrawn link, too many tries)."""
+    return render_template("catalog/unavailable.html", error=error), error.code
+
 
 CLOSED_MESSAGES = {
     Closed.UNKNOWN: _l("This session does not exist or is not open to the public."),

@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from webinars.domain import feed_tokens
 from webinars.domain.calendars import render_feed
@@ -44,6 +45,15 @@ from webinars.registration_jobs import mail_queued
 from webinars.web.feed_http import feed_response
 
 bp = Blueprint("my_registration", __name__)
+
+
+@bp.errorhandler(404)
+@bp.errorhandler(410)
+@bp.errorhandler(429)
+def _explained(error: HTTPException):
+    """Say in words what went wrong (unknown session, withdrawn link, too many tries)."""
+    return render_template("catalog/unavailable.html", error=error), error.code
+
 
 GONE = 410
 
@@ -169,7 +179,7 @@ def new_feed(token: str):
     """Make a personal calendar feed address (switching off earlier ones) and show it once."""
     registration = _opened(token)
     if registration.email is None:
-        abort(404)
+        abort(404, description=_("This registration's personal data has been deleted."))
     now = utcnow()
     for old in _feed_tokens(registration):
         feed_tokens.revoke_token(old, now)
@@ -184,9 +194,9 @@ def personal_feed(token: str):
     """One student's confirmed sessions with their join links, as a calendar feed."""
     row = feed_tokens.find_token(token)
     if row is None or row.scope is not FeedScope.PERSONAL or not row.subject:
-        abort(404)
+        abort(404, description=_("This calendar feed address does not exist."))
     if row.is_revoked:
-        abort(GONE)
+        abort(GONE, description=_("This calendar feed address was replaced by a newer one."))
     registrations = db.session.execute(
         select(Registration).where(
             Registration.email == row.subject,

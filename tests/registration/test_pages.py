@@ -1,0 +1,253 @@
+"""The students' pages: catalogue, form (bad input, closed, honeypot, limits), manage link."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from tests.registration.conftest import link_in, outbox, person
+from webinars import create_app
+from webinars.domain.registration import manage_token
+from webinars.domain.scheduling import cancel_session
+from webinars.extensions import db
+from webinars.models import (
+    Registration,
+    RegistrationStatus,
+    Session,
+    SessionKind,
+    SessionStatus,
+    Visibility,
+)
+
+
+def form(academy: int, **fields):
+    values = dict(
+        full_name="Dilnoza Karimova",
+        email="dilnoza@example.org",
+        academy_id=str(academy),
+        locale="uz",
+        consent="y",
+    )
+    values.update(fields)
+    return values
+
+
+def _academy(app, session) -> int:
+    with app.app_context():
+        return db.session.get(Session, session.id).academies[0].id
+
+
+def _token(app, registration_id: int) -> str:
+    with app.app_context():
+        return manage_token(db.session.get(Registration, registration_id))
+
+
+def test_catalogue_lists_open_public_sessions_with_seats_left(
+    client, open_session, make_session, enrol
+):
+    master = open_session(capacity=1, title="Open master class")
+    make_session(title="Partners only", visibility=Visibility.PARTNERS, capacity=5)
+    make_session(title="A draft", status=SessionStatus.DRAFT, capacity=5)
+    webinar = make_session(title="Open webinar", kind=SessionKind.WEBINAR)
+
+    page = client.get("/catalog/").get_data(as_text=True)
+    enrol(master.id, person(1))
+    full = client.get("/catalog/").get_data(as_text=True)
+    only_webinars = client.get("/catalog/?kind=webinar").get_data(as_text=True)
+
+    assert "Open master class" in page and "1 seat left" in page
+    assert "Partners only" not in page and "A draft" not in page
+    assert "Full: join the waiting list" in full
+    assert "Open webinar" in only_webinars and "Open master class" not in only_webinars
+    assert webinar.id != master.id
+
+
+def test_catalogue_bad_date_filter_is_explained_not_a_500(client, open_session):
+    open_session()
+    response = client.get("/catalog/?date_from=31-31-2026")
+    assert response.status_code == 200
+    assert "Enter a date" in response.get_data(as_text=True)
+
+
+def test_register_then_check_email_page_and_mail(app, client, open_session):
+    session = open_session()
+    academy_id = _academy(app, session)
+
+    response = client.post(f"/catalog/{session.id}/register", data=form(academy_id))
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/catalog/{session.id}/registered"
+    (message,) = outbox(app)
+    assert message.to_address == "dilnoza@example.org"
+    assert message.kind == "confirm_address"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"email": "not-an-address"}, "does not look like an email address"),
+        ({"full_name": "x" * 10_000}, "Use at most 200 characters."),
+        ({"consent": ""}, "Registration needs your consent."),
+        ({"academy_id": "0"}, "Choose your academy"),
+        ({"academy_id": "-1", "academy_other": ""}, "Enter the name of your institution."),
+        ({"full_name": ""}, "Enter your full name."),
+    ],
+)
+def test_bad_input_is_explained_and_kept(app, client, open_session, fields, message):
+    session = open_session()
+    data = form(_academy(app, session), **fields)
+
+    response = client.post(f"/catalog/{session.id}/register", data=data)
+
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in body
+    for name in ("full_name", "email"):
+        if data[name]:
+            assert f'value="{data[name]}"' in body
+    assert outbox(app) == []
+
+
+def test_closed_session_says_so_and_keeps_what_was_typed(app, client, open_session):
+    session = open_session()
+    with app.app_context():
+        cancel_session(db.session.get(Session, session.id), "Flooding", None)
+        db.session.commit()
+
+    response = client.post(f"/catalog/{session.id}/register", data=form(_academy(app, session)))
+
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "This session is cancelled: it takes no registrations." in body
+    assert 'value="dilnoza@example.org"' in body
+
+
+def test_unknown_or_private_session_is_a_clear_404(client, make_session):
+    private = make_session(visibility=Visibility.PARTNERS, capacity=3)
+    for session_id in (private.id, 987654):
+        response = client.get(f"/catalog/{session_id}/register")
+        assert response.status_code == 404
+        assert "does not exist or is not open to the public" in response.get_data(as_text=True)
+
+
+def test_honeypot_looks_like_success_but_registers_nobody(app, client, open_session):
+    session = open_session()
+    data = form(_academy(app, session), website="http://spam.example")
+
+    response = client.post(f"/catalog/{session.id}/register", data=data)
+
+    assert response.headers["Location"] == f"/catalog/{session.id}/registered"
+    with app.app_context():
+        assert db.session.query(Registration).count() == 0
+
+
+def test_repeat_answer_is_the_same_as_a_first_one(app, client, open_session):
+    session = open_session()
+    data = form(_academy(app, session))
+
+    first = client.post(f"/catalog/{session.id}/register", data=data)
+    second = client.post(f"/catalog/{session.id}/register", data=data)
+
+    assert (first.status_code, first.headers["Location"]) == (
+        second.status_code,
+        second.headers["Location"],
+    )
+    assert [m.kind for m in outbox(app)] == ["confirm_address", "link_again"]
+
+
+def test_rate_limit_per_email_answers_429_with_a_message(tmp_path, open_session, app):
+    session = open_session()
+    limited = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "HUEY_SQLITE_PATH": str(tmp_path / "huey-limited.sqlite3"),
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "REGISTRATION_EMAIL_RATE_LIMIT": "2 per hour",
+        }
+    )
+    client = limited.test_client()
+    data = form(_academy(app, session))
+
+    codes = [client.post(f"/catalog/{session.id}/register", data=data).status_code for _ in "abc"]
+    other = client.post(
+        f"/catalog/{session.id}/register", data={**data, "email": "someone@example.org"}
+    )
+    last = client.post(f"/catalog/{session.id}/register", data=data)
+
+    assert codes == [302, 302, 429]
+    assert other.status_code == 302
+    assert "Too many registrations" in last.get_data(as_text=True)
+
+
+def test_confirm_link_then_cancel_from_the_manage_page(app, client, open_session, enrol):
+    session = open_session(capacity=1)
+    held = enrol(session.id, person(1))
+    waiting = enrol(session.id, person(2))
+    confirm_url = link_in(outbox(app)[0].text_body)
+    path = confirm_url.removeprefix("http://localhost")
+
+    asked = client.get(path)
+    confirmed = client.post(path, follow_redirects=True)
+    cancelled = client.post(path.removesuffix("/confirm") + "/cancel", follow_redirects=True)
+
+    assert asked.status_code == 200 and "Confirm my registration" in asked.get_data(as_text=True)
+    assert "Your seat is confirmed." in confirmed.get_data(as_text=True)
+    assert "This registration is cancelled." in cancelled.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Registration, held.id).status is RegistrationStatus.CANCELLED
+        assert db.session.get(Registration, waiting.id).status is RegistrationStatus.HELD
+    assert cancelled.headers["Cache-Control"] == "no-store"
+
+
+def test_unknown_manage_link_is_a_clear_404(client):
+    response = client.get("/r/" + "A" * 43)
+    assert response.status_code == 404
+    assert "does not open any registration" in response.get_data(as_text=True)
+
+
+def test_invitation_download_only_for_a_confirmed_seat(app, client, open_session, enrol, make_user):
+    lecturer = make_user()
+    session = open_session(actor=lecturer)
+    held = enrol(session.id, person(1))
+    seated = enrol(session.id, person(2), added_by=lecturer)
+
+    refused = client.get(f"/r/{_token(app, held.id)}/invitation.ics")
+    given = client.get(f"/r/{_token(app, seated.id)}/invitation.ics")
+
+    assert refused.status_code == 404
+    assert given.status_code == 200
+    assert given.headers["Content-Type"].startswith("text/calendar; method=REQUEST")
+    assert b"student2@example.org" in given.data
+
+
+def test_personal_feed_shows_confirmed_sessions_and_old_address_goes(
+    app, client, open_session, enrol, make_user
+):
+    lecturer = make_user()
+    one = open_session(actor=lecturer, title="First class", join_url="https://meet.example.org/1")
+    two = open_session(actor=lecturer, title="Second class")
+    seated = enrol(one.id, person(1), added_by=lecturer)
+    enrol(two.id, person(1))  # held, not confirmed: not in the feed
+    token = _token(app, seated.id)
+
+    page = client.post(f"/r/{token}/feed").get_data(as_text=True)
+    feed_url = re.search(r'value="(http://localhost/calendars/personal/[^"]+)"', page).group(1)
+    feed = client.get(feed_url.removeprefix("http://localhost"))
+    client.post(f"/r/{token}/feed")
+    gone = client.get(feed_url.removeprefix("http://localhost"))
+
+    assert feed.status_code == 200
+    body = feed.get_data(as_text=True)
+    assert "First class" in body and "Second class" not in body
+    assert "https://meet.example.org/1" in body
+    assert gone.status_code == 410
+    assert client.get("/calendars/personal/" + "B" * 43 + ".ics").status_code == 404
+
+
+def test_hold_shortens_when_registering_close_to_the_start(app, open_session, enrol):
+    session = open_session()
+    registration = enrol(session.id, person(1), session.starts_at - timedelta(hours=2))
+    assert registration.hold_expires_at == session.starts_at - timedelta(hours=1)
