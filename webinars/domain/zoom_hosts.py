@@ -188,13 +188,14 @@ def choose_host(
 ) -> HostChoice:
     """A free host with quota left: the record's own host when it still qualifies (so a
     retried create looks in the same place), else the one with the fewest calls today,
-    then the fewest upcoming meetings, then the configured order."""
+    then the fewest upcoming meetings, then the configured order. ``exclude`` names hosts
+    that must not be used now (Zoom just refused them for the day)."""
     excluded = {h.lower() for h in exclude}
     busy = busy_hosts(session.starts_at, session.ends_at, buffer, session.id)
-    free = [h for h in hosts if h not in busy and h not in excluded]
+    free = [h for h in hosts if h not in busy]
     if not free:
         return HostChoice(None, "busy")
-    with_quota = [h for h in free if has_quota(h, now)]
+    with_quota = [h for h in free if h not in excluded and has_quota(h, now)]
     if not with_quota:
         return HostChoice(None, "daily_limit", next_utc_midnight(now))
     current = (record.host_email or "").lower()
