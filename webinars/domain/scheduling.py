@@ -291,12 +291,21 @@ def moved_input(
         time_zone=time_zone,
         duration_minutes=duration_minutes,
     )
+    if time_zone != session.time_zone and is_valid_zone(time_zone):
+        # The window's local times were read in the old zone: keep its instants instead
+        # of reading the same wall-clock times in the new zone.
+        data.registration_opens_local = _local_in(session.registration_opens_at, time_zone)
+        data.registration_closes_local = _local_in(session.registration_closes_at, time_zone)
     # The registration window keeps its wall-clock times unless it no longer fits.
     if data.registration_closes_local and data.registration_closes_local > starts_local:
         data.registration_closes_local = starts_local
     if data.registration_opens_local and data.registration_opens_local >= starts_local:
         data.registration_opens_local = None
     return data
+
+
+def _local_in(moment: datetime | None, zone: str) -> datetime | None:
+    return utc_to_local(moment, zone).replace(tzinfo=None) if moment else None
 
 
 def cancel_session(
@@ -317,9 +326,7 @@ def input_from_session(session: Session) -> SessionInput:
     """The input that would recreate this session, in its own zone (for edit and duplicate)."""
 
     def local(value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        return utc_to_local(value, session.time_zone).replace(tzinfo=None)
+        return _local_in(value, session.time_zone)
 
     return SessionInput(
         kind=session.kind,
