@@ -20,12 +20,19 @@ from webinars.models import Session, User, utcnow
 def add_session(app: Flask, make_user, make_academy) -> Callable[..., int]:
     """Factory: a stored session `days` from today (negative: in the past); returns its id.
 
-    Past sessions are created "back then" (scheduling refuses a start in the past).
+    Past sessions are created "back then" (scheduling refuses a start in the past);
+    `now` sets the time of creation (and so `updated_at`).
     """
 
     defaults: dict[str, int] = {}  # one lecturer and one academy unless told: accounts are slow
 
-    def add(days: int = 7, hour: int = 14, actor: User | None = None, **fields: Any) -> int:
+    def add(
+        days: int = 7,
+        hour: int = 14,
+        actor: User | None = None,
+        now: datetime | None = None,
+        **fields: Any,
+    ) -> int:
         if "lecturer_ids" not in fields:
             if actor is None and "lecturer" not in defaults:
                 defaults["lecturer"] = make_user().id
@@ -39,7 +46,7 @@ def add_session(app: Flask, make_user, make_academy) -> Callable[..., int]:
             data = session_input(**fields)
             starts = data.starts_local.replace(tzinfo=UTC)
             soon = utcnow() + timedelta(hours=1)
-            now = utcnow() if starts > soon else starts - timedelta(days=30)
+            now = now or (utcnow() if starts > soon else starts - timedelta(days=30))
             acting = db.session.get(User, actor.id) if actor else None
             session = create_session(data, acting, now=now)
             db.session.commit()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 from webinars.domain.calendars import FEED_CONTENT_TYPE
 from webinars.domain.feed_cache import RenderedFeed, rendered_feed
@@ -70,6 +70,12 @@ def feed_response(
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response.make_conditional(request)
+
+
+def feed_error(status: int, message: str) -> NoReturn:
+    """Stop with a short plain-text answer (a poller or a person pasting a feed URL reads
+    it; never a login page): 400 for a bad filter, 404 unknown, 410 revoked."""
+    abort(Response(message + "\n", status, mimetype="text/plain"))
 
 
 class FeedTokenFilter(logging.Filter):

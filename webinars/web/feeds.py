@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -43,7 +44,7 @@ from webinars.models import (
     Visibility,
     session_lecturers,
 )
-from webinars.web.feed_http import feed_response
+from webinars.web.feed_http import feed_error, feed_response
 
 bp = Blueprint("feeds", __name__)
 limiter.exempt(bp)  # a poll must never turn into "429 Too Many Requests"
@@ -66,9 +67,9 @@ def _filters() -> FeedFilters:
     known = {kind.value: kind for kind in KIND_LABELS}
     unknown = [k for k in kinds if k not in known]
     if unknown:
-        abort(
+        feed_error(
             400,
-            description=_(
+            _(
                 "Unknown kind: %(kinds)s. Use one of: %(known)s.",
                 kinds=", ".join(unknown),
                 known=", ".join(known),
@@ -77,9 +78,9 @@ def _filters() -> FeedFilters:
     languages = _values("lang")
     bad = [code for code in languages if not _LANGUAGE_CODE.match(code)]
     if bad:
-        abort(
+        feed_error(
             400,
-            description=_(
+            _(
                 "Unknown language code: %(codes)s. Use codes such as ru or uz.",
                 codes=", ".join(bad),
             ),
@@ -92,9 +93,9 @@ def _feed_locale(default: str) -> str:
     languages = current_app.config["LANGUAGES"]
     locale = request.args.get("locale", "").strip() or default
     if locale not in languages:
-        abort(
+        feed_error(
             400,
-            description=_(
+            _(
                 "Unknown calendar language: use one of %(languages)s.",
                 languages=", ".join(languages),
             ),
@@ -124,11 +125,17 @@ def all_feed():
     return feed_response(feed, private=False)
 
 
-def _academy_or_404(slug: str) -> PartnerAcademy:
+def _academy_or_404(slug: str, page: bool = False) -> PartnerAcademy:
     academy = academy_from_slug(slug)
     if academy is None:
-        abort(404)
+        if page:
+            abort(404)
+        _no_such_feed()
     return academy
+
+
+def _no_such_feed() -> NoReturn:
+    feed_error(404, _("There is no calendar at this address."))
 
 
 @bp.get("/calendars/academies/<slug>.ics")
@@ -156,9 +163,9 @@ def academy_private_feed(slug: str, token: str):
         or feed_token.scope is not FeedScope.ACADEMY
         or feed_token.academy_id != academy.id
     ):
-        abort(404)
+        _no_such_feed()
     if not academy_token_usable(feed_token):
-        abort(410, description=_("This calendar address was revoked. Ask for a new one."))
+        feed_error(410, _("This calendar address was revoked. Ask its owner for a new one."))
     if note_use(feed_token):
         db.session.commit()
     spec = FeedSpec(academy_id=academy.id, private=True, filters=_filters())
@@ -177,7 +184,7 @@ def lecturer_feed(slug: str):
     """One lecturer's public sessions."""
     lecturer = lecturer_from_slug(slug)
     if lecturer is None:
-        abort(404)
+        _no_such_feed()
     spec = FeedSpec(lecturer_id=lecturer.id, filters=_filters())
     locale = _feed_locale(default_locale(lecturer.locale))
     feed = published_feed(
@@ -192,10 +199,14 @@ def lecturer_feed(slug: str):
 @bp.get("/sessions/<int:session_id>/calendar.ics")
 def session_download(session_id: int):
     """One session to add to a calendar; staff who may see it get its join link too."""
-    session = db.get_or_404(Session, session_id)
-    staff_view = current_user.is_authenticated and can_view(current_user, session)
-    if session.status is SessionStatus.DRAFT or not (staff_view or is_public(session)):
-        abort(404)
+    session = db.session.get(Session, session_id)
+    staff_view = session is not None and (
+        current_user.is_authenticated and can_view(current_user, session)
+    )
+    if session is None or session.status is SessionStatus.DRAFT:
+        _no_such_feed()
+    if not (staff_view or is_public(session)):
+        _no_such_feed()
     locale = _feed_locale(default_locale(str(get_locale())))
     body = render_feed(
         [session], name=session.title, private=staff_view, locale=locale, windowed=False
@@ -320,7 +331,7 @@ def subscribe():
 @bp.get("/calendars/academies/<slug>")
 def academy_subscribe(slug: str):
     """Subscribe to one academy's public sessions."""
-    academy = _academy_or_404(slug)
+    academy = _academy_or_404(slug, page=True)
     default = default_locale(academy.language)
     form, links = _feed_block(
         "feeds.academy_feed",
