@@ -79,6 +79,9 @@ def _create(page: Any, day: date, screenshot) -> None:
         "14:00–15:30 Shymkent",
         "09:00–10:30 UTC",
     ]
+    date_line = page.locator("[data-time-preview] [data-date]")
+    for part in (day.strftime("%A"), day.strftime("%B"), str(day.year), "14:00 Asia/Samarkand"):
+        expect(date_line).to_contain_text(part)
     page.get_by_label(ZONE_LABEL).select_option("Europe/Samara")
     expect(page.locator("[data-time-preview] li").first).to_have_text("14:00–15:30 Izhevsk")
     expect(page.locator("[data-time-preview] [data-offset]")).to_have_text(

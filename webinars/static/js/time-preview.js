@@ -78,6 +78,7 @@
     var list = box.querySelector("[data-places]");
     var offsetLine = box.querySelector("[data-offset]");
     var warning = box.querySelector("[data-warning]");
+    var dateLine = box.querySelector("[data-date]");
 
     function fmt(zone, ms, options) {
       options.timeZone = zone;
@@ -113,6 +114,7 @@
       list.textContent = "";
       offsetLine.textContent = "";
       warning.textContent = "";
+      dateLine.textContent = "";
       if (wall === null || !zone) { box.hidden = true; return; }
       var moments;
       try { moments = momentsFor(wall, zone); } catch (e) { box.hidden = true; return; }
@@ -127,6 +129,10 @@
       var places = placesFrom(zoneSelect);
       var viewer = browserZone();
       var firstDay = dayOf(zone, begin);
+      // Spelled out, so 06/12 cannot be read as 12 June when 6 December was meant.
+      dateLine.textContent = fmt(zone, begin, {
+        weekday: "long", day: "numeric", month: "long", year: "numeric"
+      }) + ", " + hhmm(zone, begin) + " " + zone;
       var viewerShown = false;
       places.forEach(function (p) {
         var mine = viewer === p.zone;
