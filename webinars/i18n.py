@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,7 +26,13 @@ VIEWER_ZONE_COOKIE = "tz"
 
 
 def select_locale() -> str:
-    """A signed-in person's choice, then this browser's choice, then Accept-Language."""
+    """A signed-in person's choice, then this browser's choice, then Accept-Language.
+
+    Outside a request (commands, the worker) there is no person: the default language,
+    unless the caller chose one with flask_babel.force_locale.
+    """
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
