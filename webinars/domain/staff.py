@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
@@ -27,6 +28,16 @@ def _active_admins() -> int:
     ).scalar_one()
 
 
+def _check_identity(email: str, name: str) -> None:
+    """Commands call the domain without a form's validators: check what a form would."""
+    if not name.strip():
+        raise StaffRuleError("name", _l("Enter a name."))
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise StaffRuleError("email", _l("Enter a valid email address.")) from None
+
+
 def email_taken(email: str, except_id: int | None = None) -> bool:
     """True when another account uses this email (case-insensitive)."""
     query = db.select(User.id).where(func.lower(User.email) == email.strip().lower())
@@ -45,6 +56,7 @@ def create_user(
     locale: str | None = None,
 ) -> User:
     """A new staff account. Coordinators must belong to an academy."""
+    _check_identity(email, name)
     if email_taken(email):
         raise StaffRuleError("email", _l("An account with this email already exists."))
     if role is Role.COORDINATOR and not academy_id:
@@ -74,6 +86,7 @@ def change_user(
     time_zone: str,
 ) -> None:
     """Edit an account; never leaves the service without an active admin."""
+    _check_identity(email, name)
     if email_taken(email, except_id=user.id):
         raise StaffRuleError("email", _l("An account with this email already exists."))
     if role is Role.COORDINATOR and not academy_id:
