@@ -109,6 +109,16 @@ SESSIONS = [
         {},
     ),
     (
+        -13,
+        15,
+        SessionKind.WEBINAR,
+        "Bolalarda pnevmoniya: antibiotik tanlash",
+        "uz",
+        ["nodira"],
+        ["tashkent-pediatric-medical-institute"],
+        {},
+    ),
+    (
         -6,
         10,
         SessionKind.MASTER_CLASS,
