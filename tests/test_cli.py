@@ -1,0 +1,176 @@
+"""flask commands: seed-demo and create-user."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from webinars.demo import PEOPLE
+from webinars.extensions import db
+from webinars.models import (
+    AuditEntry,
+    GuestSpeaker,
+    PartnerAcademy,
+    Role,
+    Session,
+    SessionKind,
+    SessionStatus,
+    User,
+    utcnow,
+)
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def _counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            model.__name__: db.session.execute(
+                db.select(db.func.count()).select_from(model)
+            ).scalar_one()
+            for model in (User, PartnerAcademy, Session, AuditEntry, GuestSpeaker)
+        }
+
+
+def test_seed_demo_is_idempotent(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    after_first = _counts(app)
+    second = runner.invoke(args=["seed-demo"])
+
+    assert (first.exit_code, second.exit_code) == (0, 0), first.output + second.output
+    assert _counts(app) == after_first
+    assert after_first["Session"] > 0
+    assert "(0 new sessions)" in second.output
+
+
+def test_seed_demo_prints_the_sign_ins(runner):
+    result = runner.invoke(args=["seed-demo"])
+
+    assert "/login" in result.output
+    for email, _name, role, _slug, password in PEOPLE:
+        line = next(line for line in result.output.splitlines() if email in line)
+        assert line.split() == [role.value, email, password]
+
+
+def test_seed_demo_sign_ins_work(runner, client):
+    runner.invoke(args=["seed-demo"])
+
+    for email, _name, _role, _slug, password in PEOPLE:
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, email
+        client.post("/logout")
+
+
+def test_seed_demo_has_past_and_future_sessions_of_every_kind(app, runner):
+    runner.invoke(args=["seed-demo"])
+
+    now = utcnow()
+    with app.app_context():
+        sessions = db.session.execute(db.select(Session)).scalars().all()
+        have = {(s.kind, s.starts_at < now) for s in sessions if not s.is_cancelled}
+        cancelled = [s for s in sessions if s.status is SessionStatus.CANCELLED]
+    assert have == {(kind, past) for kind in SessionKind for past in (True, False)}
+    assert len(cancelled) == 1
+    assert cancelled[0].cancel_reason
+
+
+def test_seed_demo_speaks_three_languages(app, runner):
+    runner.invoke(args=["seed-demo"])
+
+    with app.app_context():
+        academies = db.session.execute(db.select(PartnerAcademy)).scalars().all()
+        sessions = db.session.execute(db.select(Session)).scalars().all()
+        users = db.session.execute(db.select(User)).scalars().all()
+    by_slug = {a.slug: a for a in academies}
+    assert by_slug["izhevsk-state-medical-academy"].time_zone == "Europe/Samara"
+    assert by_slug["south-kazakhstan-medical-academy"].time_zone == "Asia/Almaty"
+    assert by_slug["south-kazakhstan-medical-academy"].city == "Shymkent"
+    assert all(CYRILLIC.search(a.name_ru) for a in academies)
+    assert all(a.name_uz and not CYRILLIC.search(a.name_uz) for a in academies)
+    assert any(CYRILLIC.search(u.name) for u in users)
+    assert {s.language for s in sessions} == {"en", "ru", "uz"}
+    assert any(CYRILLIC.search(s.title) for s in sessions)
+
+
+# create-user ---------------------------------------------------------------------------
+
+GOOD = ["--email", "Nodira@Example.org", "--name", "Nodira Karimova", "--password", "long enough"]
+
+
+def test_create_user_with_good_input(app, runner, client):
+    result = runner.invoke(args=["create-user", *GOOD, "--time-zone", "Europe/Samara"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Created lecturer nodira@example.org."
+    with app.app_context():
+        user = db.session.execute(db.select(User)).scalar_one()
+        assert (user.email, user.name, user.role, user.time_zone) == (
+            "nodira@example.org",
+            "Nodira Karimova",
+            Role.LECTURER,
+            "Europe/Samara",
+        )
+    signed_in = client.post(
+        "/login", data={"email": "nodira@example.org", "password": "long enough"}
+    )
+    assert signed_in.status_code == 302
+
+
+def test_create_user_coordinator_of_an_academy(app, runner, make_academy):
+    academy = make_academy(slug="izhevsk")
+
+    result = runner.invoke(
+        args=["create-user", *GOOD, "--role", "coordinator", "--academy", "izhevsk"]
+    )
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.execute(db.select(User.academy_id)).scalar_one() == academy.id
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--time-zone", "Mars/Olympus_Mons"], "unknown time zone 'Mars/Olympus_Mons'"),
+        (["--password", "short"], "use 8 characters or more"),
+        (["--role", "coordinator"], "A coordinator belongs to a partner academy."),
+        (["--role", "coordinator", "--academy", "nowhere"], "no academy 'nowhere'"),
+        (["--role", "student"], "'student' is not one of 'admin', 'lecturer', 'coordinator'"),
+        (["--email", "not an email"], "Enter a valid email address."),
+        (["--name", "  "], "Enter a name."),
+    ],
+    ids=[
+        "unknown-zone",
+        "short-password",
+        "coordinator-without-academy",
+        "unknown-academy",
+        "unknown-role",
+        "bad-email",
+        "blank-name",
+    ],
+)
+def test_create_user_with_bad_input_says_why(app, runner, extra, message):
+    args = list(GOOD)
+    for option, value in zip(extra[::2], extra[1::2], strict=True):
+        if option in args:
+            args[args.index(option) + 1] = value
+        else:
+            args += [option, value]
+
+    result = runner.invoke(args=["create-user", *args])
+
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert _counts(app)["User"] == 0
+
+
+def test_create_user_refuses_a_taken_email_whatever_its_case(app, runner, make_user):
+    make_user(email="nodira@example.org")
+
+    result = runner.invoke(args=["create-user", *GOOD])
+
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: An account with this email already exists."
+    assert _counts(app)["User"] == 1
