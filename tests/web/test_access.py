@@ -19,6 +19,7 @@ import pytest
 from flask import Flask, url_for
 
 from tests.conftest import PASSWORD
+from tests.registration.world import registration_world
 from webinars.domain.scheduling import cancel_session
 from webinars.extensions import db
 from webinars.models import Role, Session, SessionStatus, Visibility
@@ -161,6 +162,98 @@ ACCESS: dict[str, list[Case]] = {
             session_id="cancelled_session",
         ),
     ],
+    # Student registration (no account: the manage link is the key)
+    "catalog.index": [everyone(OK)],
+    "catalog.register_form": [
+        everyone(OK, session_id="own_session"),
+        everyone(OK, session_id="cancelled_session"),  # the form, saying it is closed
+        everyone(MISSING, session_id="partners_session"),
+        everyone(MISSING, session_id="others_draft"),
+        everyone(MISSING, session_id="nothing"),
+        Case({role: 422 for role in ROLES}, {"session_id": "own_session"}, "POST"),
+        Case({role: 409 for role in ROLES}, {"session_id": "cancelled_session"}, "POST"),
+    ],
+    "catalog.registered": [
+        everyone(OK, session_id="own_session"),
+        everyone(MISSING, session_id="partners_session"),
+    ],
+    "my_registration.manage": [
+        everyone(OK, token="registration_token"),
+        everyone(MISSING, token="nothing"),
+    ],
+    "my_registration.confirm_address": [
+        everyone(OK, token="registration_token"),  # GET asks; POST confirms
+        everyone(MISSING, token="nothing"),
+    ],
+    "my_registration.cancel_registration": [
+        everyone(Redirect("/r/{registration_token}"), token="registration_token"),
+        everyone(MISSING, token="nothing"),
+    ],
+    "my_registration.invitation": [
+        everyone(OK, token="confirmed_token"),
+        everyone(MISSING, token="registration_token"),  # no confirmed seat, no invitation
+    ],
+    "my_registration.new_feed": [
+        everyone(OK, token="registration_token"),  # another address than the feed's below
+        everyone(MISSING, token="nothing"),
+    ],
+    "my_registration.personal_feed": [
+        everyone(OK, token="personal_feed_token"),
+        everyone(MISSING, token="nothing"),
+    ],
+    # Registrants: personal data, the session's lecturers and admins only
+    "registrants.index": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+        staff(MISSING, MISSING, MISSING, session_id="nothing"),
+    ],
+    "registrants.export": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+    ],
+    "registrants.add": [
+        staff(422, FORBIDDEN, 422, session_id="own_session"),  # an empty form
+        staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
+    ],
+    "registrants.remove_one": [
+        staff(
+            Redirect("/manage/sessions/{own_session}/registrants"),
+            FORBIDDEN,
+            Redirect("/manage/sessions/{own_session}/registrants"),
+            session_id="own_session",
+            registration_id="own_registration",
+        ),
+        staff(
+            FORBIDDEN,
+            FORBIDDEN,
+            MISSING,
+            session_id="others_session",
+            registration_id="own_registration",
+        ),  # not that session's registration
+    ],
+    "registrants.promote_one": [
+        staff(
+            Redirect("/manage/sessions/{own_session}/registrants"),
+            FORBIDDEN,
+            Redirect("/manage/sessions/{own_session}/registrants"),
+            session_id="own_session",
+            registration_id="own_registration",
+        ),
+    ],
+    "registrants.capacity": [
+        staff(422, FORBIDDEN, 422, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
+    ],
+    "registrants.message": [
+        staff(422, FORBIDDEN, 422, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
+    ],
+    "outbox.index": [admin_only()],
+    "outbox.message": [
+        admin_only(message_id="outbox_message"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, message_id="nothing"),
+    ],
+    "outbox.attachment": [admin_only(message_id="outbox_message")],
     # Admin pages
     "admin.overview": [admin_only()],
     "admin.users": [admin_only()],
@@ -214,6 +307,7 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
         "other_lecturer": other_lecturer.id,
         "other_academy": other_academy.id,
     }
+    ids.update(registration_world(app, ids["own_session"], lecturer))
     return {"ids": ids, "people": people}
 
 

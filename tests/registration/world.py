@@ -1,0 +1,39 @@
+"""Registration objects for the access matrix (tests/web/test_access.py `world`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from webinars.domain import feed_tokens
+from webinars.domain.registration import RegistrationInput, manage_token, register
+from webinars.extensions import db
+from webinars.models import FeedScope, OutboxMessage, User
+
+
+def registration_world(app: Flask, session_id: int, lecturer: User) -> dict[str, Any]:
+    """A held and a confirmed registration on `session_id`, their manage tokens, an outbox
+    message with an invitation, and a personal feed token; by name."""
+    with app.app_context():
+        actor = db.session.get(User, lecturer.id)
+        held = register(
+            session_id, RegistrationInput("Held Person", "held@example.org", "en")
+        ).registration
+        confirmed = register(
+            session_id,
+            RegistrationInput("Seated Person", "seated@example.org", "en"),
+            added_by=actor,
+        ).registration
+        feed = feed_tokens.issue_token(FeedScope.PERSONAL, subject="seated@example.org")
+        db.session.commit()
+        invitation = db.session.execute(
+            db.select(OutboxMessage).where(OutboxMessage.attachment.is_not(None))
+        ).scalar_one()
+        return {
+            "own_registration": held.id,
+            "registration_token": manage_token(held),
+            "confirmed_token": manage_token(confirmed),
+            "outbox_message": invitation.id,
+            "personal_feed_token": feed,
+        }
