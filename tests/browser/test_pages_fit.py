@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from webinars.demo import seed_demo
 from webinars.extensions import db
@@ -127,3 +128,19 @@ def test_every_page_fits_and_labels_its_fields(
 
     assert public == {}
     assert staff == {}
+
+
+def test_phone_shows_languages_at_once_and_opens_the_menu(phone_page: Any) -> None:
+    page = phone_page
+    page.goto("/")
+    # Students switch language without hunting for it in a menu.
+    for name in ("English", "Русский", "Oʻzbekcha"):
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
+    sign_in_link = page.get_by_role("link", name="Staff sign-in")
+    expect(sign_in_link).to_be_hidden()
+
+    page.get_by_role("button", name="Menu").click()
+    expect(sign_in_link).to_be_visible()
+    sign_in_link.click()
+    page.wait_for_url("**/login")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staff sign-in")
