@@ -92,8 +92,8 @@ def _create(page: Any, day: date, screenshot) -> None:
     screenshot(page, "journey-1-new-session-preview")
 
     # Saved without a title: the message is beside the field and nothing typed is lost.
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
     title_group = page.locator(".mb-3", has=page.get_by_label("Title", exact=True))
     expect(title_group.locator(".invalid-feedback")).to_have_text("This field is required.")
     expect(page.get_by_label(START_LABEL)).to_have_value(f"{day.isoformat()}T14:00")
@@ -132,8 +132,8 @@ def _move(page: Any, day: date, screenshot) -> None:
 def _cancel(page: Any, reason: str, screenshot) -> None:
     page.get_by_role("link", name="Cancel session").click()
     page.wait_for_url("**/cancel")
-    page.get_by_role("button", name="Cancel the session").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Cancel the session").click()
     expect(page.locator(".invalid-feedback")).to_have_text("Say why the session is cancelled.")
     page.get_by_label("Reason (shown to participants)").fill(reason)
     page.get_by_role("button", name="Cancel the session").click()
