@@ -189,3 +189,42 @@ def _flag_missing(listings, records, sessions, report: DriftReport, now: datetim
         if record.meeting_id not in listed[record.host_email]:
             record.verify_needed = True
             report.missing.append(sid)
+
+
+def sessions_out_of_step(now: datetime | None = None) -> list[tuple[Session, ZoomMeeting | None]]:
+    """Upcoming sessions whose meeting is not as the database says, for the admin page.
+
+    That is: Zoom sessions without a meeting record yet, and records being worked on,
+    waiting for a retry, failed, or suspected of drift (drafts and finished sessions aside).
+    """
+    now = now or utcnow()
+    rows = db.session.execute(
+        db.select(Session, ZoomMeeting)
+        .outerjoin(ZoomMeeting, ZoomMeeting.session_id == Session.id)
+        .where(Session.ends_at > now)
+        .order_by(Session.starts_at, Session.id)
+    ).all()
+    found = []
+    for session, record in rows:
+        wanted = wants_meeting(session, now)
+        if record is None:
+            if wanted:
+                found.append((session, None))
+        elif wanted is False:
+            if record.meeting_id is not None or record.create_sent_at is not None:
+                found.append((session, record))
+        elif record.state is not MeetingState.READY or record.verify_needed:
+            found.append((session, record))
+    return found
+
+
+def request_retry(record: ZoomMeeting, now: datetime | None = None) -> None:
+    """An admin's "retry now": forget the wait and the failure; the sync runs next."""
+    now = now or utcnow()
+    record.next_attempt_at = None
+    record.deferred_until = None
+    record.attempts = 0
+    record.verify_needed = record.meeting_id is not None
+    if record.state in (MeetingState.FAILED, MeetingState.RETRYING):
+        record.state = MeetingState.PENDING
+    record.updated_at = now

@@ -20,6 +20,8 @@ def register_blueprints(app: Flask) -> None:
         outbox,
         public,
         registrants,
+        webhooks,
+        zoom_pages,
     )
 
     app.register_blueprint(public.bp)
@@ -32,3 +34,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)
     audit_labels.init_app(app)
+    app.register_blueprint(webhooks.bp)
+    zoom_pages.init_app(app)

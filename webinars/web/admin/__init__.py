@@ -190,3 +190,6 @@ def academy_restore(academy_id: int):
         db.session.commit()
         flash(_("%(name)s is active again.", name=academy.name_en), "success")
     return redirect(url_for("admin.academies"))
+
+
+from webinars.web.admin import integrations  # noqa: E402,F401 - routes register on bp

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from webinars.web.manage import schedule, sessions  # noqa: E402,F401 - routes register on bp
+from webinars.web.manage import meeting, schedule, sessions  # noqa: E402,F401 - routes register on bp

@@ -29,6 +29,12 @@ from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
 from webinars.web.manage import bp
 from webinars.web.manage.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.forms import CancelForm, RescheduleForm, SessionForm
+from webinars.web.manage.zoom_fields import (
+    attach_zoom_fields,
+    move_error,
+    save_zoom_fields,
+    zoom_errors,
+)
 from webinars.web.roles import scheduler_required, staff_required
 
 
@@ -64,6 +70,7 @@ def _prepare(form: SessionForm, session: Session | None = None) -> None:
     guest_academies = [(0, _("None")), *form.academy_ids.choices]
     for entry in form.guests:
         entry.form.academy_id.choices = guest_academies
+    attach_zoom_fields(form, session)
 
 
 def _attach(form, errors: dict) -> None:
@@ -108,6 +115,8 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
         except SessionRulesError as exc:
             _attach(form, exc.errors)
         else:
+            zoom_problems = zoom_errors(form, times.starts_at, times.ends_at, session)
+            _attach(form, zoom_problems)
             conflicts = find_conflicts(
                 times.starts_at,
                 times.ends_at,
@@ -115,11 +124,13 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
                 data.academy_ids,
                 exclude_session_id=session.id if session else None,
             )
-            if not conflicts or form.confirm_conflicts.data:
+            if not zoom_problems and (not conflicts or form.confirm_conflicts.data):
                 if session is None:
                     session = create_session(data, current_user)
+                    save_zoom_fields(form, session)
                     return _saved(session, _("The session is saved."))
                 changes = update_session(session, data, current_user, seats_taken=taken)
+                changes = save_zoom_fields(form, session) or changes
                 return _saved(
                     session, _("The session is saved.") if changes else _("Nothing was changed.")
                 )
@@ -209,6 +220,8 @@ def _reschedule_conflicts(session: Session, form: RescheduleForm) -> list[Confli
         session, form.starts_local.data, form.time_zone.data, form.duration_minutes.data
     )
     times = resolve_times(data, utcnow(), session=session)
+    if problem := move_error(session, times.starts_at, times.ends_at):
+        raise SessionRulesError({"starts_local": problem})
     return find_conflicts(
         times.starts_at,
         times.ends_at,
