@@ -3,11 +3,55 @@
   "use strict";
   // Remember the browser's time zone so pages can show times in the viewer's own zone.
   try {
+    // Written as is (IANA names are cookie-safe): the server does not URL-decode cookies.
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && document.cookie.indexOf("tz=" + zone) === -1) {
-      document.cookie = "tz=" + encodeURIComponent(zone) + ";path=/;max-age=31536000;SameSite=Lax";
+    if (zone && /^[A-Za-z0-9_+\-\/]+$/.test(zone) && document.cookie.indexOf("tz=" + zone) === -1) {
+      document.cookie = "tz=" + zone + ";path=/;max-age=31536000;SameSite=Lax";
     }
   } catch (e) { /* old browser: the session's own zone is shown instead */ }
+
+  // A first visit has no zone cookie yet, so the server could not add the visitor's own
+  // time to a "same time in each place" list: add it here. <ul class="place-times" data-you>
+  try {
+    var own = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    Array.prototype.forEach.call(document.querySelectorAll("ul.place-times[data-you]"), function (list) {
+      var first = list.querySelector("li[data-zone] time[datetime]");
+      if (!own || !first || list.querySelector(".viewer")) { return; }
+      var zones = Array.prototype.map.call(list.querySelectorAll("li[data-zone]"), function (li) {
+        return li.getAttribute("data-zone");
+      });
+      var listed = zones.indexOf(own);
+      if (listed !== -1) {
+        var mine = list.querySelectorAll("li[data-zone]")[listed];
+        mine.classList.add("viewer");
+        mine.appendChild(document.createTextNode(" (" + list.getAttribute("data-you") + ")"));
+        return;
+      }
+      var moment = new Date(first.getAttribute("datetime"));
+      var locale = document.documentElement.lang || undefined;
+      var show = function (zone, options) {
+        options.timeZone = zone;
+        return new Intl.DateTimeFormat(locale, options).format(moment);
+      };
+      var dayOptions = function () { return { weekday: "short", day: "numeric", month: "short" }; };
+      var li = document.createElement("li");
+      li.className = "viewer";
+      li.title = own;
+      var time = document.createElement("time");
+      time.dateTime = moment.toISOString();
+      time.textContent = show(own, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+      li.appendChild(time);
+      li.appendChild(document.createTextNode(" " + own.split("/").pop().replace(/_/g, " ")));
+      if (show(own, dayOptions()) !== show(zones[0], dayOptions())) {
+        var other = document.createElement("span");
+        other.className = "other-day";
+        other.textContent = " (" + show(own, dayOptions()) + ")";
+        li.appendChild(other);
+      }
+      li.appendChild(document.createTextNode(" (" + list.getAttribute("data-you") + ")"));
+      list.appendChild(li);
+    });
+  } catch (e) { /* the list stays as the server made it */ }
 
   // Copy-to-clipboard buttons: <button data-copy="#element-id">.
   document.addEventListener("click", function (event) {
