@@ -244,3 +244,44 @@ def test_keyboard_user_skips_to_content_and_sees_focus(page: Any) -> None:
     expect(page.get_by_label("Email", exact=True)).to_be_focused()
     ring = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
     assert ring != "none"
+
+
+def test_overlap_is_named_and_saved_only_when_confirmed(
+    page: Any, people: dict[str, Any], make_session, sign_in, screenshot
+) -> None:
+    lecturer, izhevsk = people["lecturer"], people["izhevsk"]
+    day = _future_day(7)
+    make_session(
+        actor=lecturer,
+        title="Neonatal jaundice",
+        lecturer_ids=[lecturer.id],
+        academy_ids=[izhevsk.id],
+        starts_local=datetime.combine(day, time(14)),
+    )
+    sign_in(page, lecturer)
+    page.goto("/manage/sessions/new")
+    _fill_new_session(page, day)
+    page.get_by_label(START_LABEL).fill(f"{day.isoformat()}T15:00")
+    page.get_by_label("Title", exact=True).fill(TITLE)
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+
+    overlaps = page.locator("#conflicts")
+    expect(overlaps).to_contain_text("Neonatal jaundice")
+    expect(overlaps).to_contain_text("Dilnoza Rashidova")
+    expect(overlaps).to_contain_text("Izhevsk State Medical Academy")
+    screenshot(page, "journey-overlap")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    expect(page.locator("#conflicts")).to_be_visible()
+    expect(page.get_by_label(START_LABEL)).to_have_value(f"{day.isoformat()}T15:00")
+
+    page.get_by_label("Save anyway, despite the overlaps listed above").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(SESSION_URL)
+
+    expect(page.locator(".alert-success")).to_have_text("The session is saved.")
+    page.get_by_role("link", name="Schedule", exact=True).click()
+    page.wait_for_url("**/manage/schedule")
+    expect(page.locator(".conflict-mark")).to_have_count(2)
