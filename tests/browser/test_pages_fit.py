@@ -17,6 +17,7 @@ from webinars.extensions import db
 from webinars.models import PartnerAcademy, Session, SessionStatus, User
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@demo.example.org", "demo-admin-2026"
+LECTURER_EMAIL, LECTURER_PASSWORD = "dilnoza@demo.example.org", "demo-lecturer-2026"
 
 # Controls with no visible label and no accessible name, or wider than the window.
 LAYOUT_PROBLEMS = """() => {
@@ -107,10 +108,10 @@ def _tour(page: Any, pages: list[tuple[str, str]], prefix: str, screenshot) -> d
     return found
 
 
-def _sign_in_admin(page: Any) -> None:
+def _sign_in(page: Any, email: str, password: str) -> None:
     page.goto("/login")
-    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
-    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in", exact=True).click()
 
@@ -123,11 +124,18 @@ def test_every_page_fits_and_labels_its_fields(
     page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
 
     public = _tour(page, _public_pages(ids), size, screenshot)
-    _sign_in_admin(page)
+    _sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
     staff = _tour(page, _pages(ids), size, screenshot)
+    if size == "phone":
+        page.get_by_role("button", name="Menu").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, LECTURER_EMAIL, LECTURER_PASSWORD)
+    lecturer = _tour(page, [("dashboard-lecturer", "/manage/")], size, screenshot)
 
     assert public == {}
     assert staff == {}
+    assert lecturer == {}
 
 
 def test_phone_shows_languages_at_once_and_opens_the_menu(phone_page: Any) -> None:
