@@ -37,7 +37,9 @@ class LoginForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    time_zone = SelectField(_l("Your time zone"), validators=[DataRequired()])
+    time_zone = SelectField(
+        _l("Your time zone"), validate_choice=False, validators=[DataRequired()]
+    )
     locale = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
     new_password = PasswordField(_l("New password"), validators=[Optional(), Length(8, 200)])
     confirm = PasswordField(

@@ -28,7 +28,9 @@ class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
     academy_id = SelectField(_l("Partner academy (coordinators)"), coerce=int, default=0)
-    time_zone = SelectField(_l("Time zone"), validators=[DataRequired(), _zone])
+    time_zone = SelectField(
+        _l("Time zone"), validate_choice=False, validators=[DataRequired(), _zone]
+    )
     active = BooleanField(_l("Active (may sign in)"), default=True)
     password = PasswordField(
         _l("Password (leave empty to keep it)"), validators=[Optional(), Length(8, 200)]
@@ -44,7 +46,9 @@ class AcademyForm(FlaskForm):
         validators=[DataRequired(), Length(2, 2, message=_l("Use the two-letter country code."))],
     )
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
-    time_zone = SelectField(_l("Time zone"), validators=[DataRequired(), _zone])
+    time_zone = SelectField(
+        _l("Time zone"), validate_choice=False, validators=[DataRequired(), _zone]
+    )
     language = SelectField(_l("Main language"), choices=list(INSTRUCTION_LANGUAGES.items()))
     website = StringField(
         _l("Website"),
