@@ -1,0 +1,171 @@
+"""Admin forms: bad input gets one clear message beside its field and keeps what was typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.markup import all_errors, chosen, errors_beside, parse, value_of
+from webinars.extensions import db
+from webinars.models import PartnerAcademy, Role, User
+
+
+@pytest.fixture
+def admin_client(client, login, make_user):
+    login(make_user(Role.ADMIN, email="admin@example.org"))
+    return client
+
+
+def _user(**changes: Any) -> dict[str, Any]:
+    data = {
+        "name": "Akmal Yusupov",
+        "email": "akmal@example.org",
+        "role": "lecturer",
+        "academy_id": "0",
+        "time_zone": "Asia/Samarkand",
+        "active": "y",
+        "password": "long enough",
+    }
+    data.update(changes)
+    return data
+
+
+USER_BAD_INPUT = {
+    "unknown zone": ("time_zone", "Choose a time zone from the list.", {"time_zone": "Mars/Base"}),
+    "invalid email": ("email", "Invalid email address.", {"email": "akmal at example"}),
+    "taken email": (
+        "email",
+        "An account with this email already exists.",
+        {"email": "ADMIN@example.org"},
+    ),
+    "short password": (
+        "password",
+        "Field must be between 8 and 200 characters long.",
+        {"password": "short"},
+    ),
+    "no password": (
+        "password",
+        "A new account needs a password (8 characters or more).",
+        {"password": ""},
+    ),
+    "coordinator without academy": (
+        "academy_id",
+        "A coordinator belongs to a partner academy.",
+        {"role": "coordinator"},
+    ),
+    "missing name": ("name", "This field is required.", {"name": ""}),
+    "overlong name": ("name", "Field cannot be longer than 200 characters.", {"name": "Я" * 201}),
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "message", "changes"), USER_BAD_INPUT.values(), ids=USER_BAD_INPUT
+)
+def test_new_user_bad_input_says_what_to_fix(app, admin_client, field, message, changes):
+    data = _user(**changes)
+
+    response = admin_client.post("/admin/users/new", data=data)
+
+    assert response.status_code == 200
+    page = parse(response.get_data(as_text=True))
+    assert errors_beside(page, field) == [message]
+    assert all_errors(page) == [message]
+    assert value_of(page, "name") == data["name"]
+    assert value_of(page, "email") == data["email"]
+    assert chosen(page, "role") == [data["role"]]
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(User.id))).scalar_one() == 1
+
+
+def _academy(**changes: Any) -> dict[str, Any]:
+    data = {
+        "name_en": "Kazan State Medical University",
+        "name_ru": "Казанский государственный медицинский университет",
+        "name_uz": "",
+        "country": "RU",
+        "city": "Kazan",
+        "time_zone": "Europe/Moscow",
+        "language": "ru",
+        "website": "https://kazangmu.ru",
+        "contact_name": "Ринат Хасанов",
+        "contact_email": "rinat@example.org",
+        "notes": "",
+    }
+    data.update(changes)
+    return data
+
+
+ACADEMY_BAD_INPUT = {
+    "unknown zone": ("time_zone", "Choose a time zone from the list.", {"time_zone": "Kazan"}),
+    "country name instead of code": (
+        "country",
+        "Use the two-letter country code.",
+        {"country": "Russia"},
+    ),
+    "website without scheme": (
+        "website",
+        "Enter a full address (https://...).",
+        {"website": "kazangmu"},
+    ),
+    "invalid contact email": ("contact_email", "Invalid email address.", {"contact_email": "x@"}),
+    "missing city": ("city", "This field is required.", {"city": ""}),
+    "overlong name": (
+        "name_en",
+        "Field cannot be longer than 200 characters.",
+        {"name_en": "K" * 201},
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "message", "changes"), ACADEMY_BAD_INPUT.values(), ids=ACADEMY_BAD_INPUT
+)
+def test_new_academy_bad_input_says_what_to_fix(app, admin_client, field, message, changes):
+    data = _academy(**changes)
+
+    response = admin_client.post("/admin/academies/new", data=data)
+
+    assert response.status_code == 200
+    page = parse(response.get_data(as_text=True))
+    assert errors_beside(page, field) == [message]
+    assert all_errors(page) == [message]
+    for name in ("name_en", "name_ru", "country", "city", "website", "contact_name"):
+        assert value_of(page, name) == data[name], name
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(PartnerAcademy.id))).scalar_one() == 0
+
+
+def test_new_academy_good_input_is_saved_with_a_slug(app, admin_client):
+    response = admin_client.post("/admin/academies/new", data=_academy(country="ru"))
+
+    assert response.status_code == 302
+    with app.app_context():
+        academy = db.session.execute(db.select(PartnerAcademy)).scalar_one()
+        assert (academy.slug, academy.country, academy.name_uz) == (
+            "kazan-state-medical-university",
+            "RU",
+            None,
+        )
+
+
+def test_account_unknown_zone_and_password_mismatch_say_what_to_fix(app, client, login, make_user):
+    user = make_user(name="Nodira Karimova")
+    login(user)
+    data = {
+        "name": "Nodira K.",
+        "time_zone": "Samarkand",
+        "locale": "ru",
+        "new_password": "a new password",
+        "confirm": "another password",
+    }
+
+    response = client.post("/account", data=data)
+
+    assert response.status_code == 200
+    page = parse(response.get_data(as_text=True))
+    assert errors_beside(page, "time_zone") == ["Choose a time zone from the list."]
+    assert errors_beside(page, "confirm") == ["The passwords do not match."]
+    assert value_of(page, "name") == "Nodira K."
+    with app.app_context():
+        assert db.session.get(User, user.id).name == "Nodira Karimova"
