@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
+from wtforms.widgets import RadioInput
 
 from webinars.domain.zoom_hosts import free_hosts
 from webinars.domain.zoom_settings import (
@@ -22,6 +23,15 @@ from webinars.models import AutoRecording, Conference, Session
 
 ZOOM_LABEL = _l("Zoom meeting, made and kept up to date by the app")
 _ON_OFF = {"": None, "on": True, "off": False}
+
+
+class _RadioWithChoiceAttrs(RadioInput):
+    """A radio button that carries its choice's own attributes (``disabled`` for Zoom when
+    it is not set up); WTForms' radio buttons only carry the field's."""
+
+    def __call__(self, field, **kwargs):
+        extra = getattr(getattr(field, "choice", None), "render_kw", None) or {}
+        return super().__call__(field, **{**extra, **kwargs})
 
 
 def _onoff_choices(default: bool) -> list[tuple[str, str]]:
@@ -77,6 +87,7 @@ def attach_zoom_fields(form, session: Session | None) -> None:
         field.choices = [(Conference.ZOOM.value, ZOOM_LABEL), *kept]
     else:
         field.choices = [(Conference.ZOOM.value, ZOOM_LABEL, {"disabled": True}), *kept]
+        field.option_widget = _RadioWithChoiceAttrs()
     fresh = session is None and not form.is_submitted() and not form.join_url.data
     if setup.configured and fresh and field.data == Conference.LINK.value:
         field.data = Conference.ZOOM.value
