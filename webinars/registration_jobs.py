@@ -30,7 +30,7 @@ def deliver_now() -> DeliveryReport:
     if not current_app.config.get("MAIL_SERVER"):
         return DeliveryReport()
     with SmtpSender(current_app.config) as sender:
-        report = deliver_due(sender, still_wanted=notices.still_wanted)
+        report = deliver_due(sender, prepare=notices.prepare)
     if report.retried:
         log.warning("mail: %d message(s) will be retried later", report.retried)
     return report

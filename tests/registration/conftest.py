@@ -15,9 +15,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 
+from webinars.domain import notices
 from webinars.domain.registration import RegistrationInput, register
 from webinars.extensions import db
-from webinars.models import OutboxMessage, Registration, SessionKind
+from webinars.models import MailStatus, OutboxMessage, Registration, SessionKind
 
 
 class Mailbox:
@@ -117,15 +118,19 @@ def enrol(app: Flask) -> Callable[..., Registration]:
 
 
 def outbox(app: Flask, **filters: Any) -> list[OutboxMessage]:
-    """Outbox rows (detached), oldest first."""
-    with app.app_context():
+    """Outbox rows (detached), oldest first; unsent ones the worker would still send are
+    rendered as it would (not saved), so their subject, text and invitation can be read."""
+    with app.app_context(), db.session.no_autoflush:
         rows = list(
             db.session.execute(
                 db.select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id)
             ).scalars()
         )
         for row in rows:
-            db.session.expunge(row)
+            pending = row.rendered_at is None and row.status is MailStatus.PENDING
+            if pending and notices.still_wanted(row) is None:
+                notices.render(row)
+        db.session.expunge_all()
         return rows
 
 

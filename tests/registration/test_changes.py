@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from tests.registration.conftest import outbox, person
 from webinars import jobs
-from webinars.domain.notices import still_wanted
+from webinars.domain.notices import prepare
 from webinars.domain.outbox import deliver_due
 from webinars.domain.registration import cancel
 from webinars.domain.reminders import queue_due_reminders
@@ -159,7 +159,7 @@ def test_reminder_of_a_cancelled_registration_is_never_sent(app, open_session, m
         cancel(db.session.get(Registration, seated.id))
         db.session.commit()
         sent: list[int] = []
-        deliver_due(lambda m: sent.append(m.id), still_wanted=still_wanted)
+        deliver_due(lambda m: sent.append(m.id), prepare=prepare)
 
     assert reminder.id not in sent
     assert outbox(app, kind="reminder_24h")[0].status is MailStatus.DROPPED

@@ -7,6 +7,7 @@ from datetime import timedelta
 from icalendar import Calendar
 
 from tests.registration.conftest import link_in, outbox, person
+from webinars.domain import notices
 from webinars.domain.outbox import claim, deliver_due
 from webinars.domain.registration import confirm
 from webinars.extensions import db
@@ -18,7 +19,7 @@ from webinars.registration_jobs import deliver_now
 def _deliver(app, now=None):
     with app.app_context():
         with SmtpSender(app.config) as sender:
-            return deliver_due(sender, now=now)
+            return deliver_due(sender, now=now, prepare=notices.prepare)
 
 
 def test_confirm_mail_arrives_as_text_and_html_in_the_students_language(

@@ -1,8 +1,11 @@
 """The emails students get about their registration, in their own language.
 
-Each notice is rendered from templates/emails/notice.{txt,html} under the registrant's
-locale and put in the outbox; invitations (METHOD:REQUEST / CANCEL) come from
-domain.invitations, the one iCalendar builder.
+`notify` puts an intent in the outbox inside the caller's transaction (cheap: nothing is
+rendered while a session's seats are locked). The worker calls `prepare` right before
+sending: it drops what no longer makes sense and renders the rest from
+templates/emails/notice.{txt,html} in the registrant's language, from the data as it is
+then. Invitations (METHOD:REQUEST / CANCEL) come from domain.invitations, the one
+iCalendar builder.
 """
 
 from __future__ import annotations
@@ -217,17 +220,36 @@ def notify(
     *,
     with_cancel_invitation: bool = False,
     dedupe_key: str | None = None,
-    **extra: Any,
+    **params: Any,
 ) -> OutboxMessage | None:
     """Queue one email to a registrant; None when the personal data is already gone."""
     if registration.email is None or registration.token_nonce is None:
         return None
+    if with_cancel_invitation:
+        params["cancel_invitation"] = True
+    return queue_message(
+        kind=kind,
+        to=registration.email,
+        registration=registration,
+        session_id=registration.session_id,
+        params=params,
+        dedupe_key=dedupe_key,
+        now=now,
+    )
+
+
+def render(message: OutboxMessage) -> None:
+    """Fill the message's subject, bodies and attachment from the data as it is now."""
+    registration = message.registration
+    if registration is None or registration.email is None:
+        raise ValueError("the registration of this message is gone")
     session: Session = registration.session
-    cancel = with_cancel_invitation or (
-        kind == "session_cancelled" and registration.status is RegistrationStatus.CONFIRMED
+    params = dict(message.params or {})
+    cancel = bool(params.pop("cancel_invitation", False)) or (
+        message.kind == "session_cancelled" and registration.status is RegistrationStatus.CONFIRMED
     )
     with force_locale(registration.locale):
-        notice = _compose(registration, kind, **extra)
+        notice = _compose(registration, message.kind, **params)
         context = dict(
             notice=notice,
             registration=registration,
@@ -238,20 +260,22 @@ def notify(
             else None,
             home_name=current_app.config["HOME_NAME"],
         )
-        text = render_template("emails/notice.txt", **context)
-        html = render_template("emails/notice.html", **context)
-    return queue_message(
-        kind=kind,
-        to=registration.email,
-        subject=notice.subject,
-        text=text,
-        html=html,
-        attachment=invitation_for(registration, kind, cancel),
-        registration_id=registration.id,
-        session_id=session.id,
-        dedupe_key=dedupe_key,
-        now=now,
-    )
+        message.subject = notice.subject[:300]
+        message.text_body = render_template("emails/notice.txt", **context)
+        message.html_body = render_template("emails/notice.html", **context)
+    attachment = invitation_for(registration, message.kind, cancel)
+    message.attachment_name = attachment.filename if attachment else None
+    message.attachment_type = attachment.content_type if attachment else None
+    message.attachment = attachment.data if attachment else None
+    message.rendered_at = utcnow()
+
+
+def prepare(message: OutboxMessage) -> str | None:
+    """Right before sending: a reason to drop the message, or None after rendering it."""
+    reason = still_wanted(message)
+    if reason is None:
+        render(message)
+    return reason
 
 
 def drop_reminders(registration: Registration) -> None:
@@ -273,12 +297,25 @@ def reminder_key(kind: str, registration: Registration, starts_at: datetime) -> 
     return f"{kind}:{registration.id}:{starts_at:%Y%m%dT%H%M%SZ}"
 
 
+# Kinds that only make sense while the registration is still in that state.
+WANTS_SEAT = {"confirmed", "seat_for_you"}
+WANTS_WAITING = {"waiting_confirmed", "back_to_waiting"}
+
+
 def still_wanted(message: OutboxMessage) -> str | None:
-    """Checked right before sending: a reason to drop the message, or None to send it."""
+    """A reason to drop the message instead of sending it, or None to send it."""
+    registration = message.registration
+    if registration is None or registration.email is None:
+        return "personal data deleted"
+    if message.kind in WANTS_SEAT and not registration.has_seat:
+        return "no seat any more"
+    if message.kind in WANTS_WAITING and registration.status is not RegistrationStatus.WAITING:
+        return "not on the waiting list any more"
+    if message.kind == "confirm_address" and not registration.is_active:
+        return "registration no longer active"
     if message.kind not in REMINDER_KINDS:
         return None
-    registration = db.session.get(Registration, message.registration_id or 0)
-    if registration is None or registration.status is not RegistrationStatus.CONFIRMED:
+    if registration.status is not RegistrationStatus.CONFIRMED:
         return "registration no longer confirmed"
     session = registration.session
     if session.is_cancelled:

@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from webinars.extensions import db
-from webinars.models import MailStatus, OutboxMessage, utcnow
+from webinars.models import MailStatus, OutboxMessage, Registration, utcnow
 
 STALE_CLAIM = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=1)
@@ -45,30 +46,22 @@ def queue_message(
     *,
     kind: str,
     to: str,
-    subject: str,
-    text: str,
-    html: str | None = None,
-    attachment: Attachment | None = None,
-    registration_id: int | None = None,
+    registration: Registration | None = None,
     session_id: int | None = None,
+    params: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
     now: datetime | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox (the caller commits); the worker sends it afterwards."""
+    """Queue an email as an intent (the caller commits); the worker renders and sends it."""
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
     now = now or utcnow()
     message = OutboxMessage(
         kind=kind,
         to_address=to,
-        subject=subject[:300],
-        text_body=text,
-        html_body=html,
-        attachment_name=attachment.filename if attachment else None,
-        attachment_type=attachment.content_type if attachment else None,
-        attachment=attachment.data if attachment else None,
-        registration_id=registration_id,
+        registration=registration,
         session_id=session_id,
+        params=params or {},
         dedupe_key=dedupe_key,
         message_id=make_msgid(domain=domain),
         status=MailStatus.PENDING,
@@ -158,7 +151,9 @@ def mark_dropped(message: OutboxMessage, reason: str) -> None:
 
 
 Sender = Callable[[OutboxMessage], None]
-StillWanted = Callable[[OutboxMessage], str | None]
+# Renders a claimed message (filling its subject, bodies, attachment) or returns a reason
+# to drop it because it no longer makes sense (e.g. a reminder for a time that changed).
+Preparer = Callable[[OutboxMessage], str | None]
 
 
 @dataclass
@@ -172,12 +167,11 @@ class DeliveryReport:
 
 
 def deliver_due(
-    send: Sender, now: datetime | None = None, still_wanted: StillWanted | None = None
+    send: Sender, now: datetime | None = None, prepare: Preparer | None = None
 ) -> DeliveryReport:
     """Send every due message once through `send`; failures wait for a later round.
 
-    `send` raises TemporaryMailError or PermanentMailError. `still_wanted` may return a
-    reason to drop a message that no longer makes sense (checked after the claim).
+    `send` raises TemporaryMailError or PermanentMailError.
     """
     now = now or utcnow()
     report = DeliveryReport()
@@ -185,7 +179,14 @@ def deliver_due(
         message = claim(message_id, now)
         if message is None:
             continue
-        reason = still_wanted(message) if still_wanted else None
+        try:
+            reason = prepare(message) if prepare else None
+        except Exception as exc:  # a rendering bug must not lose the message: retry later
+            db.session.rollback()
+            message = db.session.get(OutboxMessage, message_id)
+            mark_failed(message, exc, now, permanent=False)
+            report.retried += 1
+            continue
         if reason:
             mark_dropped(message, reason)
             report.dropped += 1
@@ -202,17 +203,3 @@ def deliver_due(
             mark_sent(message, utcnow())
             report.sent += 1
     return report
-
-
-def drop_pending(session_id: int, kinds: tuple[str, ...], keep_keys: set[str] | None = None):
-    """Drop unsent messages of these kinds for a session (e.g. reminders after a move)."""
-    query = select(OutboxMessage).where(
-        OutboxMessage.session_id == session_id,
-        OutboxMessage.status == MailStatus.PENDING,
-        OutboxMessage.kind.in_(kinds),
-    )
-    for message in db.session.execute(query).scalars():
-        if keep_keys and message.dedupe_key in keep_keys:
-            continue
-        message.status = MailStatus.DROPPED
-        message.last_error = "superseded"

@@ -20,9 +20,11 @@ from sqlalchemy import select
 
 from webinars.domain import notices
 from webinars.domain.seats import (
+    expire_overdue,
     give_seat,
     hold_until,
     lock_session,
+    promote_from_waitlist,
     seats_taken,
     settle,
     waiting_position,
@@ -104,16 +106,14 @@ def closed_reason(session: Session | None, now: datetime) -> Closed | None:
 def manage_token(registration: Registration) -> str:
     """The secret of a registration's manage link (256 bits), derived, never stored.
 
-    HMAC of the app's secret key over the row id and a random nonce; the row keeps only
-    the nonce and the token's SHA-256, so a copy of the database opens nothing.
+    HMAC of the app's secret key over a random nonce; the row keeps only the nonce and the
+    token's SHA-256, so a copy of the database alone opens nothing.
     """
     if registration.token_nonce is None:
         raise ValueError("this registration has no manage link (revoked or anonymised)")
     key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(
-        key, f"manage:{registration.id}:{registration.token_nonce}".encode(), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    digest = hmac.new(key, f"manage:{registration.token_nonce}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
 
 
 def _hash(token: str) -> str:
@@ -121,7 +121,7 @@ def _hash(token: str) -> str:
 
 
 def new_manage_link(registration: Registration) -> str:
-    """Give the registration a fresh manage link, revoking any earlier one (needs an id)."""
+    """Give the registration a fresh manage link, revoking any earlier one."""
     registration.token_nonce = secrets.token_hex(16)
     token = manage_token(registration)
     registration.token_hash = _hash(token)
@@ -172,7 +172,8 @@ def register(
     if reason is not None and not staff_may:
         raise RegistrationClosedError(reason)
     assert session is not None
-    changes = settle(session, now)
+    # Few statements while the seats are locked: this is the storm's narrow door.
+    promoted = promote_from_waitlist(session, now) if expire_overdue(session, now) else []
     email = normalise_email(data.email)
     existing = db.session.execute(
         select(Registration).where(
@@ -183,7 +184,7 @@ def register(
         if existing.token_nonce is None:
             new_manage_link(existing)
         notices.notify(existing, "link_again", now)
-        _tell_promoted(changes.promoted, now)
+        _tell_promoted(promoted, now)
         return RegistrationOutcome(existing, repeat=True)
     room = session.capacity is None or seats_taken(session.id, now) < session.capacity
     registration = existing or Registration(session_id=session.id, email=email)
@@ -194,14 +195,13 @@ def register(
     else:
         registration.status = RegistrationStatus.WAITING
         registration.waitlisted_at = now
-    db.session.add(registration)
-    db.session.flush()
     new_manage_link(registration)
+    db.session.add(registration)
     if added_by is not None:
         notices.notify(registration, _settled_kind(registration), now)
     else:
         notices.notify(registration, "confirm_address", now)
-    _tell_promoted(changes.promoted, now)
+    _tell_promoted(promoted, now)
     return RegistrationOutcome(registration, repeat=False)
 
 
@@ -290,7 +290,7 @@ def settle_session(session_id: int, now: datetime | None = None) -> int:
         return 0
     changes = settle(session, now)
     _tell_promoted(changes.promoted, now)
-    return len(changes.promoted) + len(changes.expired)
+    return len(changes.promoted) + changes.expired
 
 
 def _tell_promoted(promoted: list[Registration], now: datetime) -> None:

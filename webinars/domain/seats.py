@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from webinars.extensions import db
 from webinars.models import (
@@ -46,8 +46,7 @@ class SeatChanges:
     """Who moved in one locked step: seats given from the waiting list, holds expired."""
 
     promoted: list[Registration] = field(default_factory=list)
-    expired: list[Registration] = field(default_factory=list)
-    demoted: list[Registration] = field(default_factory=list)
+    expired: int = 0
 
 
 def hold_until(session: Session, now: datetime) -> datetime:
@@ -133,22 +132,23 @@ def waiting_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def expire_overdue(session: Session, now: datetime) -> list[Registration]:
-    """Under lock: end unconfirmed holds and waiting places whose time ran out."""
-    overdue = list(
-        db.session.execute(
-            select(Registration).where(
-                Registration.session_id == session.id,
-                Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.WAITING]),
-                Registration.confirmed_at.is_(None),
-                Registration.hold_expires_at <= now,
-            )
-        ).scalars()
+def expire_overdue(session: Session, now: datetime) -> int:
+    """Under lock: end unconfirmed holds and waiting places whose time ran out (one UPDATE).
+
+    Returns how many ended; nobody is written to about it (they never confirmed).
+    """
+    result = db.session.execute(
+        update(Registration)
+        .where(
+            Registration.session_id == session.id,
+            Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.WAITING]),
+            Registration.confirmed_at.is_(None),
+            Registration.hold_expires_at <= now,
+        )
+        .values(status=RegistrationStatus.EXPIRED, cancelled_at=now)
+        .execution_options(synchronize_session="fetch")
     )
-    for registration in overdue:
-        registration.status = RegistrationStatus.EXPIRED
-        registration.cancelled_at = now
-    return overdue
+    return result.rowcount or 0
 
 
 def give_seat(registration: Registration, now: datetime) -> None:
@@ -164,10 +164,20 @@ def give_seat(registration: Registration, now: datetime) -> None:
 
 def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]:
     """Under lock: give free seats to the first people on the waiting list, in order."""
-    waiting = waiting_list(session.id)
+    query = (
+        select(Registration)
+        .where(
+            Registration.session_id == session.id,
+            Registration.status == RegistrationStatus.WAITING,
+        )
+        .order_by(Registration.waitlisted_at, Registration.id)
+    )
     if session.capacity is not None:
         free = session.capacity - seats_taken(session.id, now)
-        waiting = waiting[: max(0, free)]
+        if free <= 0:
+            return []
+        query = query.limit(free)
+    waiting = list(db.session.execute(query).scalars())
     for registration in waiting:
         give_seat(registration, now)
     db.session.flush()
@@ -177,7 +187,6 @@ def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]
 def settle(session: Session, now: datetime) -> SeatChanges:
     """Under lock: expire what ran out, then fill free seats from the waiting list."""
     changes = SeatChanges(expired=expire_overdue(session, now))
-    db.session.flush()
     if session.status is SessionStatus.SCHEDULED and now < session.starts_at:
         changes.promoted = promote_from_waitlist(session, now)
     return changes

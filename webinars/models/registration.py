@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
@@ -41,7 +41,8 @@ class Registration(db.Model):
     """One person's registration for one session; the email is stored normalised.
 
     The manage link's token is never stored: `token_hash` (its SHA-256) finds the row, and
-    `token_nonce` lets the server derive the same token again for later emails. A new nonce
+    `token_nonce` lets the server derive the same token again (with its secret key) for
+    later emails. A new nonce
     revokes every link sent before. Personal columns are emptied after the retention period;
     the status, academy and dates stay for anonymous counts.
     """
@@ -110,6 +111,9 @@ class MailStatus(enum.StrEnum):
 class OutboxMessage(db.Model):
     """One email to send. The table is the source of truth: the worker only delivers it.
 
+    A row is queued as an intent (kind, recipient, registration, `params`) inside the
+    transaction that made the news, and rendered by the worker right before it is sent,
+    from the data as it is then; the rendered subject and bodies are kept with the row.
     `dedupe_key` (unique) keeps the same announcement from being queued twice, e.g. one
     reminder per registration and start time. `message_id` stays the same across retries.
     """
@@ -129,8 +133,9 @@ class OutboxMessage(db.Model):
         ForeignKey("sessions.id", ondelete="SET NULL"), index=True
     )
     to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    text_body: Mapped[str | None] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
     attachment_name: Mapped[str | None] = mapped_column(String(100))
     attachment_type: Mapped[str | None] = mapped_column(String(100))
@@ -141,8 +146,11 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+    registration: Mapped[Registration | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status.value}>"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
 
+from webinars.domain import notices
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage
 from webinars.web.roles import admin_required
@@ -34,14 +36,28 @@ def index():
 @admin_required
 def message(message_id: int):
     """One message as its recipient would read it (plain text), and its attachment."""
-    return render_template("outbox/message.html", message=db.get_or_404(OutboxMessage, message_id))
+    return render_template("outbox/message.html", message=_rendered(message_id))
+
+
+def _rendered(message_id: int) -> OutboxMessage:
+    """The message with its content: as sent, or rendered now for a look (not saved)."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    if message.rendered_at is None and message.status is MailStatus.PENDING:
+        with db.session.no_autoflush:
+            reason = notices.still_wanted(message)
+            if reason is None:
+                notices.render(message)
+            else:
+                message.text_body = _("(It will not be sent: %(reason)s.)", reason=reason)
+        db.session.expunge(message)  # a preview is never saved
+    return message
 
 
 @bp.get("/<int:message_id>/attachment")
 @admin_required
 def attachment(message_id: int):
     """The message's attachment, e.g. the calendar invitation."""
-    message = db.get_or_404(OutboxMessage, message_id)
+    message = _rendered(message_id)
     if message.attachment is None:
         abort(404)
     response = Response(message.attachment, content_type=message.attachment_type)
