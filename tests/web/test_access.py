@@ -276,6 +276,40 @@ ACCESS: dict[str, list[Case]] = {
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
     ],
+    # Zoom: the host's start link (no meeting here: back to the page), the admin's
+    # integrations page and its actions, and Zoom's webhook (unsigned: refused)
+    "manage.zoom_start": [
+        staff(
+            Redirect(SESSION_PAGE % "own_session"),
+            FORBIDDEN,
+            Redirect(SESSION_PAGE % "own_session"),
+            session_id="own_session",
+        ),
+        staff(
+            FORBIDDEN,
+            FORBIDDEN,
+            Redirect(SESSION_PAGE % "others_session"),
+            session_id="others_session",
+        ),
+        staff(MISSING, FORBIDDEN, MISSING, session_id="nothing"),
+    ],
+    "admin.integrations": [admin_only()],
+    "admin.zoom_defaults": [
+        staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/integrations")),
+        Case({role: NOT_ALLOWED for role in ROLES}, method="GET"),
+    ],
+    "admin.zoom_user": [
+        staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/integrations"), user_id="other_lecturer"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, user_id="nothing"),
+    ],
+    "admin.zoom_retry": [
+        staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/integrations"), session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="nothing"),
+    ],
+    "webhooks.zoom_webhook": [
+        everyone(401),
+        Case({role: NOT_ALLOWED for role in ROLES}, method="GET"),
+    ],
 }
 
 
