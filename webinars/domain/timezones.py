@@ -7,7 +7,7 @@ conversion happens here, refuses ambiguity, and every displayed time carries a l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -55,6 +55,26 @@ def local_to_utc(local: datetime, zone: str) -> datetime:
             raise LocalTimeError("skipped")
         raise LocalTimeError("repeated")
     return first.astimezone(UTC)
+
+
+def day_start_utc(day: date, zone: str) -> datetime | None:
+    """The first moment of `day` in `zone`, in UTC; None beyond the calendar's ends.
+
+    For date filters, not for entered times: where the clocks skip midnight (Chile,
+    Cuba) the day starts at the first minute that exists, so nothing is refused.
+    """
+    try:
+        return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def day_end_utc(day: date, zone: str) -> datetime | None:
+    """The first moment after `day` in `zone`, in UTC; None beyond the calendar's ends."""
+    try:
+        return day_start_utc(day + timedelta(days=1), zone)
+    except OverflowError:
+        return None
 
 
 def utc_to_local(moment: datetime, zone: str) -> datetime:

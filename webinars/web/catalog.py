@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -23,7 +23,7 @@ from webinars.domain.registration import (
     register,
 )
 from webinars.domain.seats import seat_counts
-from webinars.domain.timezones import local_to_utc
+from webinars.domain.timezones import day_end_utc, day_start_utc
 from webinars.extensions import db, limiter
 from webinars.i18n import INSTRUCTION_LANGUAGES, viewer_zone
 from webinars.models import PartnerAcademy, Session, SessionStatus, session_academies, utcnow
@@ -83,18 +83,16 @@ def _catalogue_query(form: CatalogFilterForm, now: datetime):
             )
         )
     zone = viewer_zone() or current_app.config["HOME_TIME_ZONE"]
-    if form.date_from.data:
-        query = query.where(Session.starts_at >= local_to_utc(_midnight(form.date_from.data), zone))
-    if form.date_to.data:
-        until = _midnight(form.date_to.data) + timedelta(days=1)
-        query = query.where(Session.starts_at < local_to_utc(until, zone))
+    # A day at the calendar's end (year 1, year 9999) is no bound at all.
+    start = day_start_utc(form.date_from.data, zone) if form.date_from.data else None
+    until = day_end_utc(form.date_to.data, zone) if form.date_to.data else None
+    if start is not None:
+        query = query.where(Session.starts_at >= start)
+    if until is not None:
+        query = query.where(Session.starts_at < until)
     return query.options(selectinload(Session.academies), selectinload(Session.lecturers)).order_by(
         Session.starts_at, Session.id
     )
-
-
-def _midnight(day) -> datetime:
-    return datetime.combine(day, time(0))
 
 
 @bp.get("/")

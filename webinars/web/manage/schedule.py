@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from webinars.domain.access import visible_sessions
 from webinars.domain.conflicts import conflicting_session_ids
-from webinars.domain.timezones import local_to_utc
+from webinars.domain.timezones import day_end_utc, day_start_utc
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, session_academies, session_lecturers, utcnow
@@ -62,10 +62,6 @@ def dashboard():
     return render_template(
         "manage/dashboard.html", upcoming=upcoming, attention=attention, conflicted=conflicted
     )
-
-
-def _day_start_utc(day, zone: str) -> datetime:
-    return local_to_utc(datetime.combine(day, time.min), zone)
 
 
 @bp.get("/schedule")
@@ -122,9 +118,11 @@ def _apply_filters(query, form: ScheduleFilterForm, zone: str):
                 )
             )
         )
-    if form.date_from.data:
-        query = query.where(Session.ends_at > _day_start_utc(form.date_from.data, zone))
-    if form.date_to.data:
-        end = _day_start_utc(form.date_to.data + timedelta(days=1), zone)
+    # A day at the calendar's end (year 1, year 9999) is no bound at all.
+    start = day_start_utc(form.date_from.data, zone) if form.date_from.data else None
+    end = day_end_utc(form.date_to.data, zone) if form.date_to.data else None
+    if start is not None:
+        query = query.where(Session.ends_at > start)
+    if end is not None:
         query = query.where(Session.starts_at < end)
     return query
