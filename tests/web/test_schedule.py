@@ -1,0 +1,194 @@
+"""The schedule list: filters, past sessions, pages, and odd query strings."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+
+from tests.conftest import session_input
+from tests.web.markup import errors_beside, parse
+from webinars.domain.scheduling import create_session
+from webinars.extensions import db
+from webinars.models import Role, SessionKind, SessionStatus, utcnow
+
+DAY = (utcnow() + timedelta(days=10)).date()
+
+
+def _titles(response) -> list[str]:
+    page = parse(response.get_data(as_text=True))
+    return [e.text() for e in page.iter() if e.tag == "a" and "title" in e.classes]
+
+
+@pytest.fixture
+def world(app, make_user, make_academy, make_session):
+    """Three sessions that differ in kind, language, academy, lecturer and day."""
+    izhevsk = make_academy(city="Izhevsk")
+    shymkent = make_academy(city="Shymkent", time_zone="Asia/Almaty")
+    dilnoza, akmal = make_user(name="Dilnoza"), make_user(name="Akmal")
+    make_session(
+        actor=dilnoza,
+        title="Asthma webinar",
+        kind=SessionKind.WEBINAR,
+        language="ru",
+        academy_ids=[izhevsk.id],
+        starts_local=datetime.combine(DAY, time(10)),
+    )
+    make_session(
+        actor=akmal,
+        title="ECG master class",
+        kind=SessionKind.MASTER_CLASS,
+        capacity=20,
+        language="en",
+        academy_ids=[shymkent.id],
+        starts_local=datetime.combine(DAY + timedelta(days=2), time(10)),
+    )
+    make_session(
+        actor=akmal,
+        title="Kawasaki guest lecture",
+        kind=SessionKind.GUEST_LECTURE,
+        language="en",
+        academy_ids=[izhevsk.id, shymkent.id],
+        starts_local=datetime.combine(DAY + timedelta(days=4), time(10)),
+    )
+    with app.app_context():  # and one that is over
+        past = session_input(
+            title="Last month's webinar",
+            lecturer_ids=[dilnoza.id],
+            academy_ids=[izhevsk.id],
+            starts_local=datetime.combine(DAY - timedelta(days=40), time(10)),
+        )
+        create_session(past, None, now=utcnow() - timedelta(days=60))
+        db.session.commit()
+    return {"izhevsk": izhevsk, "shymkent": shymkent, "dilnoza": dilnoza, "akmal": akmal}
+
+
+@pytest.fixture
+def viewer(client, login, make_user):
+    login(make_user(Role.ADMIN))
+    return client
+
+
+ALL_UPCOMING = ["Asthma webinar", "ECG master class", "Kawasaki guest lecture"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ALL_UPCOMING),
+        ({"kind": "master_class"}, ["ECG master class"]),
+        ({"language": "en"}, ["ECG master class", "Kawasaki guest lecture"]),
+        ({"academy": "izhevsk"}, ["Asthma webinar", "Kawasaki guest lecture"]),
+        ({"lecturer": "akmal"}, ["ECG master class", "Kawasaki guest lecture"]),
+        ({"date_from": 2, "date_to": 2}, ["ECG master class"]),
+        ({"date_from": 1}, ["ECG master class", "Kawasaki guest lecture"]),
+        ({"date_to": 3}, ["Asthma webinar", "ECG master class"]),
+        ({"past": "1"}, ["Last month's webinar", *ALL_UPCOMING]),
+        ({"kind": "webinar", "past": "1"}, ["Last month's webinar", "Asthma webinar"]),
+    ],
+    ids=[
+        "all",
+        "kind",
+        "language",
+        "academy",
+        "lecturer",
+        "one-day",
+        "from",
+        "to",
+        "past",
+        "kind-and-past",
+    ],
+)
+def test_schedule_filters(world, viewer, query, expected):
+    args = {}
+    for key, value in query.items():
+        if key in ("academy", "lecturer"):
+            value = world[value].id
+        elif key.startswith("date_"):
+            value = (DAY + timedelta(days=value)).isoformat()
+        args[key] = value
+
+    response = viewer.get("/manage/schedule", query_string=args)
+
+    assert response.status_code == 200
+    assert _titles(response) == expected
+
+
+def test_schedule_pages(app, world, viewer):
+    app.config["SCHEDULE_PAGE_SIZE"] = 2
+
+    pages = [_titles(viewer.get(f"/manage/schedule?page={n}")) for n in (1, 2, 3)]
+
+    assert pages == [ALL_UPCOMING[:2], ALL_UPCOMING[2:], []]
+
+
+ODD_QUERIES = [
+    "page=0",
+    "page=-3",
+    "page=abc",
+    "page=99999",
+    "academy=abc",
+    "lecturer=99999",
+    "kind=zzz",
+    "language=xx",
+    "date_from=2027-01-10&date_to=2027-01-01",
+    "date_from=0001-01-01",
+    "date_to=9999-12-31",
+    "date_from=9999-12-31",
+    "past=1&page=2",
+]
+
+
+@pytest.mark.parametrize("path", ["/manage/schedule", "/catalog/"])
+def test_schedule_odd_query_strings_never_fail(world, viewer, path):
+    answers = {query: viewer.get(f"{path}?{query}").status_code for query in ODD_QUERIES}
+
+    assert answers == dict.fromkeys(ODD_QUERIES, 200)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/manage/schedule", "Not a valid date value."),
+        ("/catalog/", "Enter a date, e.g. 2026-12-01."),
+    ],
+)
+def test_schedule_bad_date_says_so_beside_the_field(world, viewer, path, message):
+    response = viewer.get(f"{path}?date_from=2026-13-01")
+
+    assert response.status_code == 200
+    assert errors_beside(parse(response.get_data(as_text=True)), "date_from") == [message]
+
+
+@pytest.mark.parametrize("path", ["/manage/schedule", "/catalog/"])
+def test_schedule_day_whose_midnight_the_clocks_skip(app, world, client, login, make_user, path):
+    """In Santiago the clocks jump from 00:00 to 01:00 on the first Sunday of September."""
+    santiago = make_user(time_zone="America/Santiago")
+    login(santiago)
+    september = next(
+        d
+        for d in (DAY.replace(month=9, day=1) + timedelta(days=n) for n in range(7))
+        if d.weekday() == 6
+    )
+
+    response = client.get(f"{path}?date_from={september}&date_to={september}")
+
+    assert response.status_code == 200
+
+
+def test_schedule_for_a_coordinator_shows_their_academy_only(world, client, login, make_user):
+    login(make_user(Role.COORDINATOR, academy_id=world["shymkent"].id))
+
+    response = client.get("/manage/schedule")
+
+    assert _titles(response) == ["ECG master class", "Kawasaki guest lecture"]
+
+
+def test_schedule_for_a_lecturer_hides_others_drafts(world, client, login, make_session):
+    akmal, izhevsk = world["akmal"], world["izhevsk"]
+    make_session(
+        actor=akmal, title="Akmal's draft", academy_ids=[izhevsk.id], status=SessionStatus.DRAFT
+    )
+    login(world["dilnoza"])
+
+    assert _titles(client.get("/manage/schedule")) == ALL_UPCOMING
