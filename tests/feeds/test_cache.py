@@ -24,7 +24,12 @@ def test_second_poll_renders_nothing_and_costs_few_queries(app, client, add_sess
         again = client.get("/calendars/all.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert _renders(app) == renders
-    assert counter.count == 1  # the fingerprint; no session is loaded
+    assert counter.count == 0  # the fingerprint read a moment ago is trusted for a few seconds
+    app.config["FEED_FINGERPRINT_SECONDS"] = 0
+    with count_queries() as counter:
+        again = client.get("/calendars/all.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert counter.count == 1  # the fingerprint only; no session is loaded
 
 
 def test_change_to_a_session_renders_again(app, client, add_session):
@@ -89,3 +94,31 @@ def test_cache_keeps_one_version_per_feed_and_a_byte_bound():
     cache.put("c", 1, rendered_feed(b"w" * 40, now))  # over 100 bytes: "a" goes (oldest)
     assert cache.get("a", 2) is None
     assert cache.get("b", 1) is not None and cache.get("c", 1) is not None
+
+
+def test_after_a_change_only_that_event_renders_again(app, client, add_session, monkeypatch):
+    from webinars.domain import calendars
+
+    ids = [add_session(days=d) for d in range(1, 8)]
+    built: list[int] = []
+    real_build = calendars.build_event
+
+    def counting_build(session, **kwargs):
+        built.append(session.id)
+        return real_build(session, **kwargs)
+
+    monkeypatch.setattr(calendars, "build_event", counting_build)
+    first = client.get("/calendars/all.ics").data
+    assert sorted(built) == ids
+    built.clear()
+    with app.app_context():
+        session = db.session.get(Session, ids[3])
+        moved = session.starts_at.replace(tzinfo=None) + timedelta(hours=2)
+        reschedule_session(session, moved, "Asia/Samarkand", 60, None)
+        db.session.commit()
+    second = client.get("/calendars/all.ics").data
+    assert built == [ids[3]]
+    assert second != first
+    with app.app_context():
+        app_feed_cache().clear()  # from nothing, the same bytes
+    assert client.get("/calendars/all.ics").data == second

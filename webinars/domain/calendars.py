@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event, vDuration, vText, vUri
 
 from webinars.domain.conferencing import join_link
+from webinars.domain.feed_cache import EventMemo
 from webinars.domain.vtimezone import is_utc_zone, vtimezones
 from webinars.models import Session, SessionKind, SessionStatus, Visibility
 
@@ -156,7 +157,6 @@ def build_event(
     event.add("uid", session_uid(session, base_url))
     event.add("dtstamp", changed)
     event.add("last-modified", changed)
-    event.add("created", session.created_at.astimezone(UTC))
     event.add("sequence", session.sequence)
     event.add("dtstart", _event_time(session.starts_at, session.time_zone))
     event.add("dtend", _event_time(session.ends_at, session.time_zone))
@@ -176,6 +176,31 @@ def build_event(
             parameters={"VALUE": "URI", "FEATURE": ["AUDIO", "VIDEO"], "LABEL": _("Join")},
         )
     return event
+
+
+def event_key(session: Session, link: str | None, locale: str, base_url: str) -> tuple:
+    """Everything an event's bytes depend on: equal keys give equal bytes."""
+    return (
+        session.id,
+        session.updated_at,
+        session.sequence,
+        session.status,
+        session.visibility,
+        session.kind,
+        session.title,
+        session.description,
+        session.language,
+        session.starts_at,
+        session.ends_at,
+        session.time_zone,
+        session.cancel_reason,
+        tuple((u.id, u.name) for u in session.lecturers),
+        tuple((g.id, g.position, g.name, g.affiliation) for g in session.guest_speakers),
+        tuple((a.id, a.name_en, a.name_ru, a.name_uz) for a in session.academies),
+        link,
+        locale,
+        base_url,
+    )
 
 
 def _calendar_shell(name: str, time_zone_hint: str | None) -> Calendar:
@@ -217,6 +242,7 @@ def render_feed(
     today: date | None = None,
     windowed: bool = True,
     max_bytes: int = MAX_FEED_BYTES,
+    events: EventMemo | None = None,
 ) -> bytes:
     """A whole calendar (VCALENDAR) of `sessions`, as the bytes to send.
 
@@ -233,6 +259,8 @@ def render_feed(
       left out; with `windowed`, so is everything outside `feed_window(today)`.
     - `max_bytes`: the output stays under this; past sessions go first, then the
       furthest ahead.
+    - `events`: a memo of rendered events (e.g. `app_feed_cache().events`), so that
+      only sessions that changed render again.
 
     The output depends only on these arguments and the sessions' data: the same input
     gives the same bytes in any process.
@@ -246,14 +274,20 @@ def render_feed(
         for s in sessions
         if s.status is not SessionStatus.DRAFT and (not windowed or window.includes(s))
     ]
+    base_url = base_url or current_app.config["BASE_URL"]
     with force_locale(locale):
         rendered: list[tuple[Session, bytes]] = []
         for session in _by_priority(chosen, today):
             link = None
             if private and not session.is_cancelled:
                 link = join_links.get(session.id) if join_links is not None else join_link(session)
-            event = build_event(session, link=link, locale=locale, base_url=base_url)
-            rendered.append((session, event.to_ical()))
+            key = event_key(session, link, locale, base_url)
+            data = events.get(key) if events is not None else None
+            if data is None:
+                data = build_event(session, link=link, locale=locale, base_url=base_url).to_ical()
+                if events is not None:
+                    events.put(key, data)
+            rendered.append((session, data))
         shell = _calendar_shell(name, time_zone_hint)
     return _assemble(shell, rendered, max_bytes)
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 EXTENSION_KEY = "webinars.feed_cache"
@@ -37,6 +40,40 @@ def rendered_feed(body: bytes, last_modified: datetime) -> RenderedFeed:
     return RenderedFeed(body, hashlib.sha256(body).hexdigest(), last_modified)
 
 
+class EventMemo:
+    """Rendered VEVENT bytes by everything that goes into them, least recently used out.
+
+    Shared by every feed of an app: after a change, only the changed events render
+    again, whichever feeds show them.
+    """
+
+    def __init__(self, max_entries: int = 50_000) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> bytes | None:
+        """The bytes rendered for `key`, or None."""
+        with self._lock:
+            data = self._entries.get(key)
+            if data is not None:
+                self._entries.move_to_end(key)
+            return data
+
+    def put(self, key: Hashable, data: bytes) -> None:
+        """Remember an event's bytes."""
+        with self._lock:
+            self._entries[key] = data
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every event."""
+        with self._lock:
+            self._entries.clear()
+
+
 class FeedCache:
     """A thread-safe map of feed identity -> (version, rendering), bounded in bytes."""
 
@@ -46,6 +83,8 @@ class FeedCache:
         self._size = 0
         self._lock = threading.Lock()
         self.renders = 0  # how many times a feed was rendered: tests and benchmarks read it
+        self._fingerprint: tuple[float, Hashable] | None = None  # (expires, value)
+        self.events = EventMemo()
 
     def get(self, identity: Hashable, version: Hashable) -> RenderedFeed | None:
         """The rendering of `identity` made for `version`, or None."""
@@ -75,6 +114,27 @@ class FeedCache:
         with self._lock:
             self._entries.clear()
             self._size = 0
+            self._fingerprint = None
+        self.events.clear()
+
+    def fingerprint(self, seconds: float, compute: Callable[[], Hashable]) -> Hashable:
+        """The data fingerprint, computed at most once every `seconds` (0: every time).
+
+        A commit in this process forgets it at once (see `forget_fingerprint`); other
+        processes see a change within `seconds`.
+        """
+        now = time.monotonic()
+        memo = self._fingerprint
+        if seconds > 0 and memo is not None and now < memo[0]:
+            return memo[1]
+        value = compute()
+        if seconds > 0:
+            self._fingerprint = (now + seconds, value)
+        return value
+
+    def forget_fingerprint(self) -> None:
+        """Make the next poll read the fingerprint from the database."""
+        self._fingerprint = None
 
     def get_or_render(
         self, identity: Hashable, version: Hashable, render: Callable[[], RenderedFeed]
@@ -88,6 +148,17 @@ class FeedCache:
             self.renders += 1
         self.put(identity, version, feed)
         return feed
+
+
+def _forget_after_commit(_session: OrmSession) -> None:
+    """Any commit in this process may have changed what feeds show."""
+    if has_app_context():
+        cache = current_app.extensions.get(EXTENSION_KEY)
+        if cache is not None:
+            cache.forget_fingerprint()
+
+
+event.listen(OrmSession, "after_commit", _forget_after_commit)
 
 
 def app_feed_cache() -> FeedCache:

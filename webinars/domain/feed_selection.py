@@ -12,12 +12,14 @@ Drafts appear in no feed. Every feed can be narrowed by kind and language.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, column, func, select, text
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.calendars import (
@@ -39,11 +41,14 @@ from webinars.models import (
     SessionKind,
     SessionStatus,
     User,
+    UTCDateTime,
     Visibility,
     session_academies,
     session_lecturers,
 )
 
+# How long a worker trusts the data fingerprint it read (seconds); see current_fingerprint.
+FINGERPRINT_SECONDS = 5.0
 _LECTURER_SLUG = re.compile(r"^(\d+)(?:-[a-z0-9-]*)?$")
 
 
@@ -179,21 +184,37 @@ class Fingerprint:
         return max((m for m in moments if m is not None), default=datetime(2000, 1, 1, tzinfo=UTC))
 
 
+# Plain SQL, built once: an idle poll runs only this, so it skips ORM statement building.
+_FINGERPRINT = text(
+    "SELECT (SELECT count(*) FROM sessions) AS sessions,"
+    " (SELECT max(updated_at) FROM sessions) AS sessions_changed,"
+    " (SELECT max(updated_at) FROM users) AS users_changed,"
+    " (SELECT max(updated_at) FROM partner_academies) AS academies_changed"
+).columns(
+    column("sessions", Integer),
+    column("sessions_changed", UTCDateTime),
+    column("users_changed", UTCDateTime),
+    column("academies_changed", UTCDateTime),
+)
+
+
 def data_fingerprint() -> Fingerprint:
     """One small query: session count and the latest change of sessions, users, academies.
 
     Every change to a session goes through scheduling, which moves `updated_at`; users
     and academies move theirs on any update. Counting sessions notices a deletion.
     """
-    row = db.session.execute(
-        select(
-            select(func.count(Session.id)).scalar_subquery(),
-            select(func.max(Session.updated_at)).scalar_subquery(),
-            select(func.max(User.updated_at)).scalar_subquery(),
-            select(func.max(PartnerAcademy.updated_at)).scalar_subquery(),
-        )
-    ).one()
-    return Fingerprint(*row)
+    return Fingerprint(*db.session.connection().execute(_FINGERPRINT).one())
+
+
+def current_fingerprint() -> Fingerprint:
+    """The fingerprint, read from the database at most every FEED_FINGERPRINT_SECONDS.
+
+    An idle poll then costs no query at all; a commit in this process forgets the
+    remembered value at once, and other processes notice a change within that time.
+    """
+    seconds = current_app.config.get("FEED_FINGERPRINT_SECONDS", FINGERPRINT_SECONDS)
+    return app_feed_cache().fingerprint(seconds, data_fingerprint)  # type: ignore[return-value]
 
 
 def _next_midnight(moment: datetime) -> datetime:
@@ -229,35 +250,39 @@ def window_changed_at(spec: FeedSpec, window: FeedWindow, sessions: list[Session
 def published_feed(
     spec: FeedSpec,
     *,
-    name: str,
+    name: Callable[[], str],
     locale: str,
     time_zone_hint: str | None,
     today: date | None = None,
 ) -> RenderedFeed:
     """A feed's rendering, from the cache when nothing it shows has changed.
 
-    Last-Modified is the latest of: any change to the data feeds show, and the last
-    time the window moved a session in or out; if the size limit left sessions out,
-    today's midnight (the kept set may shift daily).
+    `name()` gives the calendar's name; it is called only to render (the fingerprint
+    covers the academy or lecturer it names). Last-Modified is the latest of: any
+    change to the data feeds show, and the last time the window moved a session in or
+    out; if the size limit left sessions out, today's midnight (the kept set may shift
+    daily).
     """
     window = feed_window(today)
-    fingerprint = data_fingerprint()
+    cache = app_feed_cache()
+    fingerprint = current_fingerprint()
     identity = ("feed", spec, locale)
-    version = (window.today, fingerprint, name, time_zone_hint)
+    version = (window.today, fingerprint, time_zone_hint)
 
     def render() -> RenderedFeed:
         sessions = list(db.session.execute(feed_query(spec, window)).scalars())
         body = render_feed(
             sessions,
-            name=name,
+            name=name(),
             private=spec.private,
             locale=locale,
             time_zone_hint=time_zone_hint,
             today=window.today,
+            events=cache.events,
         )
         changed = max(fingerprint.latest, window_changed_at(spec, window, sessions))
         if body.count(b"BEGIN:VEVENT\r\n") < len(sessions):
             changed = max(changed, datetime.combine(window.today, time(0), tzinfo=UTC))
         return rendered_feed(body, changed)
 
-    return app_feed_cache().get_or_render(identity, version, render)
+    return cache.get_or_render(identity, version, render)

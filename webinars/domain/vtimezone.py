@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Timezone
@@ -38,8 +39,12 @@ def zone_spans(moments: Iterable[tuple[str, datetime, datetime]]) -> dict[str, t
     return dict(sorted(spans.items()))
 
 
+@lru_cache(maxsize=512)
 def build_vtimezone(zone: str, first: date, last: date) -> Timezone:
-    """One VTIMEZONE for `zone` valid from `first` through `last` (local dates)."""
+    """One VTIMEZONE for `zone` valid from `first` through `last` (local dates).
+
+    Remembered (building one walks the zone's transitions); callers must not change it.
+    """
     component = Timezone.from_tzid(zone, first_date=first, last_date=last + timedelta(days=1))
     # The library's comment names the range in English; clients ignore it: keep it out.
     component.pop("COMMENT", None)
