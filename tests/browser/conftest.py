@@ -20,6 +20,9 @@ What you get:
 - `sign_in(page, user)`: signs in through the real form and waits for the dashboard.
 - `screenshot(page, name)`: saves test-artifacts/<name>.png (git-ignored) for people to look at.
 
+To use these in another test directory, re-export them in the module (`app =
+conftest.app`, `browser = conftest.browser`, ...): every copy shares one Chromium.
+
 Every test here skips, with the reason, when Chromium is not installed (a fresh machine per
 the README has none; .ci/run installs it). Wait for navigations and selectors; never sleep.
 """
@@ -104,16 +107,54 @@ def live_server(app: Flask) -> Iterator[str]:
         raise AssertionError("the live server failed a request") from failures[0]
 
 
+class _SharedChromium:
+    """One Playwright and one Chromium per test process, however many modules ask.
+
+    Playwright's sync API refuses a second instance while one runs, and other test
+    directories re-export `browser` (a fixture of their own module's scope), so the
+    fixtures share this and the last one to finish closes it.
+    """
+
+    users = 0
+    playwright: Any = None
+    chromium: Any = None
+
+    @classmethod
+    def acquire(cls) -> Any:
+        if cls.users == 0:
+            from playwright.sync_api import sync_playwright
+
+            cls.playwright = sync_playwright().start()
+            try:
+                cls.chromium = cls.playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS
+                )
+            except Exception:
+                cls.playwright.stop()
+                raise
+        cls.users += 1
+        return cls.chromium
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users == 0:
+            cls.chromium.close()
+            cls.playwright.stop()
+            cls.chromium = cls.playwright = None
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole test session."""
+    """Headless Chromium, one per test process (shared with any module re-exporting this)."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    pytest.importorskip("playwright.sync_api")
+    chromium = _SharedChromium.acquire()
+    try:
         yield chromium
-        chromium.close()
+    finally:
+        _SharedChromium.release()
 
 
 class PageProblems:
