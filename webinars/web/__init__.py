@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
+
+MAX_ROW_ID = 2**31 - 1  # INTEGER primary keys, on PostgreSQL and SQLite alike
+
+
+class RowId(IntegerConverter):
+    """`<int:...>` in our URLs is a row id: one past the database's range matches no
+    route (404) instead of failing in the database driver (500)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
+    app.url_map.converters["int"] = RowId  # before any rule that uses it
     from webinars.web import (
         admin,
         audit_labels,
