@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
 
 from webinars.extensions import db, login_manager, talisman
@@ -35,6 +35,16 @@ def init_app(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
         frame_options="DENY",
     )
+    app.before_request(refuse_nul_bytes)
+
+
+def refuse_nul_bytes() -> None:
+    """No browser sends a NUL byte in a form or a query; PostgreSQL cannot store one, so
+    answer 400 here rather than fail at the database with a 500."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
 
 
 @login_manager.user_loader
