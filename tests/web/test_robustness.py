@@ -1,0 +1,85 @@
+"""Input no browser would send still gets an answer for people, never a 500.
+
+(TestingConfig re-raises unexpected errors, so a crash fails these tests loudly.)
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+from werkzeug.routing import IntegerConverter
+
+from tests.web.test_session_form import form_data
+from webinars.models import Role
+
+ID_PAST_THE_DATABASE = [2**31, 10**30]
+
+
+def _id_rules(app) -> list:
+    """Every rule whose path arguments are all integer ids."""
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.arguments
+        and all(isinstance(c, IntegerConverter) for c in rule._converters.values())
+    ]
+
+
+@pytest.mark.parametrize("row_id", ID_PAST_THE_DATABASE)
+def test_ids_past_the_database_range_are_not_found(app, client, login, make_user, row_id):
+    login(make_user(Role.ADMIN))
+    rules = _id_rules(app)
+    answers = {}
+    for rule in rules:
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **dict.fromkeys(rule.arguments, row_id))
+        method = "GET" if "GET" in rule.methods else "POST"
+        answers[f"{method} {url}"] = client.open(url, method=method).status_code
+
+    assert rules, "no route takes an id: the test has nothing to check"
+    assert answers == dict.fromkeys(answers, 404)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/manage/sessions/new", {"title": "Astma\x00"}),
+        ("/admin/users/new", {"name": "Nodira\x00", "email": "nodira@example.org"}),
+        ("/admin/academies/new", {"name_en": "Kazan\x00", "country": "RU", "city": "Kazan"}),
+        ("/account", {"name": "Me\x00"}),
+        ("/login", {"email": "me\x00@example.org", "password": "x"}),
+    ],
+)
+def test_nul_bytes_in_a_form_get_a_400_page(
+    app, client, login, make_user, make_academy, path, data
+):
+    admin = make_user(Role.ADMIN)
+    login(admin)
+    full = {**form_data(admin.id, make_academy().id), **data} if "sessions" in path else data
+
+    response = client.post(path, data=full)
+
+    assert response.status_code == 400
+    assert "The request could not be handled." in response.get_data(as_text=True)
+
+
+def test_nul_bytes_in_a_query_get_a_400_page(client, login, make_user):
+    login(make_user(Role.ADMIN))
+
+    response = client.get("/manage/schedule", query_string={"kind": "webinar\x00"})
+
+    assert response.status_code == 400
+
+
+def test_nul_bytes_in_a_cancel_reason_leave_the_session_alone(
+    app, client, login, make_user, make_session
+):
+    lecturer = make_user()
+    session = make_session(actor=lecturer)
+    login(lecturer)
+
+    response = client.post(f"/manage/sessions/{session.id}/cancel", data={"reason": "Ill\x00"})
+
+    assert response.status_code == 400
+    assert client.get(f"/sessions/{session.id}").status_code == 200
+    assert "Ill" not in client.get(f"/sessions/{session.id}").get_data(as_text=True)
