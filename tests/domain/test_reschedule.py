@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.domain.conftest import NOW, at
+from tests.domain.conftest import DAY, NOW, at
 from webinars.domain.scheduling import SessionRulesError, reschedule_session
 from webinars.extensions import db
 
 LATER = NOW + timedelta(hours=1)
-DAY_BEFORE = at(0).date() - timedelta(days=1)
+DAY_BEFORE = DAY - timedelta(days=1)
 
 
 def utc(day: int, hour: int, minute: int = 0) -> datetime:

@@ -9,7 +9,7 @@ import pytest
 from flask import current_app
 
 from tests.conftest import session_input
-from tests.domain.conftest import NOW, at
+from tests.domain.conftest import DAY, NOW, at
 from webinars.domain.scheduling import (
     SessionRulesError,
     create_session,
@@ -46,7 +46,7 @@ def test_session_rules_error_raised_outside_request(app):
 def test_resolve_times_converts_local_times_to_utc(app):
     data = valid(
         duration_minutes=90,
-        registration_opens_local=at(9, day=at(0).date() - timedelta(days=10)),
+        registration_opens_local=at(9, day=DAY - timedelta(days=10)),
         registration_closes_local=at(12),
     )
 

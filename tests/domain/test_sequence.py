@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.domain.conftest import NOW, at
+from tests.domain.conftest import DAY, NOW, at
 from webinars.domain.scheduling import (
     cancel_session,
     input_from_session,
@@ -43,7 +43,7 @@ def test_sequence_starts_at_zero(store):
     "fields",
     [
         pytest.param({"starts_local": at(15)}, id="time"),
-        pytest.param({"starts_local": at(14, day=at(0).date() + timedelta(days=1))}, id="date"),
+        pytest.param({"starts_local": at(14, day=DAY + timedelta(days=1))}, id="date"),
         pytest.param({"duration_minutes": 120}, id="duration"),
         pytest.param({"title": "Neonatal sepsis"}, id="title"),
         pytest.param({"join_url": "https://meet.example.org/new"}, id="join_link"),
