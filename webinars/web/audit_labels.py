@@ -36,6 +36,23 @@ FIELDS = {
     "cancel_reason": _l("Reason for cancelling"),
 }
 
+# Stored enum values, in words (the same words the forms use).
+VALUES = {
+    "status": {
+        "draft": _l("Draft"),
+        "scheduled": _l("Scheduled"),
+        "cancelled": _l("Cancelled"),
+    },
+    "visibility": {"public": _l("Public"), "partners": _l("Partner academies only")},
+    "kind": {
+        "guest_lecture": _l("Guest lecture"),
+        "webinar": _l("Webinar"),
+        "master_class": _l("Master class"),
+    },
+    "conference": {"zoom": _l("Zoom"), "link": _l("A meeting link"), "none": _l("In person")},
+    "language": {"en": _l("English"), "ru": _l("Russian"), "uz": _l("Uzbek"), "kk": _l("Kazakh")},
+}
+
 
 def audit_value(field: str, value: object, zone: str) -> str:
     """A stored audit value as text; times in the session's zone."""
@@ -48,6 +65,8 @@ def audit_value(field: str, value: object, zone: str) -> str:
             return value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if field in VALUES and isinstance(value, str):
+        return str(VALUES[field].get(value, value))
     if field == "description" and isinstance(value, str) and len(value) > 80:
         return value[:80] + "…"
     return str(value)
