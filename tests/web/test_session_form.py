@@ -12,10 +12,13 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import session_input
 from tests.web.markup import alerts, all_errors, by_id, chosen, errors_beside, parse, value_of
+from webinars.domain.registration import RegistrationInput, register
+from webinars.domain.scheduling import create_session
 from webinars.domain.timezones import utc_to_local
 from webinars.extensions import db
-from webinars.models import AuditEntry, Role, Session, SessionStatus, utcnow
+from webinars.models import AuditEntry, Role, Session, SessionKind, SessionStatus, User, utcnow
 
 DAY = (utcnow() + timedelta(days=10)).date()
 
@@ -519,3 +522,76 @@ def test_duplicate_saved_is_a_new_draft(app, client, login, lecturer, academy, m
             ("Pediatric ECG", SessionStatus.SCHEDULED),
             ("Pediatric ECG", SessionStatus.DRAFT),
         ]
+
+
+def test_capacity_below_the_seats_taken_says_so_beside_capacity(
+    app, client, login, lecturer, academy, make_session
+):
+    session = make_session(
+        actor=lecturer, academy_ids=[academy.id], kind=SessionKind.MASTER_CLASS, capacity=10
+    )
+    with app.app_context():
+        actor = db.session.get(User, lecturer.id)
+        for n in range(3):
+            register(
+                session.id,
+                RegistrationInput(f"Student {n}", f"s{n}@example.org", "ru"),
+                added_by=actor,
+            )
+        db.session.commit()
+    login(lecturer)
+    day = existing_day(session)
+    data = form_data(
+        lecturer.id, academy.id, kind="master_class", capacity="2", starts_local=f"{day}T14:00"
+    )
+
+    response = client.post(f"/manage/sessions/{session.id}/edit", data=data)
+
+    assert response.status_code == 200
+    page = parse(response.get_data(as_text=True))
+    assert errors_beside(page, "capacity") == [
+        "3 seats are already taken: the capacity cannot be lower."
+    ]
+    assert value_of(page, "capacity") == "2"
+    with app.app_context():
+        assert db.session.get(Session, session.id).capacity == 10
+
+    allowed = client.post(f"/manage/sessions/{session.id}/edit", data={**data, "capacity": "3"})
+
+    assert allowed.status_code == 302
+    with app.app_context():
+        assert db.session.get(Session, session.id).capacity == 3
+
+
+def test_session_that_has_begun_can_still_be_edited_but_not_moved_back(
+    app, client, login, lecturer, academy
+):
+    started = utcnow() - timedelta(minutes=30)
+    local = utc_to_local(started, "Asia/Samarkand").replace(tzinfo=None, second=0, microsecond=0)
+    with app.app_context():
+        data = session_input(
+            title="Already running",
+            starts_local=local,
+            lecturer_ids=[lecturer.id],
+            academy_ids=[academy.id],
+        )
+        session_id = create_session(data, None, now=started - timedelta(days=1)).id
+        db.session.commit()
+    login(lecturer)
+    typed = form_data(
+        lecturer.id, academy.id, title="Running late", starts_local=local.strftime("%Y-%m-%dT%H:%M")
+    )
+
+    edited = client.post(f"/manage/sessions/{session_id}/edit", data=typed)
+    moved = client.post(
+        f"/manage/sessions/{session_id}/edit",
+        data={**typed, "starts_local": (local - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")},
+    )
+
+    assert edited.status_code == 302
+    assert moved.status_code == 200
+    assert errors_beside(parse(moved.get_data(as_text=True)), "starts_local") == [
+        "The start is in the past. Choose a time from now on."
+    ]
+    with app.app_context():
+        assert db.session.get(Session, session_id).title == "Running late"
