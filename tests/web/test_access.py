@@ -20,9 +20,10 @@ from flask import Flask, url_for
 
 from tests.conftest import PASSWORD
 from tests.registration.world import registration_world
+from webinars.domain.feed_tokens import find_token, issue_token, user_subject
 from webinars.domain.scheduling import cancel_session
 from webinars.extensions import db
-from webinars.models import Role, Session, SessionStatus, Visibility
+from webinars.models import FeedScope, Role, Session, SessionStatus, Visibility
 
 ROLES = ("anonymous", "lecturer", "coordinator", "admin")
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}
@@ -310,6 +311,52 @@ ACCESS: dict[str, list[Case]] = {
         everyone(401),
         Case({role: NOT_ALLOWED for role in ROLES}, method="GET"),
     ],
+    # Calendar feeds: never a login redirect (pollers cannot sign in)
+    "feeds.all_feed": [everyone(OK)],
+    "feeds.academy_feed": [everyone(OK, slug="home_slug"), everyone(MISSING, slug="no_slug")],
+    "feeds.academy_private_feed": [
+        everyone(OK, slug="home_slug", token="feed_token"),
+        everyone(MISSING, slug="home_slug", token="bad_token"),
+        everyone(MISSING, slug="other_slug", token="feed_token"),  # not that academy's token
+    ],
+    "feeds.lecturer_feed": [everyone(OK, slug="lecturer_slug"), everyone(MISSING, slug="no_slug")],
+    "feeds.session_download": [
+        everyone(OK, session_id="own_session"),
+        everyone(OK, session_id="cancelled_session"),
+        Case(  # partners only: staff who may see it (with its join link)
+            {"anonymous": MISSING, "lecturer": OK, "coordinator": MISSING, "admin": OK},
+            {"session_id": "partners_session"},
+        ),
+        everyone(MISSING, session_id="others_draft"),  # drafts never
+        everyone(MISSING, session_id="nothing"),
+    ],
+    "feeds.subscribe": [everyone(OK)],
+    "feeds.academy_subscribe": [
+        everyone(OK, slug="home_slug"),
+        everyone(MISSING, slug="no_slug"),
+    ],
+    "feeds.lecturer_subscribe": [
+        everyone(OK, slug="lecturer_slug"),
+        everyone(MISSING, slug="no_slug"),
+    ],
+    # Private feed addresses: coordinators (their own) and admins
+    "feed_tokens.index": [staff(FORBIDDEN, OK, OK)],
+    "feed_tokens.create": [  # an empty form: back to the page with a message
+        staff(FORBIDDEN, Redirect("/manage/feeds/"), Redirect("/manage/feeds/"))
+    ],
+    "feed_tokens.revoke": [
+        staff(
+            FORBIDDEN,
+            Redirect("/manage/feeds/"),
+            Redirect("/manage/feeds/"),
+            token_id="feed_token_id",
+        ),
+        staff(FORBIDDEN, MISSING, MISSING, token_id="nothing"),
+    ],
+    "feed_tokens.renew": [
+        staff(FORBIDDEN, OK, FORBIDDEN, token_id="spare_token_id"),  # admins never take one over
+        staff(FORBIDDEN, MISSING, MISSING, token_id="nothing"),
+    ],
 }
 
 
@@ -342,7 +389,27 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
         "other_academy": other_academy.id,
     }
     ids.update(registration_world(app, ids["own_session"], lecturer))
+    ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
     return {"ids": ids, "people": people}
+
+
+def feeds_world(app: Flask, home: Any, other: Any, lecturer: Any, coordinator: Any) -> dict:
+    """Slugs for the feed addresses and the coordinator's private feed tokens."""
+    with app.app_context():
+        token = issue_token(FeedScope.ACADEMY, home.id, user_subject(coordinator))
+        spare = issue_token(FeedScope.ACADEMY, home.id, user_subject(coordinator))
+        db.session.commit()
+        token_id, spare_id = find_token(token).id, find_token(spare).id
+    return {
+        "home_slug": home.slug,
+        "other_slug": other.slug,
+        "no_slug": "no-such-slug",
+        "lecturer_slug": str(lecturer.id),
+        "feed_token": token,
+        "feed_token_id": token_id,
+        "spare_token_id": spare_id,  # renewed in the matrix (the other one gets revoked)
+        "bad_token": "x" * 43,
+    }
 
 
 def _signed_in_cookie(app: Flask, user: Any) -> str | None:
