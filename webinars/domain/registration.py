@@ -27,6 +27,7 @@ from webinars.domain.seats import (
     promote_from_waitlist,
     seats_taken,
     settle,
+    snapshot,
     waiting_position,
 )
 from webinars.extensions import db
@@ -172,21 +173,23 @@ def register(
     if reason is not None and not staff_may:
         raise RegistrationClosedError(reason)
     assert session is not None
-    # Few statements while the seats are locked: this is the storm's narrow door.
-    promoted = promote_from_waitlist(session, now) if expire_overdue(session, now) else []
+    # Few round trips while the seats are locked: this is the storm's narrow door.
     email = normalise_email(data.email)
-    existing = db.session.execute(
-        select(Registration).where(
-            Registration.session_id == session.id, Registration.email == email
-        )
-    ).scalar_one_or_none()
+    seen = snapshot(session.id, email, now)
+    promoted: list[Registration] = []
+    seats = seen.seats
+    if seen.overdue:
+        expire_overdue(session, now)
+        promoted = promote_from_waitlist(session, now)
+        seats = seats_taken(session.id, now)
+    existing = db.session.get(Registration, seen.existing_id) if seen.existing_id else None
     if existing is not None and existing.is_active:
         if existing.token_nonce is None:
             new_manage_link(existing)
         notices.notify(existing, "link_again", now)
         _tell_promoted(promoted, now)
         return RegistrationOutcome(existing, repeat=True)
-    room = session.capacity is None or seats_taken(session.id, now) < session.capacity
+    room = session.capacity is None or seats < session.capacity
     registration = existing or Registration(session_id=session.id, email=email)
     registration.session = session
     _fill(registration, data, session, now, added_by)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from webinars.extensions import db
 from webinars.models import (
@@ -72,6 +72,35 @@ def seats_taken(session_id: int, now: datetime) -> int:
             ),
         )
     ).scalar_one()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Under lock, in one query: seats taken, holds run out, and this email's row if any."""
+
+    seats: int
+    overdue: int
+    existing_id: int | None
+
+
+def snapshot(session_id: int, email: str, now: datetime) -> Snapshot:
+    """One round trip while the seats are locked (the storm's narrow door)."""
+    live_seat = (Registration.status == RegistrationStatus.CONFIRMED) | (
+        (Registration.status == RegistrationStatus.HELD) & (Registration.hold_expires_at > now)
+    )
+    overdue = (
+        Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.WAITING])
+        & Registration.confirmed_at.is_(None)
+        & (Registration.hold_expires_at <= now)
+    )
+    seats, late, existing = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((live_seat, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
+            func.max(case((Registration.email == email, Registration.id))),
+        ).where(Registration.session_id == session_id)
+    ).one()
+    return Snapshot(int(seats), int(late), existing)
 
 
 def seat_counts(session_ids: list[int], now: datetime) -> dict[int, int]:

@@ -174,7 +174,7 @@ def register_form(session_id: int):
                 )
             else:
                 mail_queued()
-                return redirect(url_for("catalog.registered", session_id=session.id))
+                return redirect(url_for("catalog.registered", session_id=session_id))
     return render_template(
         "catalog/register.html",
         form=form,

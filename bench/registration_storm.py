@@ -1,0 +1,327 @@
+"""Registration storm: 1,000 sign-ups at once for 100 seats, against gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/registration_storm.py [--url postgresql+psycopg://...] [--workers 4]
+
+What it does, all on loopback:
+1. creates the schema in a benchmark database of its own (dropped and made afresh) and a
+   public master class of 100 seats;
+2. starts gunicorn (several sync workers) on the app with that database, CSRF on, rate
+   limits off (every client here shares one address), mail kept in the outbox;
+3. 1,000 clients each load the form (own connection) to get a CSRF token and cookie;
+4. baseline: 1,000 GET /healthz released at once, each on its own connection;
+5. storm: the 1,000 registrations POSTed at once, each on its own connection;
+6. checks the database: exactly 100 holds, 900 on the waiting list, 1,000 emails queued,
+   no error answers; prints throughput and p50/p99 of both runs and their ratio.
+The machine is shared and noisy: only the ratio between the two runs means much.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CLIENTS = 1000
+SEATS = 100
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_registration"
+SECRET = "bench-secret-key-not-for-production"  # noqa: S105 - a throwaway benchmark key
+
+
+@dataclass
+class Run:
+    """Latencies (seconds) and answers of one burst."""
+
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    wall: float = 0.0
+
+    def line(self) -> str:
+        lat = sorted(self.latencies)
+        p50 = statistics.median(lat) * 1000
+        p99 = lat[int(len(lat) * 0.99) - 1] * 1000
+        return (
+            f"{self.name:<13} {len(lat):>5} requests in {self.wall:6.2f} s = "
+            f"{len(lat) / self.wall:7.1f} req/s   p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   "
+            f"errors {len(self.errors)}"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fresh_database(url: str) -> None:
+    """Drop and create the benchmark database (never the shared `test` one)."""
+    target = sa.make_url(url)
+    if target.database in {"test", "postgres", "root"}:
+        raise SystemExit(f"refusing to use the shared database {target.database!r}")
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def seed(url: str) -> tuple[int, int]:
+    """Schema and one public master class of SEATS seats; returns (session id, academy id)."""
+    from datetime import datetime, timedelta
+    from datetime import time as dtime
+
+    from webinars import create_app
+    from webinars.domain.scheduling import SessionInput, create_session
+    from webinars.domain.staff import create_user
+    from webinars.extensions import db
+    from webinars.models import PartnerAcademy, Role, SessionKind, utcnow
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+    with app.app_context():
+        db.create_all()
+        academy = PartnerAcademy(
+            slug="izhevsk",
+            name_en="Izhevsk State Medical Academy",
+            country="RU",
+            city="Izhevsk",
+            time_zone="Europe/Samara",
+            language="ru",
+        )
+        db.session.add(academy)
+        lecturer = create_user(
+            "lecturer@bench.example.org",
+            "Bench Lecturer",
+            "correct horse battery",
+            Role.LECTURER,
+            "Asia/Samarkand",
+            None,
+        )
+        db.session.flush()
+        day = (utcnow() + timedelta(days=7)).date()
+        session = create_session(
+            SessionInput(
+                kind=SessionKind.MASTER_CLASS,
+                title="Storm master class",
+                language="en",
+                starts_local=datetime.combine(day, dtime(14)),
+                time_zone="Asia/Samarkand",
+                duration_minutes=90,
+                lecturer_ids=[lecturer.id],
+                academy_ids=[academy.id],
+                capacity=SEATS,
+                join_url="https://meet.example.org/storm",
+            ),
+            lecturer,
+        )
+        db.session.commit()
+        ids = session.id, academy.id
+        db.engine.dispose()
+    return ids
+
+
+def start_gunicorn(url: str, port: int, workers: int, instance: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "WEBINARS_ENV": "production",
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "FORCE_HTTPS": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "WEBINARS_RATELIMIT_ENABLED": "false",
+        "WEBINARS_INSTANCE_DIR": str(instance),
+        "BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    env.pop("MAIL_SERVER", None)
+    env.pop("REDIS_URL", None)
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            status, _, _ = request(port, "GET", "/healthz")
+            if status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def request(
+    port: int, method: str, path: str, body: str | None = None, headers: dict | None = None
+) -> tuple[int, dict[str, str], str]:
+    """One request on a new connection of its own."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+    finally:
+        conn.close()
+
+
+def form_credentials(port: int, path: str) -> tuple[str, str]:
+    """Load the form like a browser: the CSRF token and the session cookie."""
+    status, headers, text = request(port, "GET", path)
+    if status != 200:
+        raise RuntimeError(f"form answered {status}")
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', text
+    )
+    if not match:
+        raise RuntimeError("no CSRF token in the form")
+    cookie = headers["set-cookie"].split(";", 1)[0]
+    return match.group(1), cookie
+
+
+def burst(name: str, jobs: list[Callable[[], int]], expected: int) -> Run:
+    """Release all jobs at once, one thread each; collect latency and status."""
+    run = Run(name)
+    barrier = threading.Barrier(len(jobs) + 1)
+    lock = threading.Lock()
+
+    def worker(job: Callable[[], int]) -> None:
+        barrier.wait()
+        started = time.perf_counter()
+        try:
+            status = job()
+            error = None if status == expected else f"status {status}"
+        except Exception as exc:  # counted as an error of the run
+            status, error = 0, f"{type(exc).__name__}: {exc}"
+        elapsed = time.perf_counter() - started
+        with lock:
+            run.latencies.append(elapsed)
+            run.statuses.append(status)
+            if error:
+                run.errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(job,), daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    run.wall = time.perf_counter() - began
+    return run
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=CLIENTS)
+    args = parser.parse_args()
+    threading.stack_size(256 * 1024)
+
+    fresh_database(args.url)
+    session_id, academy_id = seed(args.url)
+    port = free_port()
+    instance = Path(os.environ.get("TMPDIR", "/tmp")) / f"registration-storm-{port}"
+    instance.mkdir(parents=True, exist_ok=True)
+    server = start_gunicorn(args.url, port, args.workers, instance)
+    try:
+        path = f"/catalog/{session_id}/register"
+        print(f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}, PostgreSQL")
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            credentials = list(
+                pool.map(lambda _: form_credentials(port, path), range(args.clients))
+            )
+        print(f"forms loaded by {args.clients} clients in {time.perf_counter() - started:.1f} s")
+
+        def healthz() -> int:
+            return request(port, "GET", "/healthz")[0]
+
+        def registration(n: int) -> Callable[[], int]:
+            token, cookie = credentials[n]
+            body = urlencode(
+                {
+                    "csrf_token": token,
+                    "full_name": f"Storm Student {n}",
+                    "email": f"storm{n}@bench.example.org",
+                    "academy_id": academy_id,
+                    "locale": ("en", "ru", "uz")[n % 3],
+                    "consent": "y",
+                }
+            )
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+            return lambda: request(port, "POST", path, body, headers)[0]
+
+        baseline = burst("GET /healthz", [healthz] * args.clients, 200)
+        storm = burst("POST register", [registration(n) for n in range(args.clients)], 302)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    engine = sa.create_engine(args.url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT status, count(*) FROM registrations GROUP BY status"))
+        counts = {status: count for status, count in rows}
+        mails = conn.execute(sa.text("SELECT count(*) FROM outbox_messages")).scalar_one()
+    engine.dispose()
+
+    print(baseline.line())
+    print(storm.line())
+    ratio50 = statistics.median(storm.latencies) / statistics.median(baseline.latencies)
+    print(
+        f"registration / healthz: throughput {len(storm.latencies) / storm.wall:.1f} vs "
+        f"{len(baseline.latencies) / baseline.wall:.1f} req/s "
+        f"({(baseline.wall / storm.wall):.2f}x), p50 latency ratio {ratio50:.2f}"
+    )
+    print(f"database: {counts}, outbox messages: {mails}")
+    for error in sorted(set(storm.errors + baseline.errors))[:10]:
+        print("error:", error)
+    held = counts.get("held", 0)
+    waiting = counts.get("waiting", 0)
+    ok = (
+        held == SEATS
+        and waiting == args.clients - SEATS
+        and not storm.errors
+        and not baseline.errors
+        and mails == args.clients
+    )
+    print(
+        "RESULT:",
+        "OK" if ok else "FAILED",
+        f"({held} holds, {waiting} waiting, {len(storm.errors)} errors)",
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
