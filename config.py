@@ -123,6 +123,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     HUEY_IMMEDIATE = True
     BASE_URL = "http://localhost"
+    # Hashing with scrypt costs ~0.15 s per account; tests create hundreds of accounts.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SERVER = None  # tests that send mail point it at their own SMTP server
 
 

@@ -52,6 +52,8 @@ def load_user(user_id: str):  # noqa: ANN201 - Flask-Login's hook
     from webinars.models import User
 
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
     except ValueError:
         return None
+    # A deactivated account is signed out at its next request, whatever its cookie says.
+    return user if user is not None and user.is_active else None

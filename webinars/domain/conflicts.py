@@ -93,16 +93,24 @@ def conflicts_for_session(session: Session) -> list[Conflict]:
     )
 
 
-def conflicting_session_ids(session_ids: Iterable[int]) -> set[int]:
+def conflicting_session_ids(
+    session_ids: Iterable[int], window: tuple[datetime, datetime] | None = None
+) -> set[int]:
     """Which of these sessions overlap another live session sharing a lecturer or academy.
 
     Two queries whatever the number of sessions, so a schedule page can mark them all.
+    `window` (earliest start, latest end of these sessions), when the caller knows it,
+    lets the database look only at other sessions in that span instead of all of them.
     """
     ids = list(session_ids)
     if not ids:
         return set()
     mine, other = aliased(Session), aliased(Session)
+    in_window = (
+        and_(other.starts_at < window[1], other.ends_at > window[0]) if window else and_(True)
+    )
     overlap = and_(
+        in_window,
         other.id != mine.id,
         other.starts_at < mine.ends_at,
         other.ends_at > mine.starts_at,

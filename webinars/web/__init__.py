@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         outbox,
         public,
         registrants,
+        roles,
         webhooks,
         zoom_pages,
     )
@@ -49,5 +50,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)
     audit_labels.init_app(app)
+    app.jinja_env.globals["may_view_session"] = roles.may_view_session
     app.register_blueprint(webhooks.bp)
     zoom_pages.init_app(app)

@@ -36,4 +36,11 @@ def scheduler_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def may_view_session(session: Any) -> bool:
+    """For templates: may the current user open this session (e.g. one listed as an overlap)?"""
+    from webinars.domain.access import can_view
+
+    return can_view(current_user, session)
+
+
 staff_required = login_required  # any signed-in staff member, coordinators included

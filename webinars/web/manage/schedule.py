@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
@@ -38,6 +38,13 @@ def _mine(query):
     return query.where(or_(Session.id.in_(taught), Session.created_by_id == current_user.id))
 
 
+def _span(sessions) -> tuple[datetime, datetime] | None:
+    """The earliest start and latest end of these sessions (None for none)."""
+    if not sessions:
+        return None
+    return min(s.starts_at for s in sessions), max(s.ends_at for s in sessions)
+
+
 @bp.get("/")
 @staff_required
 def dashboard():
@@ -53,7 +60,7 @@ def dashboard():
         .scalars()
         .all()
     )
-    conflicted = conflicting_session_ids([s.id for s in upcoming])
+    conflicted = conflicting_session_ids([s.id for s in upcoming], _span(upcoming))
     attention = [
         (s, _("Draft: not published yet."))
         for s in upcoming
@@ -85,7 +92,7 @@ def schedule():
         per_page=current_app.config["SCHEDULE_PAGE_SIZE"],
         error_out=False,
     )
-    conflicted = conflicting_session_ids([s.id for s in pagination.items])
+    conflicted = conflicting_session_ids([s.id for s in pagination.items], _span(pagination.items))
     return render_template(
         "manage/schedule.html",
         form=form,
