@@ -1,0 +1,97 @@
+"""The fault test: with about 30% of Zoom's answers failing in mixed ways (5xx, 429 with and
+without Retry-After, replies lost after Zoom did the work, replies too slow for the
+client), 50 sessions are created, moved and cancelled. The jobs and the sweep then run
+until quiet, and Zoom must hold exactly one meeting at the right time for every live
+session, none for a cancelled one, and nothing else."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, time, timedelta
+
+from tests.conftest import session_input
+from tests.zoom.conftest import HOSTS
+from webinars import jobs
+from webinars.domain.conferencing import join_link
+from webinars.domain.scheduling import cancel_session, create_session, reschedule_session
+from webinars.extensions import db
+from webinars.models import Conference, MeetingState, Session, ZoomMeeting
+from webinars.zoom import marker_session_id
+from webinars.zoom_jobs import sweep_once
+
+SESSIONS, MOVED, CANCELLED = 50, 20, 15
+ROUND = timedelta(minutes=15)  # the sweep's clock moves on this much between rounds
+MAX_ROUNDS = 80
+
+
+def _day(n: int) -> datetime:
+    return datetime.combine((datetime.now(UTC) + timedelta(days=3 + n)).date(), time())
+
+
+def test_thirty_percent_faults_end_with_exactly_the_right_meetings(
+    zoom_app, zctx, make_user, make_academy, zoom_server
+):
+    zoom_app.config["ZOOM_TIMEOUT_SECONDS"] = 0.3
+    zoom_server.slow_seconds = 0.5  # longer than the client waits; Zoom still does the work
+    lecturer, academy = make_user(), make_academy()
+    zoom_server.set_fault_rate(0.3, seed=20260504)
+
+    ids = []
+    for i in range(SESSIONS):  # three a day, at 9:00, 12:00 and 15:00 in Samarkand
+        start = _day(i // 3).replace(hour=9 + 3 * (i % 3))
+        data = session_input(
+            starts_local=start,
+            conference=Conference.ZOOM,
+            join_url=None,
+            lecturer_ids=[lecturer.id],
+            academy_ids=[academy.id],
+            title=f"Fault-tolerant session {i}",
+        )
+        session = create_session(data, None)
+        db.session.commit()
+        ids.append(session.id)
+        jobs.session_changed(session.id)  # what a view does after its commit
+    for n, session_id in enumerate(ids[:MOVED]):  # half an hour later, some shorter
+        session = db.session.get(Session, session_id)
+        local = _day(n // 3).replace(hour=9 + 3 * (n % 3), minute=30)
+        reschedule_session(session, local, "Asia/Samarkand", 60 if n % 2 else 90, None)
+        db.session.commit()
+        jobs.session_changed(session_id)
+    cancelled = set(ids[MOVED - 5 : MOVED - 5 + CANCELLED])  # some moved first, some not
+    for session_id in sorted(cancelled):
+        cancel_session(db.session.get(Session, session_id), "Fault test", None)
+        db.session.commit()
+        jobs.session_changed(session_id)
+
+    now, rounds = datetime.now(UTC), 0
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        now += ROUND
+        summary = sweep_once(now)
+        if summary.quiet:
+            break
+    faults = Counter(r.fault for r in zoom_server.requests if r.fault)
+    zoom_server.set_fault_rate(0.0)
+    assert sweep_once(now + ROUND).quiet, "a fault-free sweep still found work"
+
+    assert rounds < MAX_ROUNDS
+    assert sum(faults.values()) >= 30 and {"drop", "slow", "500", "429"} <= set(faults)
+    meetings = zoom_server.meetings()
+    by_session = Counter(marker_session_id(m["agenda"]) for m in meetings)
+    live = [i for i in ids if i not in cancelled]
+    assert by_session == Counter(live)  # one each, none for cancelled, nothing else
+    db.session.expire_all()
+    for session_id in live:
+        session = db.session.get(Session, session_id)
+        record = db.session.execute(
+            db.select(ZoomMeeting).filter_by(session_id=session_id)
+        ).scalar_one()
+        (meeting,) = [m for m in meetings if marker_session_id(m["agenda"]) == session_id]
+        assert record.state is MeetingState.READY
+        assert record.meeting_id == meeting["id"]
+        assert meeting["start_time"] == session.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert meeting["duration"] == session.duration_minutes
+        assert meeting["host_email"] in HOSTS
+        assert join_link(session) == meeting["join_url"]
+    for session_id in cancelled:
+        assert join_link(db.session.get(Session, session_id)) is None
