@@ -9,7 +9,7 @@ from tests.registration.conftest import outbox, person
 from tests.web.test_session_form import form_data
 from webinars.domain.scheduling import input_from_session
 from webinars.extensions import db
-from webinars.models import Registration, RegistrationStatus, Role, Session
+from webinars.models import Registration, RegistrationStatus, Role, Session, ZoomAttendance
 
 
 def _statuses(app, session_id: int) -> dict[str, str]:
@@ -58,17 +58,33 @@ def test_csv_export_lists_everyone_in_order_and_defuses_formulas(
     session = open_session(capacity=1, actor=lecturer)
     enrol(session.id, person(1, full_name='=HYPERLINK("http://evil")'))
     enrol(session.id, person(2))
+    with app.app_context():  # Zoom saw student 1 twice (a rejoin): 30 + 12 minutes
+        for key, minutes in (("a", 30), ("b", 12)):
+            db.session.add(
+                ZoomAttendance(
+                    session_id=session.id,
+                    meeting_id=1,
+                    participant_key=key,
+                    email="Student1@Example.org",
+                    minutes=minutes,
+                )
+            )
+        db.session.commit()
     login(lecturer)
 
     response = client.get(f"/manage/sessions/{session.id}/registrants.csv")
+    page = client.get(f"/manage/sessions/{session.id}/registrants").get_data(as_text=True)
 
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert [(r["email"], r["status"], r["waiting_position"]) for r in rows] == [
-        ("student1@example.org", "held", ""),
-        ("student2@example.org", "waiting", "1"),
+    assert [
+        (r["email"], r["status"], r["waiting_position"], r["attended_minutes"]) for r in rows
+    ] == [
+        ("student1@example.org", "held", "", "42"),
+        ("student2@example.org", "waiting", "1", ""),
     ]
     assert rows[0]["full_name"].startswith("'=")
+    assert '<td class="attended">42 min</td>' in page
 
 
 def test_add_remove_and_promote_by_hand(app, client, login, make_user, open_session, enrol):

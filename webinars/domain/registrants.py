@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from webinars.domain import notices
 from webinars.domain.registration import cancel
 from webinars.domain.seats import demote_latest, give_seat, lock_session, seats_taken, settle
+from webinars.domain.zoom_reports import attendance_summary
 from webinars.extensions import db
 from webinars.models import (
     AuditEntry,
@@ -62,6 +63,15 @@ def registrants(session_id: int) -> list[Registration]:
     )
 
 
+def attendance_by_email(session_id: int) -> dict[str, int]:
+    """Minutes in the Zoom meeting per (lower-case) email, from the recorded stays."""
+    return {
+        attendee.email.lower(): attendee.minutes
+        for attendee in attendance_summary(session_id)
+        if attendee.email
+    }
+
+
 CSV_COLUMNS = (
     "status",
     "waiting_position",
@@ -73,6 +83,7 @@ CSV_COLUMNS = (
     "language",
     "registered_at",
     "confirmed_at",
+    "attended_minutes",
 )
 
 
@@ -82,6 +93,7 @@ def registrants_csv(session_id: int) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     position = 0
+    attended = attendance_by_email(session_id)
     for r in registrants(session_id):
         position += r.status is RegistrationStatus.WAITING
         writer.writerow(
@@ -96,6 +108,7 @@ def registrants_csv(session_id: int) -> str:
                 r.locale,
                 r.created_at.isoformat(),
                 r.confirmed_at.isoformat() if r.confirmed_at else "",
+                attended.get(r.email or "", ""),
             ]
         )
     return out.getvalue()

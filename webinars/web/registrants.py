@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from webinars.domain.access import can_edit
 from webinars.domain.registrants import (
     SeatRuleError,
+    attendance_by_email,
     change_capacity,
     message_everyone,
     promote,
@@ -64,6 +65,7 @@ def _page(session: Session, status: int = 200, **forms):
         "registrants/index.html",
         session=session,
         rows=rows,
+        attended=attendance_by_email(session.id),
         taken=seats_taken(session.id, now),
         waiting=[r for r in rows if r.status is RegistrationStatus.WAITING],
         person=person,
