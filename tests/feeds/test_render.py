@@ -305,3 +305,35 @@ def test_in_person_session_has_no_location(add_session, app, make_academy, make_
     _r, tree = fetch_feed(f"/calendars/academies/inperson/{token}.ics")
     (event,) = tree.walk("VEVENT")
     assert event.all("LOCATION") == [] and event.all("CONFERENCE") == []
+
+
+def test_utc_zone_is_written_as_utc_never_tzid_utc(app):
+    from webinars.domain.calendars import render_feed
+    from webinars.models import Conference
+
+    start = datetime(2026, 12, 10, 9, 30, tzinfo=UTC)
+    session = Session(
+        id=7,
+        kind=SessionKind.WEBINAR,
+        title="Zone-less",
+        description="",
+        language="en",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        time_zone="Etc/UTC",
+        status=SessionStatus.SCHEDULED,
+        visibility=Visibility.PUBLIC,
+        conference=Conference.LINK,
+        sequence=2,
+        created_at=start - timedelta(days=9),
+        updated_at=start - timedelta(days=3),
+        lecturers=[],
+        academies=[],
+        guest_speakers=[],
+    )
+    with app.app_context():
+        body = render_feed([session], name="UTC", private=False, locale="en", today=start.date())
+    tree = check_feed(body)
+    (event,) = tree.walk("VEVENT")
+    assert (event.one("DTSTART").params, event.one("DTSTART").value) == ({}, "20261210T093000Z")
+    assert tree.walk("VTIMEZONE") == []

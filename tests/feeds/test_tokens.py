@@ -210,3 +210,59 @@ def test_forms_need_a_csrf_token(tmp_path, make_user):
     assert client.post("/manage/feeds/new", data={"academy_id": "1"}).status_code == 400
     with protected.app_context():
         assert db.session.execute(db.select(FeedToken)).first() is None
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_gunicorn_access_log_masks_tokens(app, tmp_path, make_academy):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    academy = make_academy(slug="izhevsk")
+    with app.app_context():
+        token = issue_token(FeedScope.ACADEMY, academy_id=academy.id)
+        db.session.commit()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path / "access.log"
+    factory = (
+        "webinars:create_app({'SQLALCHEMY_DATABASE_URI': "
+        f"{app.config['SQLALCHEMY_DATABASE_URI']!r}, 'HUEY_SQLITE_PATH': {str(tmp_path / 'h')!r}}})"
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            str(log),
+            factory,
+        ],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/calendars/academies/izhevsk/{token}.ics"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    assert response.status == 200
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("gunicorn did not answer")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    text = log.read_text()
+    assert f"/calendars/academies/izhevsk/{token[:6]}…" in text
+    assert token not in text
