@@ -182,3 +182,37 @@ def test_personal_data_is_forgotten_after_the_retention_period(app, open_session
     assert (row.email, row.full_name, row.token_hash) == (None, None, None)
     assert row.status.value == "held" and row.anonymised_at is not None
     assert (left, counted) == (0, 1)
+
+
+def test_retention_removes_personal_feed_addresses_nobody_else_names(
+    app, open_session, make_user, enrol
+):
+    from webinars.domain import feed_tokens
+    from webinars.models import FeedScope, FeedToken
+
+    lecturer = make_user(Role.LECTURER)
+    old = open_session(actor=lecturer)
+    enrol(old.id, person(1), added_by=lecturer)
+    enrol(old.id, person(2), added_by=lecturer)
+    with app.app_context():
+        feed_tokens.issue_token(FeedScope.PERSONAL, subject="student1@example.org")
+        feed_tokens.issue_token(FeedScope.PERSONAL, subject="student2@example.org")
+        db.session.commit()
+    newer = open_session(actor=lecturer, title="A later class")
+    enrol(newer.id, person(2), added_by=lecturer)  # student 2 is still known afterwards
+    with app.app_context():
+        db.session.execute(
+            db.update(Session)
+            .where(Session.id == newer.id)
+            .values(
+                starts_at=old.starts_at + timedelta(days=400),
+                ends_at=old.ends_at + timedelta(days=400),
+            )
+        )
+        db.session.commit()
+
+        anonymise_after(old.ends_at + timedelta(days=181), 180)
+        db.session.commit()
+        left = sorted(db.session.execute(db.select(FeedToken.subject)).scalars())
+
+    assert left == ["student2@example.org"]

@@ -251,3 +251,41 @@ def test_hold_shortens_when_registering_close_to_the_start(app, open_session, en
     session = open_session()
     registration = enrol(session.id, person(1), session.starts_at - timedelta(hours=2))
     assert registration.hold_expires_at == session.starts_at - timedelta(hours=1)
+
+
+def test_registration_without_csrf_token_is_refused(tmp_path, app, open_session):
+    session = open_session()
+    guarded = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "HUEY_SQLITE_PATH": str(tmp_path / "huey-csrf.sqlite3"),
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+
+    response = guarded.test_client().post(
+        f"/catalog/{session.id}/register", data=form(_academy(app, session))
+    )
+
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.query(Registration).count() == 0
+
+
+def test_outbox_page_shows_mail_to_admins_only(app, client, login, make_user, open_session, enrol):
+    from webinars.models import Role
+
+    session = open_session()
+    enrol(session.id, person(1))
+    (message,) = outbox(app)
+    login(make_user(Role.LECTURER))
+    refused = client.get("/admin/outbox/")
+    client.post("/logout")
+    login(make_user(Role.ADMIN))
+
+    listing = client.get("/admin/outbox/").get_data(as_text=True)
+    shown = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+
+    assert refused.status_code == 403
+    assert "MAIL_SERVER is not set" in listing and "student1@example.org" in listing
+    assert "/confirm" in shown and "Dear Student 1," in shown

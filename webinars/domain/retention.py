@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from webinars.extensions import db
-from webinars.models import OutboxMessage, Registration, Session
+from webinars.models import FeedScope, FeedToken, OutboxMessage, Registration, Session
 
 
 def anonymise_after(now: datetime, days: int) -> int:
     """Empty the personal columns of registrations for sessions that ended `days` ago,
-    and delete their emails from the outbox. Returns how many registrations were emptied.
+    delete their emails from the outbox and the personal feed addresses of people no other
+    registration names. Returns how many registrations were emptied.
     The caller commits."""
     cutoff = now - timedelta(days=days)
     ended = select(Session.id).where(Session.ends_at <= cutoff)
@@ -33,6 +34,9 @@ def anonymise_after(now: datetime, days: int) -> int:
         delete(OutboxMessage).where(OutboxMessage.registration_id.in_(ids)),
         execution_options={"synchronize_session": False},
     )
+    emails = set(
+        db.session.execute(select(Registration.email).where(Registration.id.in_(ids))).scalars()
+    )
     db.session.execute(
         update(Registration)
         .where(Registration.id.in_(ids))
@@ -48,4 +52,22 @@ def anonymise_after(now: datetime, days: int) -> int:
         )
         .execution_options(synchronize_session=False)
     )
+    _forget_personal_feeds(emails - {None})
     return len(ids)
+
+
+def _forget_personal_feeds(emails: set[str]) -> None:
+    """Personal feed addresses of people with no registration left that names them."""
+    still_known = set(
+        db.session.execute(
+            select(Registration.email).where(Registration.email.in_(emails))
+        ).scalars()
+    )
+    gone = emails - still_known
+    if gone:
+        db.session.execute(
+            delete(FeedToken).where(
+                FeedToken.scope == FeedScope.PERSONAL, FeedToken.subject.in_(gone)
+            ),
+            execution_options={"synchronize_session": False},
+        )
