@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from flask import current_app
+
 from webinars.domain.scheduling import GuestInput, SessionInput, cancel_session, create_session
 from webinars.domain.staff import create_user
 from webinars.domain.timezones import local_to_utc, utc_to_local
+from webinars.domain.zoom_setup import zoom_setup
 from webinars.extensions import db
 from webinars.models import (
     Conference,
@@ -223,6 +226,7 @@ def _people(academies: dict[str, PartnerAcademy]) -> dict[str, User]:
 def _sessions(people: dict[str, User], academies: dict[str, PartnerAcademy]) -> int:
     made = 0
     today = utc_to_local(utcnow(), "Asia/Samarkand").date()
+    zoom = zoom_setup(current_app.config).configured  # online sessions then get Zoom meetings
     for days, hour, kind, title, lang, lecturers, slugs, extra in SESSIONS:
         if db.session.execute(db.select(Session.id).filter_by(title=title)).first():
             continue
@@ -240,8 +244,8 @@ def _sessions(people: dict[str, User], academies: dict[str, PartnerAcademy]) -> 
             guests=extra.get("guests", []),
             capacity=extra.get("capacity"),
             visibility=extra.get("visibility", Visibility.PUBLIC),
-            conference=Conference.LINK,
-            join_url=f"https://meet.example.org/demo-{made + 1}",
+            conference=Conference.ZOOM if zoom else Conference.LINK,
+            join_url=None if zoom else f"https://meet.example.org/demo-{made + 1}",
             status=SessionStatus.SCHEDULED,
         )
         # Past demo sessions are created "back then", so the start-in-the-past rule holds.
