@@ -289,3 +289,19 @@ def test_outbox_page_shows_mail_to_admins_only(app, client, login, make_user, op
     assert refused.status_code == 403
     assert "MAIL_SERVER is not set" in listing and "student1@example.org" in listing
     assert "/confirm" in shown and "Dear Student 1," in shown
+
+
+def test_manage_tokens_are_masked_in_access_logs(app):
+    import logging
+
+    from webinars.web.my_registration import ManageLinkFilter
+
+    token = "AbCdEf" + "x" * 37
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, '"%s" %s', (f"GET /r/{token}/confirm", 200), None
+    )
+
+    ManageLinkFilter().filter(record)
+
+    assert record.getMessage() == '"GET /r/AbCdEf…/confirm" 200'
+    assert any(isinstance(f, ManageLinkFilter) for f in logging.getLogger("werkzeug").filters)
