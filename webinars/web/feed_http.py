@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from flask import Flask, Response, abort, request
+from werkzeug.http import http_date
 
 from webinars.domain.calendars import FEED_CONTENT_TYPE
 from webinars.domain.feed_cache import RenderedFeed, rendered_feed
@@ -58,17 +59,19 @@ def feed_response(
         if last_modified is None:
             raise ValueError("plain bytes need their last_modified")
         feed = rendered_feed(feed, last_modified)
-    response = Response(feed.body, content_type=FEED_CONTENT_TYPE)
-    response.set_etag(feed.etag)
-    response.last_modified = http_last_modified(feed.last_modified)
-    response.cache_control.max_age = MAX_AGE
+    headers = {
+        "ETag": f'"{feed.etag}"',
+        "Last-Modified": http_date(http_last_modified(feed.last_modified)),
+        "Cache-Control": f"{'private' if private else 'public'}, max-age={MAX_AGE}",
+    }
     if private:
-        response.cache_control.private = True
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    else:
-        response.cache_control.public = True
+        headers["X-Robots-Tag"] = "noindex, nofollow"
     if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if request.if_none_match and request.if_none_match.contains_weak(feed.etag):
+        # The commonest poll: answered without touching the body (RFC 9110 13.1.2).
+        return Response(status=304, headers=headers)
+    response = Response(feed.body, content_type=FEED_CONTENT_TYPE, headers=headers)
     return response.make_conditional(request)
 
 
