@@ -27,8 +27,8 @@ def registration_world(app: Flask, session_id: int, lecturer: User) -> dict[str,
         ).registration
         feed = feed_tokens.issue_token(FeedScope.PERSONAL, subject="seated@example.org")
         db.session.commit()
-        invitation = db.session.execute(
-            db.select(OutboxMessage).where(OutboxMessage.attachment.is_not(None))
+        invitation = db.session.execute(  # rendered with its invitation when looked at
+            db.select(OutboxMessage).where(OutboxMessage.kind == "confirmed")
         ).scalar_one()
         return {
             "own_registration": held.id,
