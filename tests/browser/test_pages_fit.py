@@ -83,6 +83,7 @@ def _pages(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("admin-academies", "/admin/academies"),
         ("admin-academy-new", "/admin/academies/new"),
         ("admin-academy-edit", f"/admin/academies/{ids['academy']}/edit"),
+        ("feed-addresses", "/manage/feeds/"),
         ("not-found", "/manage/sessions/999999"),
     ]
 
@@ -92,6 +93,7 @@ def _public_pages(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("public-index", "/"),
         ("public-session", f"/sessions/{ids['session']}"),
         ("public-cancelled", f"/sessions/{ids['cancelled']}"),
+        ("calendars", "/calendars/"),
         ("login", "/login"),
     ]
 
