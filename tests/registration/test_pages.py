@@ -305,3 +305,19 @@ def test_manage_tokens_are_masked_in_access_logs(app):
 
     assert record.getMessage() == '"GET /r/AbCdEf…/confirm" 200'
     assert any(isinstance(f, ManageLinkFilter) for f in logging.getLogger("werkzeug").filters)
+
+
+def test_a_passed_on_manage_link_can_be_switched_off(app, client, open_session, enrol):
+    session = open_session()
+    held = enrol(session.id, person(1))
+    old = _token(app, held.id)
+
+    response = client.post(f"/r/{old}/new-link")
+
+    assert response.status_code == 200
+    assert "A new link is on its way" in response.get_data(as_text=True)
+    assert client.get(f"/r/{old}").status_code == 404
+    (mail,) = outbox(app, kind="link_again")
+    fresh = link_in(mail.text_body).removeprefix("http://localhost")
+    assert fresh != f"/r/{old}"
+    assert client.get(fresh).status_code == 200

@@ -13,7 +13,7 @@ from webinars.models import FeedScope, OutboxMessage, User
 
 
 def registration_world(app: Flask, session_id: int, lecturer: User) -> dict[str, Any]:
-    """A held and a confirmed registration on `session_id`, their manage tokens, an outbox
+    """Held and confirmed registrations on `session_id`, their manage tokens, an outbox
     message with an invitation, and a personal feed token; by name."""
     with app.app_context():
         actor = db.session.get(User, lecturer.id)
@@ -25,6 +25,9 @@ def registration_world(app: Flask, session_id: int, lecturer: User) -> dict[str,
             RegistrationInput("Seated Person", "seated@example.org", "en"),
             added_by=actor,
         ).registration
+        spare = register(
+            session_id, RegistrationInput("Spare Person", "spare@example.org", "en")
+        ).registration
         feed = feed_tokens.issue_token(FeedScope.PERSONAL, subject="seated@example.org")
         db.session.commit()
         invitation = db.session.execute(  # rendered with its invitation when looked at
@@ -34,6 +37,7 @@ def registration_world(app: Flask, session_id: int, lecturer: User) -> dict[str,
             "own_registration": held.id,
             "registration_token": manage_token(held),
             "confirmed_token": manage_token(confirmed),
+            "spare_token": manage_token(spare),  # for the route that switches links off
             "outbox_message": invitation.id,
             "personal_feed_token": feed,
         }

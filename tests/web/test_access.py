@@ -190,6 +190,10 @@ ACCESS: dict[str, list[Case]] = {
         everyone(Redirect("/r/{registration_token}"), token="registration_token"),
         everyone(MISSING, token="nothing"),
     ],
+    "my_registration.replace_link": [
+        everyone(OK, token="spare_token"),  # emails a new link; this one stops working
+        everyone(MISSING, token="nothing"),
+    ],
     "my_registration.invitation": [
         everyone(OK, token="confirmed_token"),
         everyone(MISSING, token="registration_token"),  # no confirmed seat, no invitation

@@ -27,12 +27,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from webinars.domain import feed_tokens
+from webinars.domain import feed_tokens, notices
 from webinars.domain.calendars import render_feed
 from webinars.domain.conferencing import join_link
 from webinars.domain.invitations import build_invitation, invitation_content_type
 from webinars.domain.places import session_places
-from webinars.domain.registration import cancel, confirm, find_by_token, position
+from webinars.domain.registration import (
+    cancel,
+    confirm,
+    find_by_token,
+    new_manage_link,
+    position,
+)
 from webinars.extensions import db, limiter
 from webinars.i18n import viewer_zone
 from webinars.models import (
@@ -172,6 +178,20 @@ def cancel_registration(token: str):
         mail_queued()
         flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("my_registration.manage", token=token))
+
+
+@bp.post("/r/<token>/new-link")
+@limiter.limit("5 per hour")
+def replace_link(token: str):
+    """Switch this link off and email a new one (for a link that was passed on)."""
+    registration = _opened(token)
+    if registration.email is None:
+        abort(404, description=_("This registration's personal data has been deleted."))
+    new_manage_link(registration)
+    notices.notify(registration, "link_again", utcnow())
+    db.session.commit()
+    mail_queued()
+    return render_template("catalog/new_link.html", session=registration.session)
 
 
 @bp.get("/r/<token>/invitation.ics")
