@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -147,21 +148,38 @@ def test_hold_is_shorter_close_to_the_start(app, open_session):
     assert last_minute == row.starts_at - timedelta(minutes=4) + timedelta(minutes=10)
 
 
-@pytest.mark.parametrize(
-    ("fields", "shift", "reason"),
-    [
-        ({"registration_opens_local": None}, timedelta(days=8), Closed.STARTED),
-        ({}, timedelta(0), None),
-    ],
-)
-def test_registration_window_by_the_clock(app, open_session, enrol, fields, shift, reason):
-    session = open_session(**fields)
-    if reason is None:
-        assert enrol(session.id, person(1), utcnow() + shift).status is RegistrationStatus.HELD
-        return
-    with pytest.raises(RegistrationClosedError) as caught:
-        enrol(session.id, person(1), utcnow() + shift)
-    assert caught.value.reason is reason
+def test_registration_window_opens_and_closes_by_the_clock(app, open_session, enrol, make_user):
+    lecturer = make_user()
+    now = utcnow()
+    local_now = now.astimezone(ZoneInfo("Asia/Samarkand")).replace(tzinfo=None, microsecond=0)
+    session = open_session(
+        actor=lecturer,
+        registration_opens_local=local_now + timedelta(days=1),
+        registration_closes_local=local_now + timedelta(days=3),
+    )
+    outcomes = {}
+    for label, moment in {
+        "before": now,
+        "open": now + timedelta(days=2),
+        "after": now + timedelta(days=4),
+        "started": session.starts_at,
+    }.items():
+        try:
+            enrol(session.id, person(label), moment)
+            outcomes[label] = "registered"
+        except RegistrationClosedError as exc:
+            outcomes[label] = exc.reason
+
+    assert outcomes == {
+        "before": Closed.NOT_OPEN_YET,
+        "open": "registered",
+        "after": Closed.CLOSED,
+        "started": Closed.STARTED,
+    }
+    # A lecturer may add someone outside the public window, but not once it has started.
+    assert enrol(session.id, person("early"), now, added_by=lecturer).has_seat
+    with pytest.raises(RegistrationClosedError):
+        enrol(session.id, person("late"), session.starts_at, added_by=lecturer)
 
 
 def test_cancelled_session_takes_no_registration(app, open_session, enrol):
