@@ -54,6 +54,7 @@ def upgrade():
     )
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.create_index('ix_registrations_session_id_status', ['session_id', 'status'], unique=False)
+        batch_op.create_index('ix_registrations_session_id_hold_expires_at', ['session_id', 'hold_expires_at'], unique=False)
 
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -98,6 +99,7 @@ def downgrade():
 
     op.drop_table('outbox_messages')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index('ix_registrations_session_id_hold_expires_at')
         batch_op.drop_index('ix_registrations_session_id_status')
 
     op.drop_table('registrations')

@@ -51,6 +51,8 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("session_id", "email", name="uq_registrations_session_id_email"),
         Index("ix_registrations_session_id_status", "session_id", "status"),
+        # Run-out holds are found without reading the waiting list (see seats.snapshot).
+        Index("ix_registrations_session_id_hold_expires_at", "session_id", "hold_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
