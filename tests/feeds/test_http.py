@@ -132,7 +132,11 @@ def test_calendar_pollers_are_served(client, add_session, agent):
     assert response.data.startswith(b"BEGIN:VCALENDAR\r\n")
 
 
-def test_rate_limit_never_applies_to_polls(tmp_path, make_user):
+def test_rate_limit_never_applies_to_polls(tmp_path, monkeypatch):
+    from webinars.extensions import limiter
+
+    # The limiter is a singleton: give the default limit back when the test ends.
+    monkeypatch.setattr(limiter.limit_manager, "_default_limits", [])
     limited = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limited.sqlite3'}",
