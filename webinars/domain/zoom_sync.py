@@ -258,12 +258,24 @@ def _recreate(
     session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
 ) -> SyncResult:
     """The meeting is gone from Zoom (deleted by hand): make a new one."""
+    record.changed_in_zoom_at = record.changed_in_zoom_at or now
+    return _create_anew(session, record, client, setup, now, "recreated")
+
+
+def _create_anew(
+    session: Session,
+    record: ZoomMeeting,
+    client: ZoomClient,
+    setup: ZoomSetup,
+    now: datetime,
+    action: str,
+) -> SyncResult:
+    """Forget the meeting the record held and create another; ``action`` names why."""
     record.meeting_id = None
     record.synced_fingerprint = None
-    record.changed_in_zoom_at = record.changed_in_zoom_at or now
     result = _create(session, record, client, setup, now)
     if result.action == "created":
-        result.action = "recreated"
+        result.action = action
     return result
 
 
@@ -284,13 +296,9 @@ def _switch_host(
     assert record.meeting_id is not None
     client.delete_meeting(record.meeting_id)
     record.meeting_id = None
-    record.synced_fingerprint = None
     record.host_email = choice.host
     db.session.commit()
-    result = _create(session, record, client, setup, now)
-    if result.action == "created":
-        result.action = "moved_host"
-    return result
+    return _create_anew(session, record, client, setup, now, "moved_host")
 
 
 def _remove(
