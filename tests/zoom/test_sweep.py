@@ -139,3 +139,23 @@ def test_sweep_leaves_a_create_in_flight_alone(zoom_session, zoom_server):
 
     assert summary.drift.orphans_deleted == []
     assert zoom_server.meeting(made["id"]) is not None
+
+
+def test_sweep_looks_again_hourly_after_the_credentials_were_refused(
+    zoom_app, zoom_session, zoom_server
+):
+    right = zoom_app.config["ZOOM_CLIENT_SECRET"]
+    zoom_app.config["ZOOM_CLIENT_SECRET"] = "wrong-secret"
+    session = zoom_session()
+    sync_one(session.id)
+    record = record_of(session.id)
+    assert (record.state, record.error_kind) == (MeetingState.FAILED, "auth")
+    zoom_app.config["ZOOM_CLIENT_SECRET"] = right  # an admin mends the setting
+    failed_at = record.updated_at
+
+    soon_after = sweep_once(failed_at + timedelta(minutes=30))
+    an_hour_on = sweep_once(failed_at + timedelta(hours=1, minutes=1))
+
+    assert soon_after.results == []
+    assert [r.action for r in an_hour_on.results] == ["created"]
+    assert len(marked(zoom_server, session.id)) == 1

@@ -9,7 +9,7 @@ installation's marker that no live session owns, and flags meetings Zoom no long
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import selectinload
@@ -34,12 +34,8 @@ from webinars.models import (
 )
 from webinars.zoom import ZoomClient, ZoomError, marker_session_id
 
-WORK_STATES = (
-    MeetingState.PENDING,
-    MeetingState.CREATING,
-    MeetingState.RETRYING,
-    MeetingState.DELETING,
-)
+ADMIN_FIXES = ("auth", "host_missing")
+ADMIN_RECHECK = timedelta(hours=1)
 
 
 @dataclass
@@ -68,10 +64,15 @@ def _needs_sync(record: ZoomMeeting, session: Session, setup: ZoomSetup, default
             not held and record.state is not MeetingState.DELETED
         )
     if record.state is MeetingState.FAILED:
-        # Only a lack of hosts mends itself (another session moved or was cancelled).
-        return record.error_kind in ("no_host", "host_clash") and bool(
-            free_hosts(setup.hosts, session.starts_at, session.ends_at, setup.buffer, session.id)
-        )
+        if record.error_kind in ("no_host", "host_clash"):  # another session moved or went
+            return bool(
+                free_hosts(
+                    setup.hosts, session.starts_at, session.ends_at, setup.buffer, session.id
+                )
+            )
+        # Credentials and the host list are mended outside the app: look again hourly.
+        # A refusal of the session's own details waits for the session to be edited.
+        return record.error_kind in ADMIN_FIXES and record.updated_at <= now - ADMIN_RECHECK
     if not _is_due(record, now):
         return False
     if record.state is not MeetingState.READY or record.verify_needed:
