@@ -26,7 +26,7 @@ def test_sync_bodies_valid_against_openapi(zoom_session, zoom_server, make_user)
     plain = zoom_session(description="")
     rich = zoom_session(
         lecturer_ids=[lecturer.id],
-        title="Sepsis in the newborn: " + "recognition and first hour " * 10,
+        title="Sepsis in the newborn: " + "recognition and first hour " * 6,
         description="Reading list and cases. " * 150,
         starts_local=soon(8, 10),
     )
