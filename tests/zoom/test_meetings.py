@@ -11,6 +11,7 @@ import pytest
 from webinars.zoom import (
     build_meeting_body,
     find_meeting_by_marker,
+    marker_session_id,
     meetings_for_session,
     session_marker,
 )
@@ -165,3 +166,18 @@ def test_build_meeting_body_start_converted_from_any_zone() -> None:
     assert make_body(start=start.astimezone(ZoneInfo("Europe/Berlin")))["start_time"] == (
         "2026-03-29T01:30:00Z"
     )
+
+
+@pytest.mark.parametrize(
+    ("agenda", "namespace", "expected"),
+    [
+        ("[webinars:session-42]\nNeonatal care", "webinars", 42),
+        ("  [webinars:session-7]", "webinars", 7),
+        ("[staging:session-42]\nNeonatal care", "webinars", None),
+        ("See [webinars:session-42] for details", "webinars", None),  # quoted, not ours
+        ("", "webinars", None),
+        (None, "webinars", None),
+    ],
+)
+def test_marker_session_id_reads_only_a_leading_marker(agenda, namespace, expected) -> None:
+    assert marker_session_id(agenda, namespace) == expected
