@@ -118,7 +118,7 @@ def all_feed():
     locale = _feed_locale("en")
     feed = published_feed(
         spec,
-        name=feed_name(locale, filters=spec.filters),
+        name=lambda: feed_name(locale, filters=spec.filters),
         locale=locale,
         time_zone_hint=current_app.config["HOME_TIME_ZONE"],
     )
@@ -146,7 +146,7 @@ def academy_feed(slug: str):
     locale = _feed_locale(default_locale(academy.language))
     feed = published_feed(
         spec,
-        name=feed_name(locale, academy=academy, filters=spec.filters),
+        name=lambda: feed_name(locale, academy=academy, filters=spec.filters),
         locale=locale,
         time_zone_hint=academy.time_zone,
     )
@@ -172,7 +172,7 @@ def academy_private_feed(slug: str, token: str):
     locale = _feed_locale(default_locale(academy.language))
     feed = published_feed(
         spec,
-        name=feed_name(locale, academy=academy, private=True, filters=spec.filters),
+        name=lambda: feed_name(locale, academy=academy, private=True, filters=spec.filters),
         locale=locale,
         time_zone_hint=academy.time_zone,
     )
@@ -189,7 +189,7 @@ def lecturer_feed(slug: str):
     locale = _feed_locale(default_locale(lecturer.locale))
     feed = published_feed(
         spec,
-        name=feed_name(locale, lecturer=lecturer, filters=spec.filters),
+        name=lambda: feed_name(locale, lecturer=lecturer, filters=spec.filters),
         locale=locale,
         time_zone_hint=lecturer.time_zone,
     )
