@@ -33,6 +33,7 @@ from webinars.models.zoom import (
     ZoomHostUsage,
     ZoomMeeting,
     ZoomRecording,
+    ZoomRefusedTimeZone,
     ZoomWebhookEvent,
 )
 
@@ -65,6 +66,7 @@ __all__ = [
     "ZoomHostUsage",
     "ZoomMeeting",
     "ZoomRecording",
+    "ZoomRefusedTimeZone",
     "ZoomWebhookEvent",
     "session_academies",
     "session_lecturers",

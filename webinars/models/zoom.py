@@ -188,3 +188,13 @@ class ZoomHostUsage(db.Model):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     calls: Mapped[int] = mapped_column(default=0)
     exhausted: Mapped[bool] = mapped_column(default=False)
+
+
+class ZoomRefusedTimeZone(db.Model):
+    """An IANA time zone Zoom refused as a meeting's ``timezone`` (it is missing from
+    Zoom's own list). Later calls send the zone's equivalent, or none, straight away."""
+
+    __tablename__ = "zoom_refused_time_zones"
+
+    time_zone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    refused_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
