@@ -9,7 +9,7 @@ import pytest
 
 from tests.registration.conftest import link_in, outbox, person
 from webinars import create_app
-from webinars.domain.registration import manage_token
+from webinars.domain.manage_links import manage_token
 from webinars.domain.scheduling import cancel_session
 from webinars.extensions import db
 from webinars.models import (

@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.registration.conftest import outbox, person
+from webinars.domain.manage_links import find_by_token, manage_token, new_manage_link
 from webinars.domain.registration import (
     Closed,
     RegistrationClosedError,
     cancel,
     confirm,
-    find_by_token,
-    manage_token,
     settle_session,
 )
 from webinars.domain.seats import hold_until, seats_taken, waiting_position
@@ -205,8 +204,6 @@ def test_manage_token_is_long_hashed_and_revocable(app, open_session, enrol):
         assert len(token) >= 43  # 256 bits in URL-safe base64
         assert registration.token_hash != token and token not in (registration.token_nonce or "")
         assert find_by_token(token).id == held.id
-        from webinars.domain.registration import new_manage_link
-
         fresh = new_manage_link(registration)
         db.session.commit()
         assert find_by_token(token) is None

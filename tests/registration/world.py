@@ -7,7 +7,8 @@ from typing import Any
 from flask import Flask
 
 from webinars.domain import feed_tokens
-from webinars.domain.registration import RegistrationInput, manage_token, register
+from webinars.domain.manage_links import manage_token
+from webinars.domain.registration import RegistrationInput, register
 from webinars.extensions import db
 from webinars.models import FeedScope, OutboxMessage, User
 

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webinars.domain.conferencing import join_link
+from webinars.domain.manage_links import manage_url
 from webinars.domain.outbox import Attachment, queue_message
 from webinars.domain.places import session_places
 from webinars.domain.seats import waiting_position
@@ -50,8 +51,6 @@ class Notice:
 
 
 def _urls(registration: Registration) -> tuple[str, str]:
-    from webinars.domain.registration import manage_url  # noqa: PLC0415 - avoids a cycle
-
     url = manage_url(registration)
     return url, f"{url}/confirm"
 

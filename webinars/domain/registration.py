@@ -7,18 +7,14 @@ in one serialised step.
 
 from __future__ import annotations
 
-import base64
 import enum
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from webinars.domain import notices
+from webinars.domain.manage_links import new_manage_link
 from webinars.domain.seats import (
     expire_overdue,
     give_seat,
@@ -99,54 +95,6 @@ def closed_reason(session: Session | None, now: datetime) -> Closed | None:
     if session.registration_closes_at and now >= session.registration_closes_at:
         return Closed.CLOSED
     return None
-
-
-# --- the manage link -------------------------------------------------------------------
-
-
-def manage_token(registration: Registration) -> str:
-    """The secret of a registration's manage link (256 bits), derived, never stored.
-
-    HMAC of the app's secret key over a random nonce; the row keeps only the nonce and the
-    token's SHA-256, so a copy of the database alone opens nothing.
-    """
-    if registration.token_nonce is None:
-        raise ValueError("this registration has no manage link (revoked or anonymised)")
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"manage:{registration.token_nonce}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_manage_link(registration: Registration) -> str:
-    """Give the registration a fresh manage link, revoking any earlier one."""
-    registration.token_nonce = secrets.token_hex(16)
-    token = manage_token(registration)
-    registration.token_hash = _hash(token)
-    return token
-
-
-def revoke_manage_link(registration: Registration) -> None:
-    """No link opens this registration any more (a new one can be sent later)."""
-    registration.token_nonce = None
-    registration.token_hash = None
-
-
-def find_by_token(token: str) -> Registration | None:
-    """The registration a manage link opens, or None (unknown, revoked, malformed)."""
-    if not token or len(token) > 100:
-        return None
-    return db.session.execute(
-        select(Registration).where(Registration.token_hash == _hash(token))
-    ).scalar_one_or_none()
-
-
-def manage_url(registration: Registration) -> str:
-    """The absolute manage link, for emails."""
-    return f"{current_app.config['BASE_URL']}/r/{manage_token(registration)}"
 
 
 # --- operations ------------------------------------------------------------------------

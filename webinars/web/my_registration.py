@@ -31,14 +31,9 @@ from webinars.domain import feed_tokens, notices
 from webinars.domain.calendars import render_feed
 from webinars.domain.conferencing import join_link
 from webinars.domain.invitations import build_invitation, invitation_content_type
+from webinars.domain.manage_links import find_by_token, new_manage_link
 from webinars.domain.places import session_places
-from webinars.domain.registration import (
-    cancel,
-    confirm,
-    find_by_token,
-    new_manage_link,
-    position,
-)
+from webinars.domain.registration import cancel, confirm, position
 from webinars.extensions import db, limiter
 from webinars.i18n import viewer_zone
 from webinars.models import (
