@@ -250,6 +250,9 @@ def _fault_reply(fault: str | None, clock: Any) -> Reply | None:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The default listen backlog of 5 drops bursts of concurrent connections; the client
+    # then waits a whole SYN retransmit (1 s) and times out. Zoom's edge has no such limit.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that hang up (timeouts, dropped replies) are normal here."""
