@@ -10,8 +10,10 @@ What it does, all on loopback:
 3. 1,000 clients each load the form (own connection) to get a CSRF token and cookie;
 4. baseline: 1,000 GET /healthz released at once, each on its own connection;
 5. storm: the 1,000 registrations POSTed at once, each on its own connection;
-6. checks the database: exactly 100 holds, 900 on the waiting list, 1,000 emails queued,
-   no error answers; prints throughput and p50/p99 of both runs and their ratio.
+6. one at a time: 100 /healthz and 100 registrations (another session), alternating,
+   for the cost of a single request without queueing;
+7. checks the database: exactly 100 holds, 900 on the waiting list, 1,000 emails queued,
+   no error answers; prints throughput and p50/p99 of both bursts and the ratios.
 The machine is shared and noisy: only the ratio between the two runs means much.
 """
 
@@ -84,8 +86,9 @@ def fresh_database(url: str) -> None:
     admin.dispose()
 
 
-def seed(url: str) -> tuple[int, int]:
-    """Schema and one public master class of SEATS seats; returns (session id, academy id)."""
+def seed(url: str) -> tuple[int, int, int]:
+    """Schema and two public master classes of SEATS seats (the storm's, and one for the
+    one-at-a-time comparison); returns (storm session id, quiet session id, academy id)."""
     from datetime import datetime, timedelta
     from datetime import time as dtime
 
@@ -117,23 +120,26 @@ def seed(url: str) -> tuple[int, int]:
         )
         db.session.flush()
         day = (utcnow() + timedelta(days=7)).date()
-        session = create_session(
-            SessionInput(
-                kind=SessionKind.MASTER_CLASS,
-                title="Storm master class",
-                language="en",
-                starts_local=datetime.combine(day, dtime(14)),
-                time_zone="Asia/Samarkand",
-                duration_minutes=90,
-                lecturer_ids=[lecturer.id],
-                academy_ids=[academy.id],
-                capacity=SEATS,
-                join_url="https://meet.example.org/storm",
-            ),
-            lecturer,
-        )
+        sessions = [
+            create_session(
+                SessionInput(
+                    kind=SessionKind.MASTER_CLASS,
+                    title=title,
+                    language="en",
+                    starts_local=datetime.combine(day, dtime(14)),
+                    time_zone="Asia/Samarkand",
+                    duration_minutes=90,
+                    lecturer_ids=[lecturer.id],
+                    academy_ids=[academy.id],
+                    capacity=SEATS,
+                    join_url="https://meet.example.org/storm",
+                ),
+                lecturer,
+            )
+            for title in ("Storm master class", "Quiet master class")
+        ]
         db.session.commit()
-        ids = session.id, academy.id
+        ids = sessions[0].id, sessions[1].id, academy.id
         db.engine.dispose()
     return ids
 
@@ -240,6 +246,19 @@ def burst(name: str, jobs: list[Callable[[], int]], expected: int) -> Run:
     return run
 
 
+def one_at_a_time(
+    healthz: list[Callable[[], int]], registrations: list[Callable[[], int]]
+) -> tuple[float, float]:
+    """Median latency of each kind of request sent alone, alternating: the cost of one."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for pair in zip(healthz, registrations, strict=True):
+        for kind, job in enumerate(pair):
+            started = time.perf_counter()
+            job()
+            times[kind].append(time.perf_counter() - started)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
@@ -249,7 +268,7 @@ def main() -> int:
     threading.stack_size(256 * 1024)
 
     fresh_database(args.url)
-    session_id, academy_id = seed(args.url)
+    session_id, quiet_id, academy_id = seed(args.url)
     port = free_port()
     instance = Path(os.environ.get("TMPDIR", "/tmp")) / f"registration-storm-{port}"
     instance.mkdir(parents=True, exist_ok=True)
@@ -267,32 +286,45 @@ def main() -> int:
         def healthz() -> int:
             return request(port, "GET", "/healthz")[0]
 
-        def registration(n: int) -> Callable[[], int]:
+        def registration(n: int, where: str = path, prefix: str = "storm") -> Callable[[], int]:
             token, cookie = credentials[n]
             body = urlencode(
                 {
                     "csrf_token": token,
                     "full_name": f"Storm Student {n}",
-                    "email": f"storm{n}@bench.example.org",
+                    "email": f"{prefix}{n}@bench.example.org",
                     "academy_id": academy_id,
                     "locale": ("en", "ru", "uz")[n % 3],
                     "consent": "y",
                 }
             )
             headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
-            return lambda: request(port, "POST", path, body, headers)[0]
+            return lambda: request(port, "POST", where, body, headers)[0]
 
         baseline = burst("GET /healthz", [healthz] * args.clients, 200)
         storm = burst("POST register", [registration(n) for n in range(args.clients)], 302)
+        quiet = f"/catalog/{quiet_id}/register"
+        alone = one_at_a_time(
+            [healthz] * SEATS,
+            [registration(n, quiet, "quiet") for n in range(SEATS)],
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
     engine = sa.create_engine(args.url)
     with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT status, count(*) FROM registrations GROUP BY status"))
+        rows = conn.execute(
+            sa.text(
+                "SELECT status, count(*) FROM registrations WHERE session_id = :id GROUP BY status"
+            ),
+            {"id": session_id},
+        )
         counts = {status: count for status, count in rows}
-        mails = conn.execute(sa.text("SELECT count(*) FROM outbox_messages")).scalar_one()
+        mails = conn.execute(
+            sa.text("SELECT count(*) FROM outbox_messages WHERE session_id = :id"),
+            {"id": session_id},
+        ).scalar_one()
     engine.dispose()
 
     print(baseline.line())
@@ -302,6 +334,10 @@ def main() -> int:
         f"registration / healthz: throughput {len(storm.latencies) / storm.wall:.1f} vs "
         f"{len(baseline.latencies) / baseline.wall:.1f} req/s "
         f"({(baseline.wall / storm.wall):.2f}x), p50 latency ratio {ratio50:.2f}"
+    )
+    print(
+        f"one at a time ({SEATS} each, alternating): healthz p50 {alone[0] * 1000:.1f} ms, "
+        f"registration p50 {alone[1] * 1000:.1f} ms, ratio {alone[1] / alone[0]:.1f}"
     )
     print(f"database: {counts}, outbox messages: {mails}")
     for error in sorted(set(storm.errors + baseline.errors))[:10]:
