@@ -31,6 +31,13 @@ def make_body(**fields: Any) -> dict[str, Any]:
     return build_meeting_body(**values)
 
 
+def test_build_meeting_body_without_a_zone_leaves_timezone_out() -> None:
+    body = make_body(timezone=None)
+
+    assert "timezone" not in body
+    assert body["start_time"] == "2026-09-14T10:00:00Z"
+
+
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 

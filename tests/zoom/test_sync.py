@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.fakes.zoom_server import ZoomServer
 from tests.zoom.conftest import marked, record_of, soon
 from webinars.domain.conferencing import join_link
 from webinars.domain.scheduling import cancel_session, reschedule_session, update_session
 from webinars.domain.scheduling import input_from_session as as_input
+from webinars.domain.zoom_records import SyncResult, mark_failure
+from webinars.domain.zoom_settings import ensure_record
 from webinars.domain.zoom_status import meeting_status
+from webinars.domain.zoom_sweep import due_session_ids
 from webinars.extensions import db
-from webinars.models import Conference, MeetingState, Session, SessionStatus
+from webinars.models import Conference, MeetingState, Session, SessionStatus, ZoomMeeting
+from webinars.zoom import ZoomValidationError
 from webinars.zoom_jobs import current_setup, sync_one
 
 CREATE, MEETING = "/v2/users/{userId}/meetings", "/v2/meetings/{meetingId}"
@@ -170,37 +176,58 @@ def test_sync_rate_limited_with_retry_after_waits_until_then(zoom_session, zoom_
     assert record.create_sent_at is None  # Zoom answered: nothing was made
 
 
-def test_sync_validation_error_fails_with_words_for_the_lecturer(
-    zoom_app, zoom_session, zoom_server
-):
-    zoom_server.account.unknown_time_zones.add("Asia/Samarkand")
+def zoom_refusal(zoom_client) -> ZoomValidationError:
+    """A real code-300 refusal from the stand-in: a passcode Zoom's rules do not allow.
+
+    The sync's own bodies no longer meet one (a time zone Zoom does not know is sent
+    again with a fallback, see test_time_zones), so the refusal is fetched with the
+    client and recorded as the sync records any failed call.
+    """
+    body = {"topic": "Talk", "type": 2, "duration": 30, "password": "much-too-long"}
+    with pytest.raises(ZoomValidationError) as caught:
+        zoom_client.create_meeting("host1@example.edu", body)
+    return caught.value
+
+
+def failed_on_refusal(session_id: int, zoom_client) -> tuple[SyncResult, ZoomMeeting]:
+    """Record Zoom's refusal on the session's meeting, as ``reconcile`` does."""
+    record = ensure_record(fresh(session_id))
+    result = mark_failure(record, zoom_refusal(zoom_client), datetime.now(UTC))
+    db.session.commit()
+    return result, record_of(session_id)
+
+
+def test_validation_refusal_fails_with_words_for_the_lecturer(zoom_app, zoom_session, zoom_client):
     session = zoom_session()
 
-    result = sync_one(session.id)
+    result, record = failed_on_refusal(session.id, zoom_client)
 
-    record = record_of(session.id)
     with zoom_app.test_request_context():
         status = meeting_status(fresh(session.id), record, current_setup(), datetime.now(UTC))
     assert (result.action, record.state) == ("failed", MeetingState.FAILED)
-    assert record.error_fields == [["timezone", "Invalid field."]]
+    assert record.error_fields == [["password", "Invalid field."]]
     assert status.key == "failed"
-    assert "the time zone (choose the zone of a nearby city)" in status.detail
+    assert "the passcode (at most 10 letters or digits)" in status.detail
     assert "Edit the session" in status.detail
+    assert session.id not in due_session_ids(current_setup())  # it waits for an edit
 
 
-def test_sync_failed_validation_tries_again_after_the_session_is_edited(zoom_session, zoom_server):
-    zoom_server.account.unknown_time_zones.add("Asia/Samarkand")
+def test_sync_failed_validation_tries_again_after_the_session_is_edited(
+    zoom_session, zoom_server, zoom_client
+):
     session = zoom_session()
-    sync_one(session.id)
+    failed_on_refusal(session.id, zoom_client)
     data = as_input(fresh(session.id))
-    data.time_zone = "Asia/Tashkent"
+    data.title = "Neonatal jaundice, revised"
     update_session(fresh(session.id), data, None)
     db.session.commit()
 
-    sync_one(session.id)
+    result = sync_one(session.id)
 
+    (meeting,) = marked(zoom_server, session.id)
+    assert result.action == "created"
     assert record_of(session.id).state is MeetingState.READY
-    assert len(marked(zoom_server, session.id)) == 1
+    assert meeting["topic"] == "Neonatal jaundice, revised"
 
 
 def test_sync_meeting_deleted_in_zoom_is_made_again_with_new_sequence(

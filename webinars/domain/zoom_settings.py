@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from webinars.domain.zoom_zones import refused_zones, zone_for_zoom
 from webinars.extensions import db
 from webinars.models import (
     AutoRecording,
@@ -138,18 +139,23 @@ def meeting_body(
     namespace: str,
     *,
     creating: bool,
+    refused: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """What Zoom is sent for ``session``: a create (POST) or a change (PATCH) body.
 
     The passcode choice only counts when the meeting is made (``default_password``); Zoom
-    offers no reliable way to take a passcode off an existing meeting.
+    offers no reliable way to take a passcode off an existing meeting. ``refused``: the
+    time zones Zoom refused lately (read from the database when None); the session's
+    zone is replaced by its fallback when Zoom refused it (see ``zoom_zones``).
     """
+    if refused is None:
+        refused = refused_zones(utcnow())
     body = build_meeting_body(
         session_id=session.id,
         topic=session.title,
         start=session.starts_at,
         duration_minutes=session.duration_minutes,
-        timezone=session.time_zone,
+        timezone=zone_for_zoom(session.time_zone, refused),
         agenda=session.description or "",
         waiting_room=settings.waiting_room,
         join_before_host=False,

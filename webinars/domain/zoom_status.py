@@ -6,7 +6,7 @@ field names, and the words are chosen when a page is shown, in the reader's lang
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import LazyString
@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from webinars.domain.zoom_setup import ZoomSetup
 from webinars.domain.zoom_sync import wants_meeting
+from webinars.domain.zoom_zones import refused_zones, zone_for_zoom
 from webinars.models import Conference, MeetingState, Session, SessionStatus, ZoomMeeting
 
 # What Zoom's validation field names mean to a lecturer, and what Zoom accepts.
@@ -45,6 +46,7 @@ class MeetingStatus:
     next_attempt_at: datetime | None = None
     changed_in_zoom_at: datetime | None = None
     in_step: bool = False
+    zone_note: str = ""  # Zoom shows the time in another zone than the session's
 
 
 def field_words(fields: list[list[str]] | None) -> str:
@@ -149,11 +151,58 @@ def _ready(record: ZoomMeeting) -> MeetingStatus:
     )
 
 
+_NO_MEETING_KEYS = ("not_configured", "finished", "draft", "removed", "removing")
+
+
+def zone_note(session: Session, refused: frozenset[str]) -> str:
+    """Words for the lecturer when Zoom does not know the session's time zone; else "".
+
+    The meeting still starts at the right moment (Zoom is sent the start in UTC); only
+    the clock time Zoom shows in its own emails and app may differ.
+    """
+    shown = zone_for_zoom(session.time_zone, refused)
+    if shown == session.time_zone:
+        return ""
+    if shown:
+        return str(
+            _l(
+                "Zoom does not know the time zone %(zone)s, so Zoom shows this meeting's "
+                "time in %(shown)s, which has the same clock time. The meeting starts at "
+                "the right moment.",
+                zone=session.time_zone,
+                shown=shown,
+            )
+        )
+    return str(
+        _l(
+            "Zoom does not know the time zone %(zone)s, so Zoom shows this meeting's time "
+            "in its host's own time zone, and Zoom's emails and app may show another clock "
+            "time. The meeting starts at the right moment; this page and the calendar "
+            "invitations give the time in %(zone)s.",
+            zone=session.time_zone,
+        )
+    )
+
+
 def meeting_status(
-    session: Session, record: ZoomMeeting | None, setup: ZoomSetup, now: datetime
+    session: Session,
+    record: ZoomMeeting | None,
+    setup: ZoomSetup,
+    now: datetime,
+    refused: frozenset[str] | None = None,
 ) -> MeetingStatus | None:
     """The meeting's state in words; None for sessions that are not Zoom sessions and
-    never had a meeting."""
+    never had a meeting. ``refused``: the zones Zoom refused (read when None)."""
+    status = _status(session, record, setup, now)
+    if status is None or status.key in _NO_MEETING_KEYS:
+        return status
+    note = zone_note(session, refused_zones(now) if refused is None else refused)
+    return replace(status, zone_note=note) if note else status
+
+
+def _status(
+    session: Session, record: ZoomMeeting | None, setup: ZoomSetup, now: datetime
+) -> MeetingStatus | None:
     if session.conference is not Conference.ZOOM and (
         record is None or record.state is MeetingState.DELETED
     ):

@@ -23,6 +23,7 @@ from webinars.domain.zoom_settings import (
 )
 from webinars.domain.zoom_setup import ZoomSetup
 from webinars.domain.zoom_sync import wants_meeting
+from webinars.domain.zoom_zones import refused_zones
 from webinars.extensions import db
 from webinars.models import (
     Conference,
@@ -54,7 +55,9 @@ def _is_due(record: ZoomMeeting, now: datetime) -> bool:
     return record.deferred_until is None or record.deferred_until <= now
 
 
-def _needs_sync(record: ZoomMeeting, session: Session, setup: ZoomSetup, defaults, now) -> bool:
+def _needs_sync(
+    record: ZoomMeeting, session: Session, setup: ZoomSetup, defaults, refused, now
+) -> bool:
     wanted = wants_meeting(session, now)
     if wanted is None:
         return False
@@ -79,7 +82,9 @@ def _needs_sync(record: ZoomMeeting, session: Session, setup: ZoomSetup, default
         return True
     settings = effective_settings(record, defaults)
     try:
-        body = meeting_body(session, settings, record.host_email, setup.namespace, creating=False)
+        body = meeting_body(
+            session, settings, record.host_email, setup.namespace, creating=False, refused=refused
+        )
     except ValueError:
         return True  # the sync will say what is wrong
     if fingerprint(record.host_email, body) != record.synced_fingerprint:
@@ -91,6 +96,7 @@ def due_session_ids(setup: ZoomSetup, now: datetime | None = None) -> list[int]:
     """Sessions whose meeting is not in step and may be worked on now (database only)."""
     now = now or utcnow()
     defaults = department_defaults()
+    refused = refused_zones(now)
     due: set[int] = set()
     rows = db.session.execute(
         db.select(ZoomMeeting, Session)
@@ -98,7 +104,7 @@ def due_session_ids(setup: ZoomSetup, now: datetime | None = None) -> list[int]:
         .options(selectinload(Session.lecturers))
     ).all()
     for record, session in rows:
-        if _needs_sync(record, session, setup, defaults, now):
+        if _needs_sync(record, session, setup, defaults, refused, now):
             due.add(session.id)
     recorded = db.select(ZoomMeeting.session_id)
     unrecorded = db.session.execute(

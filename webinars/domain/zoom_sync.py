@@ -47,6 +47,7 @@ from webinars.domain.zoom_settings import (
     meeting_record,
 )
 from webinars.domain.zoom_setup import ZoomSetup
+from webinars.domain.zoom_zones import send_with_zone_fallback
 from webinars.extensions import db
 from webinars.models import Conference, MeetingState, Session, SessionStatus, ZoomMeeting, utcnow
 from webinars.zoom import (
@@ -193,7 +194,13 @@ def _create(
         count_call(host, now)
         db.session.commit()  # durable before the request, so a lost answer is searched for
         try:
-            meeting = client.create_meeting(host, body)
+            meeting, body = send_with_zone_fallback(
+                lambda sent, host=host: client.create_meeting(host, sent),
+                body,
+                session.time_zone,
+                now,
+                lambda host=host: _count_and_commit(host, now),
+            )
         except ZoomTransientError:
             raise  # the meeting may exist: create_sent_at stays set
         except ZoomRateLimited as exc:
@@ -208,9 +215,7 @@ def _create(
             record.create_sent_at = None  # Zoom answered: nothing was made
             db.session.commit()
             raise
-        digest = fingerprint(
-            host, meeting_body(session, settings, host, setup.namespace, creating=False)
-        )
+        digest = fingerprint(host, body)  # of what Zoom accepted (default_password aside)
         changed = mark_ready(record, session, meeting, host, digest, now)
         _note_dropped_hosts(record, meeting, body)
         result = _done(session, record, setup, "created")
@@ -235,7 +240,13 @@ def _update(
         return mark_deferred(record, next_utc_midnight(now), now)
     count_call(host, now)
     try:
-        client.update_meeting(meeting_id, body)
+        _, sent = send_with_zone_fallback(
+            lambda sent: client.update_meeting(meeting_id, sent),
+            body,
+            session.time_zone,
+            now,
+            lambda: count_call(host, now),
+        )
         held = client.get_meeting(meeting_id)
     except ZoomNotFound:
         return _recreate(session, record, client, setup, now)
@@ -244,6 +255,8 @@ def _update(
             raise
         mark_exhausted(host, now)
         return mark_deferred(record, next_utc_midnight(now), now)
+    if sent is not body:  # Zoom refused the time zone: the fallback is what it holds
+        body, digest = sent, fingerprint(host, sent)
     wrong = differences(held, body, session.id, setup.namespace, now)
     if wrong:
         raise ZoomNotApplied("Zoom did not apply: " + ", ".join(wrong))
@@ -316,6 +329,12 @@ def _remove(
         client.delete_meeting(record.meeting_id)
     mark_removed(record, now)
     return SyncResult(session.id, "deleted")
+
+
+def _count_and_commit(host: str, now: datetime) -> None:
+    """Before a create is sent again: count it, and keep ``create_sent_at`` durable."""
+    count_call(host, now)
+    db.session.commit()
 
 
 def _note_dropped_hosts(record: ZoomMeeting, held: Mapping[str, Any], body: Mapping[str, Any]):

@@ -139,7 +139,7 @@ def build_meeting_body(
     topic: str,
     start: datetime,
     duration_minutes: int,
-    timezone: str,
+    timezone: str | None,
     agenda: str = "",
     waiting_room: bool = True,
     join_before_host: bool = False,
@@ -153,7 +153,8 @@ def build_meeting_body(
 
     The topic is made one line and shortened to 200 characters; the agenda gets the
     session marker and is kept within 2,000. ``start`` must be timezone-aware and is sent
-    in UTC; ``timezone`` (an IANA name) is how Zoom shows the time to people. Join before
+    in UTC; ``timezone`` (an IANA name) is how Zoom shows the time to people, and None
+    leaves it out (Zoom then shows the host's own zone). Join before
     host is always off while the waiting room is on. ``alternative_hosts`` is always sent
     (empty clears them on a PATCH). Raises ``ValueError`` for values Zoom would refuse and
     that cannot be shortened without changing their meaning.
@@ -163,10 +164,11 @@ def build_meeting_body(
         raise ValueError("a meeting needs a title")
     if isinstance(duration_minutes, bool) or not DURATION_MIN <= duration_minutes <= DURATION_MAX:
         raise ValueError("a Zoom meeting lasts from 1 minute to 24 hours (1440 minutes)")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone: {timezone!r}") from exc
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone: {timezone!r}") from exc
     if auto_recording not in AUTO_RECORDING:
         raise ValueError(f"automatic recording is one of {', '.join(AUTO_RECORDING)}")
     hosts = list(dict.fromkeys(h.strip() for h in alternative_hosts if h and h.strip()))
@@ -175,7 +177,6 @@ def build_meeting_body(
         "type": MEETING_TYPE_SCHEDULED,
         "start_time": zoom_time(start),
         "duration": int(duration_minutes),
-        "timezone": timezone,
         "agenda": _agenda_with_marker(agenda, session_marker(session_id, marker_namespace)),
         "settings": {
             "waiting_room": waiting_room,
@@ -186,6 +187,8 @@ def build_meeting_body(
             "approval_type": 2,  # no Zoom registration: the project registers students
         },
     }
+    if timezone is not None:
+        body["timezone"] = timezone
     if password:
         body["password"] = _check_password(password)
     return body

@@ -19,6 +19,7 @@ from webinars.domain.zoom_settings import (
 from webinars.domain.zoom_setup import zoom_setup
 from webinars.domain.zoom_status import meeting_status
 from webinars.domain.zoom_sweep import request_retry, sessions_out_of_step
+from webinars.domain.zoom_zones import refused_zones
 from webinars.extensions import db
 from webinars.models import AutoRecording, Role, Session, User, utcnow
 from webinars.web.admin import bp
@@ -53,8 +54,9 @@ def _page(defaults_form: ZoomDefaultsForm | None = None, email_forms=None, statu
     lecturers = _lecturers()
     forms = {u.id: ZoomEmailForm(formdata=None, zoom_email=u.zoom_email) for u in lecturers}
     forms.update(email_forms or {})
+    refused = refused_zones(now)
     behind = [
-        (session, record, meeting_status(session, record, setup, now))
+        (session, record, meeting_status(session, record, setup, now, refused))
         for session, record in sessions_out_of_step(now)
     ]
     body = render_template(
