@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 # Other modules append to this list; a view calls session_changed() after its commit.
 SESSION_CHANGE_HOOKS: list[Callable[[int], None]] = []
 
+# Called with a session id and whether it replaces an earlier link, after the commit
+# that gave the session's (Zoom) join link for the first time or a new one. Registration
+# tells confirmed registrants; the session's other news goes through SESSION_CHANGE_HOOKS.
+JOIN_LINK_HOOKS: list[Callable[[int, bool], None]] = []
+
 
 def in_app_context(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run a task inside the Flask app the queue was configured with."""
@@ -39,6 +44,15 @@ def session_changed(session_id: int) -> None:
     """Tell every interested module that a session changed (after the commit)."""
     for hook in SESSION_CHANGE_HOOKS:
         hook(session_id)
+
+
+def join_link_changed(session_id: int, *, replaced: bool) -> None:
+    """Tell every interested module that the session's join link is new (after the commit).
+
+    ``replaced``: True when it replaces a link people were already given.
+    """
+    for hook in JOIN_LINK_HOOKS:
+        hook(session_id, replaced)
 
 
 @huey.periodic_task(crontab(minute="*"), retries=0)
