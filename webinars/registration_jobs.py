@@ -12,13 +12,14 @@ from flask import current_app
 from huey import crontab
 
 from webinars.domain import notices
+from webinars.domain.join_link_notices import announce_join_link
 from webinars.domain.outbox import DeliveryReport, deliver_due
 from webinars.domain.registration import announce_session_change, settle_session
 from webinars.domain.reminders import queue_due_reminders
 from webinars.domain.retention import anonymise_after
 from webinars.domain.seats import sessions_with_overdue_holds
 from webinars.extensions import db, huey
-from webinars.jobs import SESSION_CHANGE_HOOKS, in_app_context
+from webinars.jobs import JOIN_LINK_HOOKS, SESSION_CHANGE_HOOKS, in_app_context
 from webinars.mail import SmtpSender
 from webinars.models import utcnow
 
@@ -100,3 +101,19 @@ def _on_session_changed(session_id: int) -> None:
 
 
 SESSION_CHANGE_HOOKS.append(_on_session_changed)
+
+
+@huey.task(retries=2, retry_delay=30)
+@in_app_context
+def announce_join_link_task(session_id: int, replaced: bool) -> None:
+    """Send confirmed registrants the session's first or new join link."""
+    if announce_join_link(session_id, replaced, utcnow()):
+        db.session.commit()
+        deliver_now()
+
+
+def _on_join_link(session_id: int, replaced: bool) -> None:
+    announce_join_link_task(session_id, replaced)
+
+
+JOIN_LINK_HOOKS.append(_on_join_link)

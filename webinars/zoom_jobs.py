@@ -48,16 +48,16 @@ def sync_one(session_id: int, now: datetime | None = None) -> SyncResult | None:
 
 
 def follow_up(result: SyncResult | None) -> None:
-    """Plan the retry, sync the sessions that must now yield a host, tell others of a
-    new join link."""
+    """Plan the retry, sync the sessions that must now yield a host, and tell
+    ``jobs.JOIN_LINK_HOOKS`` (after the commit) of a first or new join link."""
     if result is None:
         return
     if result.retry_at is not None:
         sync_session.schedule(args=(result.session_id,), eta=result.retry_at)
     for other in result.also_sync:
         sync_session(other)
-    if result.join_url_changed:
-        jobs.session_changed(result.session_id)
+    if result.join_link is not None:
+        jobs.join_link_changed(result.session_id, replaced=result.join_link == "changed")
 
 
 @huey.task(retries=0)

@@ -12,7 +12,8 @@ from webinars.models import Conference, MeetingState, Session, User, ZoomMeeting
 _LINK_STATES = (MeetingState.READY, MeetingState.RETRYING, MeetingState.FAILED)
 
 
-def _zoom_link(record: ZoomMeeting | None) -> str | None:
+def meeting_link(record: ZoomMeeting | None) -> str | None:
+    """The join link of a Zoom meeting record, while the meeting exists in Zoom."""
     if record is None or record.meeting_id is None or record.state not in _LINK_STATES:
         return None
     return record.join_url or None
@@ -33,7 +34,7 @@ def join_link(session: Session) -> str | None:
         record = db.session.execute(
             db.select(ZoomMeeting).where(ZoomMeeting.session_id == session.id)
         ).scalar_one_or_none()
-        return _zoom_link(record)
+        return meeting_link(record)
     return None
 
 
@@ -54,7 +55,7 @@ def join_links(sessions: Iterable[Session]) -> dict[int, str | None]:
         elif session.conference is Conference.LINK:
             links[session.id] = session.join_url
         elif session.conference is Conference.ZOOM:
-            links[session.id] = _zoom_link(records.get(session.id))
+            links[session.id] = meeting_link(records.get(session.id))
         else:
             links[session.id] = None
     return links

@@ -10,6 +10,7 @@ iCalendar builder.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,7 +36,7 @@ from webinars.models import (
 )
 
 REMINDER_KINDS = ("reminder_24h", "reminder_1h")
-INVITING_KINDS = {"confirmed", "seat_for_you", "session_moved", "session_updated"}
+INVITING_KINDS = {"confirmed", "seat_for_you", "session_moved", "session_updated", "join_link"}
 
 
 @dataclass
@@ -160,6 +161,25 @@ def _compose(registration: Registration, kind: str, **extra: Any) -> Notice:
             else _("The organisers have removed your registration for this session.")
         ]
         return Notice(_("Registration cancelled: %(title)s", title=title), lead)
+    if kind == "join_link":
+        lead = [
+            _(
+                "The link to join the session has changed. Please use the new link below; "
+                "the calendar invitation attached replaces the old one."
+            )
+            if extra.get("replaced")
+            else _(
+                "The link to join the session is ready. It is below, and the calendar "
+                "invitation attached carries it too."
+            )
+        ]
+        return Notice(
+            _("Join link: %(title)s", title=title),
+            lead,
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
     if kind in REMINDER_KINDS:
         lead = [
             _("The session starts in 24 hours.")
@@ -312,6 +332,8 @@ def still_wanted(message: OutboxMessage) -> str | None:
         return "not on the waiting list any more"
     if message.kind == "confirm_address" and not registration.is_active:
         return "registration no longer active"
+    if message.kind == "join_link":
+        return _join_link_unwanted(message, registration)
     if message.kind not in REMINDER_KINDS:
         return None
     if registration.status is not RegistrationStatus.CONFIRMED:
@@ -340,3 +362,20 @@ def drop_stale_reminders(session: Session) -> None:
             message.status = MailStatus.DROPPED
             message.last_error = "session cancelled" if session.is_cancelled else "session moved"
             message.dedupe_key = None
+
+
+def join_link_key(registration: Registration, link: str) -> str:
+    """One "join link" email per registration and link."""
+    digest = hashlib.sha256(link.encode()).hexdigest()[:16]
+    return f"join_link:{registration.id}:{digest}"
+
+
+def _join_link_unwanted(message: OutboxMessage, registration: Registration) -> str | None:
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        return "registration no longer confirmed"
+    link = join_link(registration.session)
+    if link is None:
+        return "no join link any more"
+    if message.dedupe_key != join_link_key(registration, link):
+        return "the join link changed again (a later email carries it)"
+    return None

@@ -11,8 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from webinars.models import MeetingState, Session, ZoomMeeting
+from webinars.domain.conferencing import meeting_link
+from webinars.extensions import db
+from webinars.models import AuditEntry, MeetingState, Session, ZoomMeeting
 from webinars.zoom import (
     ZoomAuthError,
     ZoomError,
@@ -40,7 +43,7 @@ class SyncResult:
     session_id: int
     action: str
     retry_at: datetime | None = None
-    join_url_changed: bool = False
+    join_link: str | None = None  # "ready": the first link; "changed": it replaced one
     also_sync: list[int] = field(default_factory=list)
 
 
@@ -102,6 +105,46 @@ def mark_ready(
         session.sequence += 1
         session.updated_at = now
     return changed
+
+
+def link_label(url: str) -> str:
+    """A join link as the audit trail shows it: where it leads, never the whole secret.
+
+    Every lecturer may read a session's history, but only its own lecturers, admins and
+    coordinators may have the link: ``https://zoom.us/j/8512345678?pwd=...`` becomes
+    ``zoom.us/j/…5678``.
+    """
+    parts = urlsplit(url)
+    head, _, last = parts.path.rpartition("/")
+    shown = f"…{last[-4:]}" if len(last) > 4 else last
+    return f"{parts.netloc}{head}/{shown}"
+
+
+def note_join_link(
+    session: Session, record: ZoomMeeting, before: str | None, now: datetime
+) -> str | None:
+    """After a sync: "ready" when the session's join link appeared, "changed" when it
+    replaced the one people were given (``before``), else None. Not committed.
+
+    A new link moves the session's ``updated_at`` (private feeds carry the link); a
+    replaced one is written to the session's audit trail.
+    """
+    after = meeting_link(record)
+    if after is None or after == before:
+        return None
+    session.updated_at = now
+    if before is None:
+        return "ready"
+    db.session.add(
+        AuditEntry(
+            session_id=session.id,
+            user_id=None,
+            at=now,
+            action="join_link_changed",
+            changes={"join_url": [link_label(before), link_label(after)]},
+        )
+    )
+    return "changed"
 
 
 def mark_failure(

@@ -36,6 +36,7 @@ from webinars.domain.zoom_records import (
     mark_no_host,
     mark_ready,
     mark_removed,
+    note_join_link,
 )
 from webinars.domain.zoom_settings import (
     MeetingSettings,
@@ -99,6 +100,7 @@ def reconcile(
     record = record or ensure_record(session)
     if wanted and record.deferred_until and record.deferred_until > now:
         return SyncResult(session_id, "deferred", retry_at=record.deferred_until)
+    before = record.join_url  # the link people were last given, if any
     try:
         if wanted:
             result = _bring_in_line(session, record, client, setup, now)
@@ -108,6 +110,7 @@ def reconcile(
         result = mark_failure(record, exc, now, rng)
     except ValueError as exc:  # the session cannot be put in Zoom's terms
         result = mark_invalid(record, str(exc), now)
+    result.join_link = note_join_link(session, record, before, now)
     db.session.commit()
     return result
 
@@ -216,11 +219,9 @@ def _create(
             db.session.commit()
             raise
         digest = fingerprint(host, body)  # of what Zoom accepted (default_password aside)
-        changed = mark_ready(record, session, meeting, host, digest, now)
+        mark_ready(record, session, meeting, host, digest, now)
         _note_dropped_hosts(record, meeting, body)
-        result = _done(session, record, setup, "created")
-        result.join_url_changed = changed
-        return result
+        return _done(session, record, setup, "created")
 
 
 def _update(
@@ -260,11 +261,9 @@ def _update(
     wrong = differences(held, body, session.id, setup.namespace, now)
     if wrong:
         raise ZoomNotApplied("Zoom did not apply: " + ", ".join(wrong))
-    changed = mark_ready(record, session, held, host, digest, now)
+    mark_ready(record, session, held, host, digest, now)
     _note_dropped_hosts(record, held, body)
-    result = _done(session, record, setup, "updated")
-    result.join_url_changed = changed
-    return result
+    return _done(session, record, setup, "updated")
 
 
 def _recreate(

@@ -14,6 +14,7 @@ ACTIONS = {
     "edited": _l("Edited"),
     "rescheduled": _l("Moved"),
     "cancelled": _l("Cancelled"),
+    "join_link_changed": _l("New Zoom join link"),
 }
 FIELDS = {
     "kind": _l("Kind"),
