@@ -114,6 +114,12 @@ def register(
     address, so the place is confirmed at once. Raises RegistrationClosedError.
     """
     now = now or utcnow()
+    # Everything that needs no lock is done before taking it: the new row's personal
+    # fields and its manage link (hashing), so the seats stay locked for less time.
+    email = normalise_email(data.email)
+    fresh = Registration(session_id=session_id, email=email)
+    _fill_person(fresh, data, now, added_by)
+    new_manage_link(fresh)
     session = lock_session(session_id)
     reason = closed_reason(session, now)
     # Lecturers may add people outside the public window, never to a past or cancelled one.
@@ -122,7 +128,6 @@ def register(
         raise RegistrationClosedError(reason)
     assert session is not None
     # Few round trips while the seats are locked: this is the storm's narrow door.
-    email = normalise_email(data.email)
     seen = snapshot(session.id, email, now)
     promoted: list[Registration] = []
     seats = seen.seats
@@ -137,16 +142,18 @@ def register(
         notices.notify(existing, "link_again", now)
         _tell_promoted(promoted, now)
         return RegistrationOutcome(existing, repeat=True)
-    room = session.capacity is None or seats < session.capacity
-    registration = existing or Registration(session_id=session.id, email=email)
+    registration = fresh
+    if existing is not None:  # a cancelled or expired row is reused (one row per email)
+        registration = existing
+        _fill_person(registration, data, now, added_by)
+        new_manage_link(registration)
     registration.session = session
-    _fill(registration, data, session, now, added_by)
-    if room:
+    _fill_session(registration, session, now, added_by)
+    if session.capacity is None or seats < session.capacity:
         give_seat(registration, now)
     else:
         registration.status = RegistrationStatus.WAITING
         registration.waitlisted_at = now
-    new_manage_link(registration)
     db.session.add(registration)
     if added_by is not None:
         notices.notify(registration, _settled_kind(registration), now)
@@ -156,14 +163,10 @@ def register(
     return RegistrationOutcome(registration, repeat=False)
 
 
-def _fill(
-    registration: Registration,
-    data: RegistrationInput,
-    session: Session,
-    now: datetime,
-    added_by: User | None,
+def _fill_person(
+    registration: Registration, data: RegistrationInput, now: datetime, added_by: User | None
 ) -> None:
-    """(Re)start a registration from the form: a cancelled or expired row is reused."""
+    """(Re)start a registration from the form: who, and when; needs no lock."""
     registration.full_name = data.full_name.strip()
     registration.academy_id = data.academy_id or None
     registration.academy_other = (data.academy_other or "").strip() or None
@@ -174,11 +177,17 @@ def _fill(
     registration.consent_at = now if data.consent else None
     registration.added_by_id = added_by.id if added_by else None
     registration.confirmed_at = now if added_by else None
-    registration.hold_expires_at = None if added_by else hold_until(session, now)
     registration.waitlisted_at = None
     registration.seat_at = None
     registration.cancelled_at = None
     registration.cancelled_by_id = None
+
+
+def _fill_session(
+    registration: Registration, session: Session, now: datetime, added_by: User | None
+) -> None:
+    """What depends on the locked session's current state: the hold, what was announced."""
+    registration.hold_expires_at = None if added_by else hold_until(session, now)
     registration.notified_sequence = session.sequence
     registration.notified_starts_at = session.starts_at
 
