@@ -1,7 +1,8 @@
 """Forgetting students: personal data goes a set number of days after the session.
 
 What stays is anonymous: status, partner academy, language and dates, so reports can
-still count who registered, confirmed or waited.
+still count who registered, confirmed or waited; of Zoom attendance, the minutes of each
+(now nameless) participant.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
+from webinars.domain.zoom_reports import forget_attendance
 from webinars.extensions import db
 from webinars.models import FeedScope, FeedToken, OutboxMessage, Registration, Session
 
@@ -17,9 +19,10 @@ from webinars.models import FeedScope, FeedToken, OutboxMessage, Registration, S
 def anonymise_after(now: datetime, days: int) -> int:
     """Empty the personal columns of registrations for sessions that ended `days` ago,
     delete their emails from the outbox and the personal feed addresses of people no other
-    registration names. Returns how many registrations were emptied.
-    The caller commits."""
+    registration names, and the names and emails in the sessions' Zoom attendance.
+    Returns how many registrations were emptied. The caller commits."""
     cutoff = now - timedelta(days=days)
+    forget_attendance(cutoff)
     ended = select(Session.id).where(Session.ends_at <= cutoff)
     ids = list(
         db.session.execute(
