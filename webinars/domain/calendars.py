@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event, vDuration, vText, vUri
 
-from webinars.domain.conferencing import join_link
+from webinars.domain.conferencing import join_links as links_of
 from webinars.domain.feed_cache import EventMemo
 from webinars.domain.vtimezone import is_utc_zone, vtimezones
 from webinars.models import Session, SessionKind, SessionStatus, Visibility
@@ -250,8 +250,8 @@ def render_feed(
     - `private`: False for public feeds, which never carry a join link (passing
       `join_links` then is an error). True for feeds whose reader may join: each
       event's link is `join_links[session.id]` when `join_links` is given (e.g. only
-      the sessions a student holds a confirmed seat for), else
-      `conferencing.join_link(session)`.
+      the sessions a student holds a confirmed seat for), else the sessions' own links
+      (`conferencing.join_links`, one query for all of them).
     - `locale`: "en", "ru" or "uz", for every label and the "Cancelled:" prefix.
     - `base_url`: for UIDs and page links (default: the app's BASE_URL).
     - `time_zone_hint`: X-WR-TIMEZONE, a hint for clients that want one.
@@ -275,12 +275,14 @@ def render_feed(
         if s.status is not SessionStatus.DRAFT and (not windowed or window.includes(s))
     ]
     base_url = base_url or current_app.config["BASE_URL"]
+    if private and join_links is None:
+        join_links = links_of(chosen)
     with force_locale(locale):
         rendered: list[tuple[Session, bytes]] = []
         for session in _by_priority(chosen, today):
             link = None
             if private and not session.is_cancelled:
-                link = join_links.get(session.id) if join_links is not None else join_link(session)
+                link = join_links.get(session.id)
             key = event_key(session, link, locale, base_url)
             data = events.get(key) if events is not None else None
             if data is None:
