@@ -103,6 +103,18 @@ class FakeZoomAccount:
             self.users[user_id] = user
             return user
 
+    def remove_user(self, id_or_email: str) -> None:
+        """Delete a user, and its meetings with it (what Zoom does when an admin deletes a
+        user without first handing the meetings to someone else)."""
+        with self.lock:
+            user = self.find_user(id_or_email)
+            if user is None:
+                raise KeyError(id_or_email)
+            del self.users[user["id"]]
+            for meeting_id, meeting in list(self.book.meetings.items()):
+                if meeting["host_id"] == user["id"]:
+                    del self.book.meetings[meeting_id]
+
     def find_user(self, id_or_email: str) -> dict[str, Any] | None:
         """A user by Zoom id or by email (emails compare without case)."""
         if id_or_email in self.users:

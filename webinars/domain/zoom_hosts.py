@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 
 from webinars.extensions import db
 from webinars.models import (
@@ -116,6 +116,32 @@ def later_clashing_sessions(record: ZoomMeeting, session: Session, buffer: timed
         )
     )
     return [sid for (sid,) in rows]
+
+
+def retired_hosts(hosts: Iterable[str], now: datetime | None = None) -> dict[str, int]:
+    """Hosts no longer in ``ZOOM_HOSTS`` that still hold a meeting, with how many of those
+    meetings are still to come (``now`` given) or in all.
+
+    Their meetings stay where they are while the Zoom user exists (the links people were
+    given keep working) and get no new ones; the sweep still watches them.
+    """
+    configured = {h.lower() for h in hosts}
+    query = (
+        db.select(ZoomMeeting.host_email, func.count())
+        .join(Session, Session.id == ZoomMeeting.session_id)
+        .where(
+            ZoomMeeting.host_email.is_not(None),
+            or_(ZoomMeeting.meeting_id.is_not(None), ZoomMeeting.create_sent_at.is_not(None)),
+        )
+        .group_by(ZoomMeeting.host_email)
+    )
+    if now is not None:
+        query = query.where(Session.ends_at > now)
+    return {
+        host: count
+        for host, count in db.session.execute(query)
+        if host and host.lower() not in configured
+    }
 
 
 def _usage(hosts: Iterable[str], day: date) -> dict[str, ZoomHostUsage]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
-from webinars.domain.zoom_hosts import free_hosts, host_clashes
+from webinars.domain.zoom_hosts import free_hosts, host_clashes, retired_hosts
 from webinars.domain.zoom_settings import (
     department_defaults,
     effective_settings,
@@ -33,7 +33,8 @@ from webinars.models import (
     ZoomMeeting,
     utcnow,
 )
-from webinars.zoom import ZoomClient, ZoomError, marker_session_id
+from webinars.zoom import ZoomClient, ZoomError, ZoomNotFound, marker_session_id
+from webinars.zoom.errors import CODE_USER_NOT_FOUND
 
 ADMIN_FIXES = ("auth", "host_missing")
 ADMIN_RECHECK = timedelta(hours=1)
@@ -46,6 +47,7 @@ class DriftReport:
     orphans_deleted: list[int] = field(default_factory=list)  # Zoom meeting ids
     missing: list[int] = field(default_factory=list)  # session ids whose meeting is gone
     unreachable_hosts: list[str] = field(default_factory=list)
+    gone_hosts: list[str] = field(default_factory=list)  # retired hosts Zoom no longer has
     failed_deletes: list[int] = field(default_factory=list)
 
 
@@ -120,12 +122,20 @@ def due_session_ids(setup: ZoomSetup, now: datetime | None = None) -> list[int]:
 
 
 def _list_hosts(
-    client: ZoomClient, setup: ZoomSetup, report: DriftReport
+    client: ZoomClient, setup: ZoomSetup, report: DriftReport, now: datetime
 ) -> dict[str, list[dict[str, Any]]]:
+    """Every configured host's upcoming meetings, and those of hosts taken out of
+    ``ZOOM_HOSTS`` that still hold a meeting to come (leftovers and hand deletions there
+    count too). A retired host Zoom no longer knows has lost its meetings with it."""
     listings: dict[str, list[dict[str, Any]]] = {}
-    for host in setup.hosts:
+    retired = retired_hosts(setup.hosts, now)
+    for host in (*setup.hosts, *sorted(retired)):
         try:
             listings[host] = client.list_upcoming_meetings(host)
+        except ZoomNotFound as exc:
+            report.unreachable_hosts.append(host)
+            if host in retired and exc.code == CODE_USER_NOT_FOUND:
+                report.gone_hosts.append(host)
         except ZoomError:
             report.unreachable_hosts.append(host)
     return listings
@@ -149,7 +159,7 @@ def check_zoom(client: ZoomClient, setup: ZoomSetup, now: datetime | None = None
     """
     now = now or utcnow()
     report = DriftReport()
-    listings = _list_hosts(client, setup, report)
+    listings = _list_hosts(client, setup, report, now)
     db.session.expire_all()
     ours: dict[int, list[tuple[str, dict[str, Any]]]] = {}
     for host, meetings in listings.items():
@@ -175,8 +185,26 @@ def check_zoom(client: ZoomClient, setup: ZoomSetup, now: datetime | None = None
             except ZoomError:
                 report.failed_deletes.append(meeting_id)
     _flag_missing(listings, records, sessions, report, now)
+    _flag_gone_hosts(records, sessions, report, now)
     db.session.commit()
     return report
+
+
+def _flag_gone_hosts(records, sessions, report: DriftReport, now: datetime) -> None:
+    """Meetings of a retired host that Zoom no longer has: the sync looks, finds them
+    gone, and makes them again on a configured host."""
+    gone = {h.lower() for h in report.gone_hosts}
+    for sid, record in records.items():
+        session = sessions.get(sid)
+        if (
+            session is not None
+            and record.meeting_id is not None
+            and (record.host_email or "").lower() in gone
+            and wants_meeting(session, now) is True
+            and not record.verify_needed
+        ):
+            record.verify_needed = True
+            report.missing.append(sid)
 
 
 def _flag_missing(listings, records, sessions, report: DriftReport, now: datetime) -> None:

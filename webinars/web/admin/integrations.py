@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webinars import zoom_jobs
-from webinars.domain.zoom_hosts import DAILY_LIMIT, usage_today
+from webinars.domain.zoom_hosts import DAILY_LIMIT, retired_hosts, usage_today
 from webinars.domain.zoom_settings import (
     MeetingSettings,
     department_defaults,
@@ -63,6 +63,7 @@ def _page(defaults_form: ZoomDefaultsForm | None = None, email_forms=None, statu
         "admin/integrations.html",
         setup=setup,
         usage=usage_today(setup.hosts, now),
+        retired=retired_hosts(setup.hosts, now),
         daily_limit=DAILY_LIMIT,
         defaults_form=defaults_form or _defaults_form(),
         lecturers=lecturers,
