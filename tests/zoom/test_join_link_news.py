@@ -2,6 +2,7 @@
 registrants get one email with the link and an updated invitation (over real SMTP on
 loopback), nobody else does, a changed link is in the audit trail without its secret."""
 
+# ruff: noqa: F811 - the registration fixtures imported below are used as test arguments
 from __future__ import annotations
 
 import pytest
@@ -28,7 +29,7 @@ STUDENT, HELD = "student1@example.org", "student2@example.org"
 
 
 @pytest.fixture
-def registered(zoom_app, mail_app, mailbox, zctx, zoom_session, make_user, enrol):  # noqa: F811
+def registered(zoom_app, mail_app, mailbox, zctx, zoom_session, make_user, enrol):
     """A Zoom master class with one confirmed and one held registrant, their first emails
     sent, and no meeting yet."""
     lecturer = make_user(Role.LECTURER)
@@ -40,7 +41,7 @@ def registered(zoom_app, mail_app, mailbox, zctx, zoom_session, make_user, enrol
     return {"session": session, "lecturer": lecturer}
 
 
-def join_mails(mailbox, address: str) -> list:  # noqa: F811
+def join_mails(mailbox, address: str) -> list:
     return [m for m in mailbox.to(address) if m["Subject"].startswith("Join link:")]
 
 
@@ -54,7 +55,7 @@ def invitation_url(message) -> str:
     return str(event.get("URL") or "") + " " + str(event.get("DESCRIPTION") or "")
 
 
-def test_first_join_link_reaches_confirmed_registrants_only(registered, mailbox):  # noqa: F811
+def test_first_join_link_reaches_confirmed_registrants_only(registered, mailbox):
     session = registered["session"]
     before = db.session.get(Session, session.id).updated_at
 
@@ -71,7 +72,7 @@ def test_first_join_link_reaches_confirmed_registrants_only(registered, mailbox)
     assert db.session.get(Session, session.id).updated_at > before  # private feeds re-render
 
 
-def test_join_link_news_is_sent_once_however_often_the_sync_runs(registered, mailbox):  # noqa: F811
+def test_join_link_news_is_sent_once_however_often_the_sync_runs(registered, mailbox):
     session = registered["session"]
     zoom_jobs.sync_session(session.id)
 
@@ -83,7 +84,7 @@ def test_join_link_news_is_sent_once_however_often_the_sync_runs(registered, mai
 
 def test_new_join_link_after_a_meeting_deleted_in_zoom_is_sent_and_audited(
     registered,
-    mailbox,  # noqa: F811
+    mailbox,
     zoom_client,
 ):
     session = registered["session"]
@@ -139,7 +140,7 @@ def test_confirmation_still_in_the_outbox_carries_the_link_instead(
     zctx,
     zoom_session,
     make_user,
-    enrol,  # noqa: F811
+    enrol,
 ):
     lecturer = make_user(Role.LECTURER)
     session = zoom_session(actor=lecturer, capacity=5, kind=SessionKind.MASTER_CLASS)
@@ -159,7 +160,7 @@ def test_join_link_email_is_dropped_when_the_link_changed_again_before_sending(
     zoom_session,
     make_user,
     enrol,
-    zoom_client,  # noqa: F811
+    zoom_client,
 ):
     lecturer = make_user(Role.LECTURER)
     session = zoom_session(actor=lecturer, capacity=5, kind=SessionKind.MASTER_CLASS)
