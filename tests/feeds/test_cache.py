@@ -58,7 +58,8 @@ def test_renamed_lecturer_shows_without_a_session_change(app, client, add_sessio
 
 
 def test_renamed_academy_shows_in_its_feed_name(app, client, add_session, make_academy):
-    academy = make_academy(slug="kz", name_en="South Kazakhstan Academy")
+    # An English-speaking academy, so its feed is named in English (the default is Russian).
+    academy = make_academy(slug="kz", name_en="South Kazakhstan Academy", language="en")
     add_session(academy_ids=[academy.id])
     assert (
         b"X-WR-CALNAME:Sessions with South Kazakhstan Academy"
