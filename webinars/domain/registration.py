@@ -10,8 +10,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, inspect, literal, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from webinars.domain import notices
 from webinars.domain.manage_links import new_manage_link
@@ -28,6 +30,7 @@ from webinars.domain.seats import (
 )
 from webinars.extensions import db
 from webinars.models import (
+    OutboxMessage,
     Registration,
     RegistrationStatus,
     Session,
@@ -155,12 +158,60 @@ def register(
         registration.status = RegistrationStatus.WAITING
         registration.waitlisted_at = now
     db.session.add(registration)
-    if added_by is not None:
-        notices.notify(registration, _settled_kind(registration), now)
-    else:
-        notices.notify(registration, "confirm_address", now)
+    kind = _settled_kind(registration) if added_by is not None else "confirm_address"
+    message = notices.notify(registration, kind, now)
+    if message is not None and registration is fresh and _writes_in_one_statement():
+        _insert_with_message(registration, message)
     _tell_promoted(promoted, now)
     return RegistrationOutcome(registration, repeat=False)
+
+
+def _writes_in_one_statement() -> bool:
+    """PostgreSQL can insert a row and a row that refers to it in one statement (a data-
+    modifying WITH); SQLite cannot, and there every statement is in-process anyway."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _set_columns(row: Any) -> dict[str, Any]:
+    """The column values set on a new ORM object (the columns' defaults fill the rest)."""
+    values = inspect(row).dict
+    return {
+        column.key: values[column.key]
+        for column in row.__table__.columns
+        if column.key in values and column.key != "id"
+    }
+
+
+def _insert_with_message(registration: Registration, message: OutboxMessage) -> None:
+    """Insert a new registration and its first email in one round trip, under the lock.
+
+    The unit of work would send two INSERTs, one after the other, while the seats are
+    locked; here one statement inserts both (the email's row takes the registration's
+    new id), and the two objects then join the ORM session as the rows they now are.
+    """
+    for row in (message, registration):
+        db.session.expunge(row)
+    registrations = Registration.__table__
+    outbox = OutboxMessage.__table__
+    new = (
+        insert(registrations)
+        .values(_set_columns(registration))
+        .returning(registrations.c.id)
+        .cte("new_registration")
+    )
+    mail = _set_columns(message)
+    mail.pop("registration_id", None)
+    statement = insert(outbox).from_select(
+        [*mail, "registration_id"],
+        select(*(literal(value, outbox.c[key].type) for key, value in mail.items()), new.c.id),
+    )
+    message.id, registration.id = db.session.execute(
+        statement.returning(outbox.c.id, outbox.c.registration_id)
+    ).one()
+    message.registration_id = registration.id
+    for row in (registration, message):
+        make_transient_to_detached(row)
+        db.session.add(row)
 
 
 def _fill_person(
