@@ -25,11 +25,12 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from webinars.domain import feed_tokens, notices
 from webinars.domain.calendars import render_feed
-from webinars.domain.conferencing import join_link
+from webinars.domain.conferencing import join_link, join_links
 from webinars.domain.invitations import build_invitation, invitation_content_type
 from webinars.domain.manage_links import find_by_token, new_manage_link
 from webinars.domain.places import session_places
@@ -250,9 +251,15 @@ def personal_feed(token: str):
     if row.is_revoked:
         abort(GONE, description=_("This calendar feed address was replaced by a newer one."))
     registrations = db.session.execute(
-        select(Registration).where(
+        select(Registration)
+        .where(
             Registration.email == row.subject,
             Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .options(
+            selectinload(Registration.session).selectinload(Session.lecturers),
+            selectinload(Registration.session).selectinload(Session.academies),
+            selectinload(Registration.session).selectinload(Session.guest_speakers),
         )
     ).scalars()
     sessions: list[Session] = []
@@ -266,7 +273,7 @@ def personal_feed(token: str):
         name=_personal_feed_name(locale),
         private=True,
         locale=locale,
-        join_links={s.id: join_link(s) for s in sessions},
+        join_links=join_links(sessions),
     )
     if feed_tokens.note_use(row):
         db.session.commit()
