@@ -41,6 +41,16 @@ def registered(zoom_app, mail_app, mailbox, zctx, zoom_session, make_user, enrol
     return {"session": session, "lecturer": lecturer}
 
 
+def delete_in_zoom_and_sync(session_id: int, zoom_client) -> None:
+    """Someone deletes the meeting in Zoom; the sync (told by the sweep or the webhook)
+    makes another, with a new link."""
+    record = record_of(session_id)
+    zoom_client.delete_meeting(record.meeting_id)
+    record.verify_needed = True
+    db.session.commit()
+    zoom_jobs.sync_session(session_id)
+
+
 def join_mails(mailbox, address: str) -> list:
     return [m for m in mailbox.to(address) if m["Subject"].startswith("Join link:")]
 
@@ -89,13 +99,10 @@ def test_new_join_link_after_a_meeting_deleted_in_zoom_is_sent_and_audited(
 ):
     session = registered["session"]
     zoom_jobs.sync_session(session.id)
-    old = record_of(session.id)
-    old_link, sequence = old.join_url, db.session.get(Session, session.id).sequence
-    zoom_client.delete_meeting(old.meeting_id)  # by hand, in Zoom
-    old.verify_needed = True  # what the sweep or the webhook notes
-    db.session.commit()
+    old_link = record_of(session.id).join_url
+    sequence = db.session.get(Session, session.id).sequence
 
-    zoom_jobs.sync_session(session.id)
+    delete_in_zoom_and_sync(session.id, zoom_client)
 
     new_link = record_of(session.id).join_url
     first, second = join_mails(mailbox, STUDENT)
@@ -119,11 +126,7 @@ def test_audit_trail_names_the_new_link_without_its_secret(
 ):
     session = registered["session"]
     zoom_jobs.sync_session(session.id)
-    record = record_of(session.id)
-    zoom_client.delete_meeting(record.meeting_id)
-    record.verify_needed = True
-    db.session.commit()
-    zoom_jobs.sync_session(session.id)
+    delete_in_zoom_and_sync(session.id, zoom_client)
     link = record_of(session.id).join_url
     other_lecturer = make_user(Role.LECTURER)  # may read the page, not the link
 
@@ -168,12 +171,8 @@ def test_join_link_email_is_dropped_when_the_link_changed_again_before_sending(
     db.session.execute(db.update(OutboxMessage).values(status=MailStatus.SENT))
     db.session.commit()  # the confirmation went out before the meeting was made
     zoom_jobs.sync_session(session.id)  # the first link: one email queued
-    record = record_of(session.id)
-    zoom_client.delete_meeting(record.meeting_id)
-    record.verify_needed = True
-    db.session.commit()
 
-    zoom_jobs.sync_session(session.id)  # a second link before the worker sent the first
+    delete_in_zoom_and_sync(session.id, zoom_client)  # a second link before the first went
 
     first, second = outbox(zoom_app, kind="join_link")
     assert (first.params, second.params) == ({"replaced": False}, {"replaced": True})
