@@ -234,3 +234,42 @@ def test_conflicting_session_ids_query_count_constant_with_page_size(
     assert found_small == set(small)
     assert found_large == set(large)
     assert few.count == many.count == 2
+
+
+def test_conflicting_session_ids_window_path_agrees_with_sql_path(ctx, make_user, make_academy):
+    """The schedule's windowed pairing marks exactly what the all-SQL query marks."""
+    import random
+    from datetime import timedelta
+
+    from tests.conftest import session_input
+    from webinars.domain.scheduling import cancel_session, create_session
+    from webinars.extensions import db
+    from webinars.models import Session, utcnow
+
+    rng = random.Random(5)
+    lecturers = [make_user() for _ in range(3)]
+    academies = [make_academy() for _ in range(3)]
+    base = (utcnow() + timedelta(days=3)).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    for n in range(30):
+        session = create_session(
+            session_input(
+                title=f"S{n}",
+                time_zone="Asia/Samarkand",
+                starts_local=base + timedelta(minutes=30 * rng.randrange(40)),
+                duration_minutes=rng.choice([30, 60, 90]),
+                lecturer_ids=[rng.choice(lecturers).id],
+                academy_ids=[rng.choice(academies).id],
+            ),
+            None,
+        )
+        if n % 7 == 0:
+            cancel_session(session, "test", None)
+    db.session.commit()
+    page = db.session.execute(db.select(Session).order_by(Session.starts_at)).scalars().all()[5:20]
+    ids = [s.id for s in page]
+    span = (min(s.starts_at for s in page), max(s.ends_at for s in page))
+
+    windowed = conflicting_session_ids(ids, span)
+
+    assert windowed == conflicting_session_ids(ids)
+    assert windowed  # the random schedule does contain overlaps

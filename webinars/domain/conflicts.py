@@ -98,19 +98,18 @@ def conflicting_session_ids(
 ) -> set[int]:
     """Which of these sessions overlap another live session sharing a lecturer or academy.
 
-    Two queries whatever the number of sessions, so a schedule page can mark them all.
-    `window` (earliest start, latest end of these sessions), when the caller knows it,
-    lets the database look only at other sessions in that span instead of all of them.
+    A constant number of queries whatever the number of sessions, so a schedule page can
+    mark them all. `window` (earliest start, latest end of these sessions), when the caller
+    knows it, lets the database read only the sessions in that span (an indexed range) and
+    pair them here, instead of joining every session of each lecturer and academy.
     """
     ids = list(session_ids)
     if not ids:
         return set()
+    if window is not None:
+        return _conflicts_in_window(ids, window)
     mine, other = aliased(Session), aliased(Session)
-    in_window = (
-        and_(other.starts_at < window[1], other.ends_at > window[0]) if window else and_(True)
-    )
     overlap = and_(
-        in_window,
         other.id != mine.id,
         other.starts_at < mine.ends_at,
         other.ends_at > mine.starts_at,
@@ -129,4 +128,43 @@ def conflicting_session_ids(
             .where(mine.id.in_(ids), overlap)
         )
         found.update(db.session.execute(query).scalars())
+    return found
+
+
+def _conflicts_in_window(ids: list[int], window: tuple[datetime, datetime]) -> set[int]:
+    """conflicting_session_ids for sessions within `window`: three queries, pairs in Python."""
+    live = db.session.execute(
+        select(Session.id, Session.starts_at, Session.ends_at).where(
+            Session.starts_at < window[1],
+            Session.ends_at > window[0],
+            Session.status != SessionStatus.CANCELLED,
+        )
+    ).all()
+    if not live:
+        return set()
+    live_ids = [row.id for row in live]
+    shared: dict[int, set[tuple[str, int]]] = {i: set() for i in live_ids}
+    for link, key, tag in (
+        (session_lecturers, "user_id", "lecturer"),
+        (session_academies, "academy_id", "academy"),
+    ):
+        rows = db.session.execute(
+            select(link.c.session_id, link.c[key]).where(link.c.session_id.in_(live_ids))
+        )
+        for session_id, value in rows:
+            shared[session_id].add((tag, value))
+    wanted = set(ids)
+    found: set[int] = set()
+    for mine in live:
+        if mine.id not in wanted:
+            continue
+        for other in live:
+            if (
+                other.id != mine.id
+                and other.starts_at < mine.ends_at
+                and other.ends_at > mine.starts_at
+                and shared[mine.id] & shared[other.id]
+            ):
+                found.add(mine.id)
+                break
     return found
