@@ -267,9 +267,9 @@ def test_conflicting_session_ids_window_path_agrees_with_sql_path(ctx, make_user
     db.session.commit()
     page = db.session.execute(db.select(Session).order_by(Session.starts_at)).scalars().all()[5:20]
     ids = [s.id for s in page]
-    span = (min(s.starts_at for s in page), max(s.ends_at for s in page))
+    spans = [(s.starts_at, s.ends_at) for s in page]
 
-    windowed = conflicting_session_ids(ids, span)
+    windowed = conflicting_session_ids(ids, spans)
 
     assert windowed == conflicting_session_ids(ids)
     assert windowed  # the random schedule does contain overlaps

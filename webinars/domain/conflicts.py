@@ -94,20 +94,20 @@ def conflicts_for_session(session: Session) -> list[Conflict]:
 
 
 def conflicting_session_ids(
-    session_ids: Iterable[int], window: tuple[datetime, datetime] | None = None
+    session_ids: Iterable[int], spans: list[tuple[datetime, datetime]] | None = None
 ) -> set[int]:
     """Which of these sessions overlap another live session sharing a lecturer or academy.
 
     A constant number of queries whatever the number of sessions, so a schedule page can
-    mark them all. `window` (earliest start, latest end of these sessions), when the caller
-    knows it, lets the database read only the sessions in that span (an indexed range) and
-    pair them here, instead of joining every session of each lecturer and academy.
+    mark them all. `spans` (each session's start and end), when the caller has them, lets
+    the database read only the sessions overlapping one of them (indexed ranges) and pair
+    them here, instead of joining every session of each lecturer and academy.
     """
     ids = list(session_ids)
     if not ids:
         return set()
-    if window is not None:
-        return _conflicts_in_window(ids, window)
+    if spans:
+        return _conflicts_in_spans(ids, spans)
     mine, other = aliased(Session), aliased(Session)
     overlap = and_(
         other.id != mine.id,
@@ -131,12 +131,11 @@ def conflicting_session_ids(
     return found
 
 
-def _conflicts_in_window(ids: list[int], window: tuple[datetime, datetime]) -> set[int]:
-    """conflicting_session_ids for sessions within `window`: three queries, pairs in Python."""
+def _conflicts_in_spans(ids: list[int], spans: list[tuple[datetime, datetime]]) -> set[int]:
+    """conflicting_session_ids given the sessions' spans: three queries, pairs in Python."""
     live = db.session.execute(
         select(Session.id, Session.starts_at, Session.ends_at).where(
-            Session.starts_at < window[1],
-            Session.ends_at > window[0],
+            or_(*(and_(Session.starts_at < end, Session.ends_at > start) for start, end in spans)),
             Session.status != SessionStatus.CANCELLED,
         )
     ).all()

@@ -38,11 +38,9 @@ def _mine(query):
     return query.where(or_(Session.id.in_(taught), Session.created_by_id == current_user.id))
 
 
-def _span(sessions) -> tuple[datetime, datetime] | None:
-    """The earliest start and latest end of these sessions (None for none)."""
-    if not sessions:
-        return None
-    return min(s.starts_at for s in sessions), max(s.ends_at for s in sessions)
+def _spans(sessions) -> list[tuple[datetime, datetime]]:
+    """Each session's start and end, for the conflict marks."""
+    return [(s.starts_at, s.ends_at) for s in sessions]
 
 
 @bp.get("/")
@@ -60,7 +58,7 @@ def dashboard():
         .scalars()
         .all()
     )
-    conflicted = conflicting_session_ids([s.id for s in upcoming], _span(upcoming))
+    conflicted = conflicting_session_ids([s.id for s in upcoming], _spans(upcoming))
     attention = [
         (s, _("Draft: not published yet."))
         for s in upcoming
@@ -92,7 +90,7 @@ def schedule():
         per_page=current_app.config["SCHEDULE_PAGE_SIZE"],
         error_out=False,
     )
-    conflicted = conflicting_session_ids([s.id for s in pagination.items], _span(pagination.items))
+    conflicted = conflicting_session_ids([s.id for s in pagination.items], _spans(pagination.items))
     return render_template(
         "manage/schedule.html",
         form=form,
