@@ -130,6 +130,8 @@ def test_every_page_fits_and_labels_its_fields(
     staff = _tour(page, _pages(ids), size, screenshot)
     if size == "phone":
         page.get_by_role("button", name="Menu").click()
+        # Bootstrap's collapse animates: sign out only once the menu has finished opening.
+        page.locator("#nav.show").wait_for(state="visible")
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
     _sign_in(page, LECTURER_EMAIL, LECTURER_PASSWORD)
