@@ -21,3 +21,9 @@ def test_audit_value_unknown_value_kept(app):
     with app.test_request_context():
         assert audit_value("status", "archived", "Asia/Samarkand") == "archived"
         assert audit_value("capacity", None, "Asia/Samarkand") == "—"
+
+
+def test_audit_value_join_link_masked(app):
+    with app.test_request_context():
+        text = audit_value("join_url", "https://meet.example.org/room/ab12cd34?pwd=x", "UTC")
+    assert text == "meet.example.org/room/…cd34"

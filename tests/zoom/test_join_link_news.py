@@ -19,8 +19,8 @@ from tests.registration.conftest import (  # noqa: F401  (pytest finds fixtures 
 from tests.zoom.conftest import record_of
 from tests.zoom.test_pages import client_as
 from webinars import zoom_jobs
+from webinars.domain.conferencing import link_label
 from webinars.domain.notices import still_wanted
-from webinars.domain.zoom_records import link_label
 from webinars.extensions import db
 from webinars.models import AuditEntry, MailStatus, OutboxMessage, Role, Session, SessionKind
 from webinars.registration_jobs import deliver_now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from webinars.extensions import db
 from webinars.models import Conference, MeetingState, Session, User, ZoomMeeting
@@ -86,3 +87,16 @@ def can_start_meeting(user: User, session: Session) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_admin or teaches(user, session)
+
+
+def link_label(url: str) -> str:
+    """A join link as histories show it: where it leads, never the whole secret.
+
+    Every lecturer may read a session's history, but only its own lecturers, admins and
+    coordinators may have the link: ``https://zoom.us/j/8512345678?pwd=...`` becomes
+    ``zoom.us/j/…5678``.
+    """
+    parts = urlsplit(url)
+    head, _, last = parts.path.rpartition("/")
+    shown = f"…{last[-4:]}" if len(last) > 4 else last
+    return f"{parts.netloc}{head}/{shown}"

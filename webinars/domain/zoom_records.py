@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-from webinars.domain.conferencing import meeting_link
+from webinars.domain.conferencing import link_label, meeting_link
 from webinars.extensions import db
 from webinars.models import AuditEntry, MeetingState, Session, ZoomMeeting
 from webinars.zoom import (
@@ -105,19 +104,6 @@ def mark_ready(
         session.sequence += 1
         session.updated_at = now
     return changed
-
-
-def link_label(url: str) -> str:
-    """A join link as the audit trail shows it: where it leads, never the whole secret.
-
-    Every lecturer may read a session's history, but only its own lecturers, admins and
-    coordinators may have the link: ``https://zoom.us/j/8512345678?pwd=...`` becomes
-    ``zoom.us/j/…5678``.
-    """
-    parts = urlsplit(url)
-    head, _, last = parts.path.rpartition("/")
-    shown = f"…{last[-4:]}" if len(last) > 4 else last
-    return f"{parts.netloc}{head}/{shown}"
 
 
 def note_join_link(

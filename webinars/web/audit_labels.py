@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from webinars.domain.conferencing import link_label
 from webinars.i18n import format_when
 
 ACTIONS = {
@@ -66,6 +67,8 @@ def audit_value(field: str, value: object, zone: str) -> str:
             return value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if field == "join_url" and isinstance(value, str):
+        return link_label(value)  # the trail is open to every lecturer; the link is not
     if field in VALUES and isinstance(value, str):
         return str(VALUES[field].get(value, value))
     if field == "description" and isinstance(value, str) and len(value) > 80:
