@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
-from webinars.models.types import UTCDateTime, utcnow
+from webinars.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from webinars.models.academy import PartnerAcademy
@@ -34,14 +34,7 @@ class FeedToken(db.Model):
     __tablename__ = "feed_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[FeedScope] = mapped_column(
-        db.Enum(
-            FeedScope,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    scope: Mapped[FeedScope] = mapped_column(enum_type(FeedScope))
     academy_id: Mapped[int | None] = mapped_column(
         ForeignKey("partner_academies.id", ondelete="CASCADE"), index=True
     )

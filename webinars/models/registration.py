@@ -10,17 +10,11 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
-from webinars.models.types import UTCDateTime, utcnow
+from webinars.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from webinars.models.academy import PartnerAcademy
     from webinars.models.session import Session
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> db.Enum:
-    return db.Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -64,7 +58,7 @@ class Registration(db.Model):
     programme: Mapped[str | None] = mapped_column(String(200))
     year_of_study: Mapped[int | None]
     locale: Mapped[str] = mapped_column(String(8), default="en")
-    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus))
+    status: Mapped[RegistrationStatus] = mapped_column(enum_type(RegistrationStatus))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -143,7 +137,7 @@ class OutboxMessage(db.Model):
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     message_id: Mapped[str] = mapped_column(String(200))
-    status: Mapped[MailStatus] = mapped_column(_enum(MailStatus), default=MailStatus.PENDING)
+    status: Mapped[MailStatus] = mapped_column(enum_type(MailStatus), default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,17 +10,11 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
-from webinars.models.types import UTCDateTime, utcnow
+from webinars.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from webinars.models.academy import PartnerAcademy
     from webinars.models.user import User
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> db.Enum:
-    return db.Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class SessionKind(enum.StrEnum):
@@ -72,7 +66,7 @@ class Session(db.Model):
     __table_args__ = (Index("ix_sessions_starts_at_ends_at", "starts_at", "ends_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[SessionKind] = mapped_column(_enum(SessionKind))
+    kind: Mapped[SessionKind] = mapped_column(enum_type(SessionKind))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(8))
@@ -82,9 +76,9 @@ class Session(db.Model):
     capacity: Mapped[int | None]
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus), index=True)
-    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility))
-    conference: Mapped[Conference] = mapped_column(_enum(Conference), default=Conference.LINK)
+    status: Mapped[SessionStatus] = mapped_column(enum_type(SessionStatus), index=True)
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility))
+    conference: Mapped[Conference] = mapped_column(enum_type(Conference), default=Conference.LINK)
     join_url: Mapped[str | None] = mapped_column(String(500))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webinars.extensions import db
-from webinars.models.types import UTCDateTime, utcnow
+from webinars.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from webinars.models.academy import PartnerAcademy
@@ -36,9 +36,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(enum_type(Role))
     academy_id: Mapped[int | None] = mapped_column(ForeignKey("partner_academies.id"))
     time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Samarkand")
     locale: Mapped[str | None] = mapped_column(String(8))

@@ -15,16 +15,10 @@ from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
-from webinars.models.types import UTCDateTime, utcnow
+from webinars.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from webinars.models.session import Session
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> db.Enum:
-    return db.Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class MeetingState(enum.StrEnum):
@@ -64,7 +58,7 @@ class ZoomDefaults(db.Model):
     waiting_room: Mapped[bool] = mapped_column(default=True)
     mute_upon_entry: Mapped[bool] = mapped_column(default=True)
     auto_recording: Mapped[AutoRecording] = mapped_column(
-        _enum(AutoRecording), default=AutoRecording.NONE
+        enum_type(AutoRecording), default=AutoRecording.NONE
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -90,7 +84,7 @@ class ZoomMeeting(db.Model):
     host_email: Mapped[str | None] = mapped_column(String(254), index=True)
     join_url: Mapped[str | None] = mapped_column(String(1000))
     state: Mapped[MeetingState] = mapped_column(
-        _enum(MeetingState), default=MeetingState.PENDING, index=True
+        enum_type(MeetingState), default=MeetingState.PENDING, index=True
     )
     # Why the last attempt failed: a kind the pages put in words, Zoom's message, and for
     # validation errors Zoom's [field, message] pairs.
@@ -112,9 +106,9 @@ class ZoomMeeting(db.Model):
     passcode: Mapped[bool | None]
     waiting_room: Mapped[bool | None]
     mute_upon_entry: Mapped[bool | None]
-    auto_recording: Mapped[AutoRecording | None] = mapped_column(_enum(AutoRecording))
+    auto_recording: Mapped[AutoRecording | None] = mapped_column(enum_type(AutoRecording))
     # Live state, from Zoom's webhooks.
-    live_status: Mapped[LiveStatus | None] = mapped_column(_enum(LiveStatus))
+    live_status: Mapped[LiveStatus | None] = mapped_column(enum_type(LiveStatus))
     live_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     live_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
