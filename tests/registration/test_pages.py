@@ -13,12 +13,14 @@ from webinars.domain.manage_links import manage_token
 from webinars.domain.scheduling import cancel_session
 from webinars.extensions import db
 from webinars.models import (
+    PartnerAcademy,
     Registration,
     RegistrationStatus,
     Session,
     SessionKind,
     SessionStatus,
     Visibility,
+    utcnow,
 )
 
 
@@ -130,6 +132,41 @@ def test_unknown_or_private_session_is_a_clear_404(client, make_session):
         response = client.get(f"/catalog/{session_id}/register")
         assert response.status_code == 404
         assert "does not exist or is not open to the public" in response.get_data(as_text=True)
+
+
+def test_posting_to_a_private_session_registers_nobody(app, client, make_session, open_session):
+    academy = _academy(app, open_session())
+    private = make_session(visibility=Visibility.PARTNERS, capacity=3)
+
+    response = client.post(f"/catalog/{private.id}/register", data=form(academy))
+
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+    assert outbox(app) == []
+
+
+@pytest.mark.parametrize("which", ["unknown", "archived", "not a number"])
+def test_an_academy_not_in_the_list_is_refused_and_the_form_kept(app, client, open_session, which):
+    """The academy is checked in the locked read, not against the form's list: an id that
+    is unknown or archived since the form was loaded still gets a clear message."""
+    session = open_session()
+    academy_id = _academy(app, session)
+    if which == "archived":
+        with app.app_context():
+            db.session.get(PartnerAcademy, academy_id).archived_at = utcnow()
+            db.session.commit()
+    chosen = {"unknown": "987654", "archived": str(academy_id), "not a number": "abc"}[which]
+
+    response = client.post(f"/catalog/{session.id}/register", data=form(0, academy_id=chosen))
+
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose one of the academies in the list." in body
+    assert 'value="dilnoza@example.org"' in body
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+    assert outbox(app) == []
 
 
 def test_honeypot_looks_like_success_but_registers_nobody(app, client, open_session):

@@ -8,14 +8,16 @@ in one serialised step.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, inspect, literal, select
+from sqlalchemy import bindparam, insert, inspect, select
 from sqlalchemy.orm import make_transient_to_detached
 
 from webinars.domain import notices
+from webinars.domain.access import is_public
 from webinars.domain.manage_links import new_manage_link
 from webinars.domain.seats import (
     expire_overdue,
@@ -48,6 +50,10 @@ class Closed(enum.StrEnum):
     NOT_OPEN_YET = "not_open_yet"
     CLOSED = "closed"
     STARTED = "started"
+
+
+class UnknownAcademyError(ValueError):
+    """The chosen partner academy does not exist or is archived."""
 
 
 class RegistrationClosedError(Exception):
@@ -109,12 +115,15 @@ def register(
     now: datetime | None = None,
     *,
     added_by: User | None = None,
+    public: bool = False,
 ) -> RegistrationOutcome:
     """Hold a seat (or a waiting-list place) for this email and send the confirm message.
 
     The same email twice for the same session gives no second place: the person is sent
     their manage link again. A lecturer adding someone (`added_by`) vouches for the
-    address, so the place is confirmed at once. Raises RegistrationClosedError.
+    address, so the place is confirmed at once. `public`: the public form, which may only
+    register for public sessions. Raises RegistrationClosedError, and UnknownAcademyError
+    when the chosen academy is unknown or archived (checked here, in the locked read).
     """
     now = now or utcnow()
     # Everything that needs no lock is done before taking it: the new row's personal
@@ -125,13 +134,17 @@ def register(
     new_manage_link(fresh)
     session = lock_session(session_id)
     reason = closed_reason(session, now)
+    if public and session is not None and not is_public(session):
+        reason = Closed.UNKNOWN
     # Lecturers may add people outside the public window, never to a past or cancelled one.
     staff_may = added_by is not None and reason in (Closed.NOT_OPEN_YET, Closed.CLOSED)
     if reason is not None and not staff_may:
         raise RegistrationClosedError(reason)
     assert session is not None
     # Few round trips while the seats are locked: this is the storm's narrow door.
-    seen = snapshot(session.id, email, now)
+    seen = snapshot(session.id, email, now, data.academy_id)
+    if data.academy_id and seen.academy_id is None:
+        raise UnknownAcademyError(data.academy_id)
     promoted: list[Registration] = []
     seats = seen.seats
     if seen.overdue:
@@ -182,6 +195,39 @@ def _set_columns(row: Any) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _insert_pair(registration_keys: tuple[str, ...], message_keys: tuple[str, ...]) -> Any:
+    """The statement inserting a registration and its first email, built once per shape.
+
+    Building it per call (values, literals, a fresh cache key) was most of the Python work
+    done under the lock; with bound parameters it is built and compiled once.
+    """
+    registrations = Registration.__table__
+    outbox = OutboxMessage.__table__
+    new = (
+        insert(registrations)
+        .values(
+            {
+                key: bindparam(f"r_{key}", type_=registrations.c[key].type)
+                for key in registration_keys
+            }
+        )
+        .returning(registrations.c.id)
+        .cte("new_registration")
+    )
+    return (
+        insert(outbox)
+        .from_select(
+            [*message_keys, "registration_id"],
+            select(
+                *(bindparam(f"m_{key}", type_=outbox.c[key].type) for key in message_keys),
+                new.c.id,
+            ),
+        )
+        .returning(outbox.c.id, outbox.c.registration_id)
+    )
+
+
 def _insert_with_message(registration: Registration, message: OutboxMessage) -> None:
     """Insert a new registration and its first email in one round trip, under the lock.
 
@@ -191,23 +237,13 @@ def _insert_with_message(registration: Registration, message: OutboxMessage) -> 
     """
     for row in (message, registration):
         db.session.expunge(row)
-    registrations = Registration.__table__
-    outbox = OutboxMessage.__table__
-    new = (
-        insert(registrations)
-        .values(_set_columns(registration))
-        .returning(registrations.c.id)
-        .cte("new_registration")
-    )
+    person = _set_columns(registration)
     mail = _set_columns(message)
     mail.pop("registration_id", None)
-    statement = insert(outbox).from_select(
-        [*mail, "registration_id"],
-        select(*(literal(value, outbox.c[key].type) for key, value in mail.items()), new.c.id),
-    )
-    message.id, registration.id = db.session.execute(
-        statement.returning(outbox.c.id, outbox.c.registration_id)
-    ).one()
+    statement = _insert_pair(tuple(person), tuple(mail))
+    params = {f"r_{key}": value for key, value in person.items()}
+    params.update({f"m_{key}": value for key, value in mail.items()})
+    message.id, registration.id = db.session.connection().execute(statement, params).one()
     message.registration_id = registration.id
     for row in (registration, message):
         make_transient_to_detached(row)

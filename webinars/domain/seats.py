@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 
 from webinars.extensions import db
 from webinars.models import (
+    PartnerAcademy,
     Registration,
     RegistrationStatus,
     Session,
@@ -71,18 +73,37 @@ def hold_until(session: Session, now: datetime) -> datetime:
     return now + hold
 
 
+def _seat_subqueries(session_id: Any, now: Any) -> tuple[Any, Any]:
+    """Confirmed seats, and holds not yet run out, as two scalar subqueries.
+
+    Each is one exact range of the (session, status, hold_expires_at) index, whatever the
+    planner's statistics say: a single count with an OR once read every row of a session
+    while a storm of sign-ups filled a table the statistics still thought empty.
+    """
+    confirmed = (
+        select(func.count(Registration.id))
+        .where(
+            Registration.session_id == session_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .scalar_subquery()
+    )
+    held = (
+        select(func.count(Registration.id))
+        .where(
+            Registration.session_id == session_id,
+            Registration.status == RegistrationStatus.HELD,
+            Registration.hold_expires_at > now,
+        )
+        .scalar_subquery()
+    )
+    return confirmed, held
+
+
 def seats_taken(session_id: int, now: datetime) -> int:
     """Seats taken right now: confirmed, plus holds that have not expired (exact under lock)."""
-    return db.session.execute(
-        select(func.count(Registration.id)).where(
-            Registration.session_id == session_id,
-            (Registration.status == RegistrationStatus.CONFIRMED)
-            | (
-                (Registration.status == RegistrationStatus.HELD)
-                & (Registration.hold_expires_at > now)
-            ),
-        )
-    ).scalar_one()
+    confirmed, held = db.session.execute(select(*_seat_subqueries(session_id, now))).one()
+    return confirmed + held
 
 
 @dataclass(frozen=True)
@@ -92,23 +113,15 @@ class Snapshot:
     seats: int
     overdue: int
     existing_id: int | None
+    academy_id: int | None  # the asked-for academy, if it exists and is not archived
 
 
 def _snapshot_query():
     """The snapshot's SELECT, built once: constructing it per call cost about a millisecond
-    of Python while the seats were locked. Parameters: session_id, email, now."""
+    of Python while the seats were locked. Parameters: session_id, email, now, academy_id."""
     mine = Registration.session_id == bindparam("session_id")
     now = bindparam("now", type_=Registration.hold_expires_at.type)
-    seats = (
-        select(func.count(Registration.id))
-        .where(
-            mine,
-            Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.CONFIRMED]),
-            (Registration.status == RegistrationStatus.CONFIRMED)
-            | (Registration.hold_expires_at > now),
-        )
-        .scalar_subquery()
-    )
+    confirmed, held = _seat_subqueries(bindparam("session_id"), now)
     overdue = (
         select(func.count(Registration.id))
         .where(
@@ -124,22 +137,30 @@ def _snapshot_query():
         .where(mine, Registration.email == bindparam("email"))
         .scalar_subquery()
     )
-    return select(seats, overdue, existing)
+    academy = (
+        select(PartnerAcademy.id)
+        .where(PartnerAcademy.id == bindparam("academy_id"), PartnerAcademy.archived_at.is_(None))
+        .scalar_subquery()
+    )
+    return select(confirmed, held, overdue, existing, academy)
 
 
 _SNAPSHOT_QUERY = _snapshot_query()
 
 
-def snapshot(session_id: int, email: str, now: datetime) -> Snapshot:
+def snapshot(session_id: int, email: str, now: datetime, academy_id: int | None = None) -> Snapshot:
     """One round trip while the seats are locked (the storm's narrow door).
 
-    Three index lookups, none of which reads the waiting list: seats by (session, status),
-    run-out holds by (session, hold_expires_at), this email by (session, email).
+    Four index lookups, none of which reads the waiting list: seats by (session, status),
+    run-out holds by (session, hold_expires_at), this email by (session, email), and the
+    chosen academy by its key (so the form needs no query of its own to check it).
     """
-    taken, late, existing_id = db.session.execute(
-        _SNAPSHOT_QUERY, {"session_id": session_id, "email": email, "now": now}
-    ).one()
-    return Snapshot(int(taken), int(late), existing_id)
+    # A Core statement on the session's connection: the ORM layer adds nothing here.
+    params = {"session_id": session_id, "email": email, "now": now, "academy_id": academy_id}
+    confirmed, held, late, existing_id, academy = (
+        db.session.connection().execute(_SNAPSHOT_QUERY, params).one()
+    )
+    return Snapshot(confirmed + held, late, existing_id, academy)
 
 
 def seat_counts(session_ids: list[int], now: datetime) -> dict[int, int]:

@@ -18,6 +18,7 @@ from webinars.domain.places import session_places
 from webinars.domain.registration import (
     Closed,
     RegistrationClosedError,
+    UnknownAcademyError,
     closed_reason,
     normalise_email,
     register,
@@ -142,39 +143,46 @@ def _email_key() -> str:
 )
 def register_form(session_id: int):
     """The registration form; submitting holds a seat or a waiting-list place."""
-    session = _public_session(session_id)
     now = utcnow()
-    reason = closed_reason(session, now)
     form = RegistrationForm()
+    if request.method == "POST" and form.validate_on_submit() and not form.website.data:
+        # The happy path reads the session only once, locked, inside register(): a storm
+        # of sign-ups is this request, so it skips the separate read the page needs.
+        try:
+            register(session_id, form.to_input(), now, public=True)
+            db.session.commit()
+        except RegistrationClosedError:
+            db.session.rollback()  # the page below says why, from the session as it is
+        except UnknownAcademyError:
+            db.session.rollback()
+            form.academy_id.errors.append(_("Choose one of the academies in the list."))
+        except OperationalError:
+            db.session.rollback()
+            return _form_page(form, session_id, now, 503, busy=True)
+        else:
+            mail_queued()
+            return redirect(url_for("catalog.registered", session_id=session_id))
+    return _form_page(form, session_id, now)
+
+
+def _form_page(
+    form: RegistrationForm, session_id: int, now: datetime, status: int = 200, *, busy: bool = False
+):
+    """The form page: blank (GET), or as submitted with what went wrong (POST)."""
+    session = _public_session(session_id)
+    reason = closed_reason(session, now)
     form.academy_id.choices = academy_choices(_locale())
     if request.method == "GET":
         form.locale.data = _locale()
-    status = 200
-    if request.method == "POST":
-        if reason is not None:
-            status = 409
-        elif not form.validate_on_submit():
-            status = 422
-            flash(_("Some fields need attention; see the messages below."), "danger")
-        elif form.website.data:
-            return redirect(url_for("catalog.registered", session_id=session.id))
-        else:
-            try:
-                register(session.id, form.to_input(), now)
-                db.session.commit()
-            except RegistrationClosedError as exc:
-                db.session.rollback()
-                reason, status = exc.reason, 409
-            except OperationalError:
-                db.session.rollback()
-                status = 503
-                flash(
-                    _("Many people are registering right now. Please press Register again."),
-                    "warning",
-                )
-            else:
-                mail_queued()
-                return redirect(url_for("catalog.registered", session_id=session_id))
+    elif form.website.data and reason is None:  # the honeypot: a bot, told nothing
+        return redirect(url_for("catalog.registered", session_id=session.id))
+    elif reason is not None:
+        status = 409
+    elif busy:
+        flash(_("Many people are registering right now. Please press Register again."), "warning")
+    elif form.errors:
+        status = 422
+        flash(_("Some fields need attention; see the messages below."), "danger")
     return render_template(
         "catalog/register.html",
         form=form,

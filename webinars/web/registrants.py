@@ -22,7 +22,11 @@ from webinars.domain.registrants import (
     registrants_csv,
     remove,
 )
-from webinars.domain.registration import RegistrationClosedError, register
+from webinars.domain.registration import (
+    RegistrationClosedError,
+    UnknownAcademyError,
+    register,
+)
 from webinars.domain.seats import seats_taken
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
@@ -118,6 +122,10 @@ def add(session_id: int):
         db.session.rollback()
         flash(_("This session takes no more registrations."), "danger")
         return _page(session, 409, person=form)
+    except UnknownAcademyError:
+        db.session.rollback()
+        form.academy_id.errors.append(_("Choose one of the academies in the list."))
+        return _page(session, 422, person=form)
     if outcome.repeat:
         return _done(session, _("This address is already registered; the link was sent again."))
     return _done(session, _("The person is added."))

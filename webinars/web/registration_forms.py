@@ -29,14 +29,33 @@ from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import PartnerAcademy
 
 OTHER_ACADEMY = -1
+NOT_AN_ACADEMY = -2  # what was sent is no number at all (a tampered or broken form)
+
+
+def _academy_number(value: object) -> int:
+    """The academy field's value as an id; anything else becomes NOT_AN_ACADEMY, so the
+    person reads the field's own message rather than WTForms' "could not coerce"."""
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return NOT_AN_ACADEMY
 
 
 def academy_choices(locale: str) -> list[tuple[int, str]]:
     """The partner academies (not archived), then “another institution”."""
-    academies = db.session.execute(
-        db.select(PartnerAcademy).where(PartnerAcademy.archived_at.is_(None))
-    ).scalars()
-    named = sorted(((a.id, a.name_in(locale)) for a in academies), key=lambda c: c[1])
+    names = db.session.execute(
+        db.select(
+            PartnerAcademy.id,
+            PartnerAcademy.name_en,
+            PartnerAcademy.name_ru,
+            PartnerAcademy.name_uz,
+        ).where(PartnerAcademy.archived_at.is_(None))
+    )
+    # Names only (no whole objects): this runs on every registration the form takes.
+    named = sorted(
+        ((id_, {"ru": ru, "uz": uz}.get(locale) or en) for id_, en, ru, uz in names),
+        key=lambda choice: choice[1],
+    )
     return [(0, _l("Choose…")), *named, (OTHER_ACADEMY, _l("Another institution"))]
 
 
@@ -61,7 +80,11 @@ class PersonForm(FlaskForm):
             ),
         ],
     )
-    academy_id = SelectField(_l("Academy"), coerce=int, default=0)
+    # The choice is checked by domain.registration.register, in the read it makes anyway
+    # under the seat lock: the public form then costs no query of its own when it succeeds.
+    academy_id = SelectField(
+        _l("Academy"), coerce=_academy_number, default=0, validate_choice=False
+    )
     academy_other = StringField(
         _l("Name of your institution"),
         validators=[Length(max=200, message=_l("Use at most 200 characters."))],
@@ -79,6 +102,8 @@ class PersonForm(FlaskForm):
     def validate_academy_id(self, field: SelectField) -> None:
         if field.data == 0:
             raise ValidationError(_l("Choose your academy, or “Another institution”."))
+        if field.data < OTHER_ACADEMY:
+            raise ValidationError(_l("Choose one of the academies in the list."))
 
     def validate_academy_other(self, field: StringField) -> None:
         if self.academy_id.data == OTHER_ACADEMY and not (field.data or "").strip():
