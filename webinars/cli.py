@@ -91,6 +91,8 @@ def translate_extract() -> None:
         str(ROOT_DIR / "babel.cfg"),
         "-k",
         "_l",
+        "-k",
+        "lazy_pgettext:1c,2",
         "--sort-output",
         "--no-location",
         "-o",

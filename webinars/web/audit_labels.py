@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from webinars.domain.conferencing import link_label
 from webinars.i18n import format_when
@@ -14,7 +15,7 @@ ACTIONS = {
     "created": _l("Created"),
     "edited": _l("Edited"),
     "rescheduled": _l("Moved"),
-    "cancelled": _l("Cancelled"),
+    "cancelled": lazy_pgettext("session history", "Cancelled"),
     "join_link_changed": _l("New Zoom join link"),
 }
 FIELDS = {

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
@@ -36,7 +37,9 @@ class LoginForm(FlaskForm):
 
 
 class AccountForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=200)]
+    )
     time_zone = SelectField(
         _l("Your time zone"), validate_choice=False, validators=[DataRequired()]
     )

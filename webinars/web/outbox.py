@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from webinars.domain import notices
 from webinars.extensions import db
@@ -11,6 +12,15 @@ from webinars.models import MailStatus, OutboxMessage
 from webinars.web.roles import admin_required
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
+
+# A message's delivery state, in words (the filter buttons, the list and one message).
+STATUS_LABELS = {
+    MailStatus.PENDING: _l("Pending"),
+    MailStatus.SENDING: _l("Sending"),
+    MailStatus.SENT: _l("Sent"),
+    MailStatus.FAILED: _l("Failed"),
+    MailStatus.DROPPED: _l("Dropped"),
+}
 
 
 @bp.get("/")
@@ -27,7 +37,7 @@ def index():
         "outbox/index.html",
         pagination=pagination,
         status=status,
-        statuses=[s.value for s in MailStatus],
+        status_labels=STATUS_LABELS,
         sending=bool(current_app.config.get("MAIL_SERVER")),
     )
 
@@ -36,7 +46,9 @@ def index():
 @admin_required
 def message(message_id: int):
     """One message as its recipient would read it (plain text), and its attachment."""
-    return render_template("outbox/message.html", message=_rendered(message_id))
+    return render_template(
+        "outbox/message.html", message=_rendered(message_id), status_labels=STATUS_LABELS
+    )
 
 
 def _rendered(message_id: int) -> OutboxMessage:

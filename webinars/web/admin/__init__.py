@@ -17,7 +17,7 @@ from webinars.domain.staff import (
 from webinars.domain.timezones import all_zones
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User, WorkerHeartbeat
-from webinars.web.admin.forms import AcademyForm, ConfirmForm, UserForm
+from webinars.web.admin.forms import ROLE_LABELS, AcademyForm, ConfirmForm, UserForm
 from webinars.web.roles import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,7 +36,7 @@ def overview():
 def users():
     """All staff accounts."""
     rows = db.session.execute(db.select(User).order_by(User.name)).scalars().all()
-    return render_template("admin/users.html", users=rows)
+    return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
 
 
 def _user_form(user: User | None = None) -> UserForm:

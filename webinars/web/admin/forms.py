@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
@@ -12,7 +13,7 @@ from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Role
 
 ROLE_LABELS = {
-    Role.ADMIN.value: _l("Admin"),
+    Role.ADMIN.value: lazy_pgettext("role", "Admin"),
     Role.LECTURER.value: _l("Lecturer"),
     Role.COORDINATOR.value: _l("Partner coordinator"),
 }
@@ -24,7 +25,9 @@ def _zone(form: FlaskForm, field: SelectField) -> None:
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=200)]
+    )
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
     academy_id = SelectField(_l("Partner academy (coordinators)"), coerce=int, default=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -245,4 +246,4 @@ class ScheduleFilterForm(FlaskForm):
         validators=[Optional()],
     )
     date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_to = DateField(lazy_pgettext("date range end", "To"), validators=[Optional()])
