@@ -86,9 +86,11 @@ def fresh_database(url: str) -> None:
     admin.dispose()
 
 
-def seed(url: str) -> tuple[int, int, int]:
+def seed(url: str, history: int) -> tuple[int, int, int]:
     """Schema and two public master classes of SEATS seats (the storm's, and one for the
-    one-at-a-time comparison); returns (storm session id, quiet session id, academy id)."""
+    one-at-a-time comparison), after `history` other sessions with 100 registrations each
+    and ANALYZE, like a database in use whose statistics autovacuum keeps; returns (storm
+    session id, quiet session id, academy id)."""
     from datetime import datetime, timedelta
     from datetime import time as dtime
 
@@ -139,9 +141,69 @@ def seed(url: str) -> tuple[int, int, int]:
             for title in ("Storm master class", "Quiet master class")
         ]
         db.session.commit()
+        if history:
+            _history(history, sessions[0], lecturer, academy.id)
         ids = sessions[0].id, sessions[1].id, academy.id
         db.engine.dispose()
     return ids
+
+
+def _history(count: int, like, lecturer, academy_id: int) -> None:
+    """`count` earlier master classes with 100 registrations each (confirmed, cancelled,
+    expired), then ANALYZE: the planner then has the statistics a database in use has."""
+    from datetime import timedelta
+
+    from webinars.domain.scheduling import SessionInput, create_session
+    from webinars.extensions import db
+    from webinars.models import Registration, RegistrationStatus, SessionKind, utcnow
+
+    now = utcnow()
+    statuses = [RegistrationStatus.CONFIRMED] * 6 + [
+        RegistrationStatus.CANCELLED,
+        RegistrationStatus.CANCELLED,
+        RegistrationStatus.EXPIRED,
+        RegistrationStatus.EXPIRED,
+    ]
+    for n in range(count):
+        starts = like.starts_at + timedelta(days=1 + n, hours=5)  # Samarkand is UTC+5
+        session = create_session(
+            SessionInput(
+                kind=SessionKind.MASTER_CLASS,
+                title=f"Earlier master class {n}",
+                language="en",
+                starts_local=starts.replace(tzinfo=None),
+                time_zone="Asia/Samarkand",
+                duration_minutes=90,
+                lecturer_ids=[lecturer.id],
+                academy_ids=[academy_id],
+                capacity=SEATS,
+                join_url="https://meet.example.org/history",
+            ),
+            lecturer,
+        )
+        db.session.flush()
+        db.session.execute(
+            sa.insert(Registration),
+            [
+                {
+                    "session_id": session.id,
+                    "email": f"past{n}-{i}@bench.example.org",
+                    "full_name": f"Past Student {i}",
+                    "academy_id": academy_id,
+                    "locale": "en",
+                    "status": statuses[i % len(statuses)],
+                    "created_at": now,
+                    "consent_at": now,
+                    "hold_expires_at": now - timedelta(hours=1)
+                    if statuses[i % len(statuses)] is RegistrationStatus.EXPIRED
+                    else None,
+                }
+                for i in range(100)
+            ],
+        )
+    db.session.commit()
+    with db.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
 
 def start_gunicorn(url: str, port: int, workers: int, instance: Path) -> subprocess.Popen:
@@ -246,6 +308,56 @@ def burst(name: str, jobs: list[Callable[[], int]], expected: int) -> Run:
     return run
 
 
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU of one process, in clock ticks (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the process is gone
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+class CpuMeter:
+    """CPU used by the gunicorn workers and by the benchmark database's backends.
+
+    On a shared two-core machine, where 1,000 client threads compete with the server,
+    latency says more about the scheduler than about the app; CPU seconds per request,
+    split into app and database, are the steadier measure of what one request costs.
+    """
+
+    def __init__(self, server: subprocess.Popen, url: str) -> None:
+        self.server = server
+        self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def _pids(self) -> tuple[list[int], list[int]]:
+        children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children")
+        workers = [int(pid) for pid in children.read_text().split()]
+        with self.engine.connect() as conn:
+            backends = conn.execute(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            return workers, list(backends)
+
+    def read(self) -> dict[str, dict[int, int]]:
+        workers, backends = self._pids()
+        return {
+            "app": {pid: _cpu_ticks(pid) for pid in workers},
+            "database": {pid: _cpu_ticks(pid) for pid in backends},
+        }
+
+    def per_request_ms(self, before: dict, after: dict, requests: int) -> dict[str, float]:
+        """CPU milliseconds per request of each side between two readings."""
+        used = {}
+        for side in ("app", "database"):
+            ticks = sum(t - before[side].get(pid, 0) for pid, t in after[side].items())
+            used[side] = ticks / self.tick * 1000 / requests
+        return used
+
+
 def one_at_a_time(
     healthz: list[Callable[[], int]], registrations: list[Callable[[], int]]
 ) -> tuple[float, float]:
@@ -264,11 +376,18 @@ def main() -> int:
     parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=CLIENTS)
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=30,
+        help="earlier sessions of 100 registrations each, then ANALYZE (0: fresh tables, "
+        "never analyzed, as on the first day of a new installation)",
+    )
     args = parser.parse_args()
     threading.stack_size(256 * 1024)
 
     fresh_database(args.url)
-    session_id, quiet_id, academy_id = seed(args.url)
+    session_id, quiet_id, academy_id = seed(args.url, args.history)
     port = free_port()
     instance = Path(os.environ.get("TMPDIR", "/tmp")) / f"registration-storm-{port}"
     instance.mkdir(parents=True, exist_ok=True)
@@ -301,8 +420,12 @@ def main() -> int:
             headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
             return lambda: request(port, "POST", where, body, headers)[0]
 
+        meter = CpuMeter(server, args.url) if Path("/proc/self/stat").exists() else None
+        cpu_start = meter.read() if meter else None
         baseline = burst("GET /healthz", [healthz] * args.clients, 200)
+        cpu_middle = meter.read() if meter else None
         storm = burst("POST register", [registration(n) for n in range(args.clients)], 302)
+        cpu_end = meter.read() if meter else None
         quiet = f"/catalog/{quiet_id}/register"
         alone = one_at_a_time(
             [healthz] * SEATS,
@@ -339,6 +462,15 @@ def main() -> int:
         f"one at a time ({SEATS} each, alternating): healthz p50 {alone[0] * 1000:.1f} ms, "
         f"registration p50 {alone[1] * 1000:.1f} ms, ratio {alone[1] / alone[0]:.1f}"
     )
+    if meter:
+        trivial = meter.per_request_ms(cpu_start, cpu_middle, args.clients)
+        signup = meter.per_request_ms(cpu_middle, cpu_end, args.clients)
+        print(
+            f"CPU per request: healthz app {trivial['app']:.2f} ms + database "
+            f"{trivial['database']:.2f} ms; registration app {signup['app']:.2f} ms + "
+            f"database {signup['database']:.2f} ms; ratio (app + database) "
+            f"{sum(signup.values()) / max(sum(trivial.values()), 1e-9):.1f}"
+        )
     print(f"database: {counts}, outbox messages: {mails}")
     for error in sorted(set(storm.errors + baseline.errors))[:10]:
         print("error:", error)

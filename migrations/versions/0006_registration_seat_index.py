@@ -1,7 +1,8 @@
 """Registrations: count seats by (session, status, hold_expires_at)
 
-The (session, status) index becomes (session, status, hold_expires_at), so held seats that
-have not run out are one exact index range (see webinars/domain/seats.py).
+The (session, status) and (session, hold_expires_at) indexes become one on (session,
+status, hold_expires_at): seats and run-out holds are each an exact range of it, and
+expired rows are never read (see webinars/domain/seats.py).
 
 Revision ID: 0006_registration_seat_index
 Revises: 0005_zoom_refused_time_zones
@@ -26,11 +27,17 @@ def upgrade():
             unique=False,
         )
         batch_op.drop_index('ix_registrations_session_id_status')
+        batch_op.drop_index('ix_registrations_session_id_hold_expires_at')
 
 
 def downgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.create_index(
             'ix_registrations_session_id_status', ['session_id', 'status'], unique=False
+        )
+        batch_op.create_index(
+            'ix_registrations_session_id_hold_expires_at',
+            ['session_id', 'hold_expires_at'],
+            unique=False,
         )
         batch_op.drop_index('ix_registrations_session_id_status_hold_expires_at')

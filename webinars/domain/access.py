@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Select, false, or_, select
 
 from webinars.models import (
@@ -12,6 +14,9 @@ from webinars.models import (
     session_academies,
     session_lecturers,
 )
+
+if TYPE_CHECKING:
+    from webinars.domain.seats import SeatWindow
 
 
 def can_edit(user: User, session: Session) -> bool:
@@ -68,6 +73,6 @@ def public_sessions() -> Select[tuple[Session]]:
     )
 
 
-def is_public(session: Session) -> bool:
+def is_public(session: Session | SeatWindow) -> bool:
     """True when the session may appear on public pages."""
     return session.visibility is Visibility.PUBLIC and session.status is not SessionStatus.DRAFT

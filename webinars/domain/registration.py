@@ -20,10 +20,12 @@ from webinars.domain import notices
 from webinars.domain.access import is_public
 from webinars.domain.manage_links import new_manage_link
 from webinars.domain.seats import (
+    SeatWindow,
     expire_overdue,
     give_seat,
     hold_until,
     lock_session,
+    lock_window,
     promote_from_waitlist,
     seats_taken,
     settle,
@@ -91,7 +93,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def closed_reason(session: Session | None, now: datetime) -> Closed | None:
+def closed_reason(session: Session | SeatWindow | None, now: datetime) -> Closed | None:
     """None when the session takes registrations now, else why not."""
     if session is None or session.status is SessionStatus.DRAFT:
         return Closed.UNKNOWN
@@ -132,22 +134,24 @@ def register(
     fresh = Registration(session_id=session_id, email=email)
     _fill_person(fresh, data, now, added_by)
     new_manage_link(fresh)
-    session = lock_session(session_id)
-    reason = closed_reason(session, now)
-    if public and session is not None and not is_public(session):
+    window = lock_window(session_id)
+    reason = closed_reason(window, now)
+    if public and window is not None and not is_public(window):
         reason = Closed.UNKNOWN
     # Lecturers may add people outside the public window, never to a past or cancelled one.
     staff_may = added_by is not None and reason in (Closed.NOT_OPEN_YET, Closed.CLOSED)
     if reason is not None and not staff_may:
         raise RegistrationClosedError(reason)
-    assert session is not None
+    assert window is not None
     # Few round trips while the seats are locked: this is the storm's narrow door.
-    seen = snapshot(session.id, email, now, data.academy_id)
+    seen = snapshot(window.id, email, now, data.academy_id)
     if data.academy_id and seen.academy_id is None:
         raise UnknownAcademyError(data.academy_id)
     promoted: list[Registration] = []
     seats = seen.seats
-    if seen.overdue:
+    if seen.overdue:  # rare: the whole session object is needed (and already locked)
+        session = db.session.get(Session, window.id, populate_existing=True)
+        assert session is not None
         expire_overdue(session, now)
         promoted = promote_from_waitlist(session, now)
         seats = seats_taken(session.id, now)
@@ -163,9 +167,9 @@ def register(
         registration = existing
         _fill_person(registration, data, now, added_by)
         new_manage_link(registration)
-    registration.session = session
-    _fill_session(registration, session, now, added_by)
-    if session.capacity is None or seats < session.capacity:
+    registration.session_id = window.id
+    _fill_session(registration, window, now, added_by)
+    if window.capacity is None or seats < window.capacity:
         give_seat(registration, now)
     else:
         registration.status = RegistrationStatus.WAITING
@@ -271,7 +275,7 @@ def _fill_person(
 
 
 def _fill_session(
-    registration: Registration, session: Session, now: datetime, added_by: User | None
+    registration: Registration, session: SeatWindow, now: datetime, added_by: User | None
 ) -> None:
     """What depends on the locked session's current state: the hold, what was announced."""
     registration.hold_expires_at = None if added_by else hold_until(session, now)

@@ -44,16 +44,14 @@ class Registration(db.Model):
     __tablename__ = "registrations"
     __table_args__ = (
         UniqueConstraint("session_id", "email", name="uq_registrations_session_id_email"),
-        # Seats are counted as exact ranges of this one: (session, confirmed) and
-        # (session, held, hold_expires_at > now); see seats._seat_subqueries.
+        # Seats and run-out holds are counted as exact ranges of this one, e.g.
+        # (session, held, hold_expires_at > now); see seats.snapshot.
         Index(
             "ix_registrations_session_id_status_hold_expires_at",
             "session_id",
             "status",
             "hold_expires_at",
         ),
-        # Run-out holds are found without reading the waiting list (see seats.snapshot).
-        Index("ix_registrations_session_id_hold_expires_at", "session_id", "hold_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
