@@ -1,20 +1,24 @@
 """Registration storm: 1,000 sign-ups at once for 100 seats, against gunicorn on PostgreSQL.
 
     .venv/bin/python bench/registration_storm.py [--url postgresql+psycopg://...] [--workers 4]
+        [--history 30]
 
 What it does, all on loopback:
-1. creates the schema in a benchmark database of its own (dropped and made afresh) and a
-   public master class of 100 seats;
+1. creates the schema in a benchmark database of its own (dropped and made afresh), 30
+   earlier sessions with 100 registrations each and ANALYZE (a database in use; --history
+   0 for fresh tables), and two public master classes of 100 seats;
 2. starts gunicorn (several sync workers) on the app with that database, CSRF on, rate
    limits off (every client here shares one address), mail kept in the outbox;
 3. 1,000 clients each load the form (own connection) to get a CSRF token and cookie;
 4. baseline: 1,000 GET /healthz released at once, each on its own connection;
 5. storm: the 1,000 registrations POSTed at once, each on its own connection;
-6. one at a time: 100 /healthz and 100 registrations (another session), alternating,
-   for the cost of a single request without queueing;
+6. one at a time: 100 /healthz and 100 registrations (the other session), alternating,
+   for the latency of a single request without queueing; then 100 of each back to back
+   for its CPU;
 7. checks the database: exactly 100 holds, 900 on the waiting list, 1,000 emails queued,
-   no error answers; prints throughput and p50/p99 of both bursts and the ratios.
-The machine is shared and noisy: only the ratio between the two runs means much.
+   no error answers; prints throughput and p50/p99 of both bursts, the ratios, and the
+   CPU per request of the app's workers and of the database.
+The machine is shared and noisy: only ratios within one run mean much.
 """
 
 from __future__ import annotations
@@ -431,6 +435,19 @@ def main() -> int:
             [healthz] * SEATS,
             [registration(n, quiet, "quiet") for n in range(SEATS)],
         )
+        solo_cpu = None
+        if meter:  # CPU of one request without queueing: each kind back to back
+            readings = [meter.read()]
+            for job in [healthz] * SEATS:
+                job()
+            readings.append(meter.read())
+            for job in [registration(n, quiet, "solo") for n in range(SEATS)]:
+                job()
+            readings.append(meter.read())
+            solo_cpu = (
+                meter.per_request_ms(readings[0], readings[1], SEATS),
+                meter.per_request_ms(readings[1], readings[2], SEATS),
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -463,14 +480,17 @@ def main() -> int:
         f"registration p50 {alone[1] * 1000:.1f} ms, ratio {alone[1] / alone[0]:.1f}"
     )
     if meter:
-        trivial = meter.per_request_ms(cpu_start, cpu_middle, args.clients)
-        signup = meter.per_request_ms(cpu_middle, cpu_end, args.clients)
-        print(
-            f"CPU per request: healthz app {trivial['app']:.2f} ms + database "
-            f"{trivial['database']:.2f} ms; registration app {signup['app']:.2f} ms + "
-            f"database {signup['database']:.2f} ms; ratio (app + database) "
-            f"{sum(signup.values()) / max(sum(trivial.values()), 1e-9):.1f}"
+        bursts = (
+            meter.per_request_ms(cpu_start, cpu_middle, args.clients),
+            meter.per_request_ms(cpu_middle, cpu_end, args.clients),
         )
+        for label, (trivial, signup) in (("bursts", bursts), ("one at a time", solo_cpu)):
+            print(
+                f"CPU per request, {label}: healthz app {trivial['app']:.2f} ms + database "
+                f"{trivial['database']:.2f} ms; registration app {signup['app']:.2f} ms + "
+                f"database {signup['database']:.2f} ms; ratio (app + database) "
+                f"{sum(signup.values()) / max(sum(trivial.values()), 1e-9):.1f}"
+            )
     print(f"database: {counts}, outbox messages: {mails}")
     for error in sorted(set(storm.errors + baseline.errors))[:10]:
         print("error:", error)
