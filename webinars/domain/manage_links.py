@@ -26,8 +26,12 @@ def manage_token(registration: Registration) -> str:
     """
     if registration.token_nonce is None:
         raise ValueError("this registration has no manage link (revoked or anonymised)")
+    return _token(registration.token_nonce)
+
+
+def _token(nonce: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"manage:{registration.token_nonce}".encode(), hashlib.sha256)
+    digest = hmac.new(key, f"manage:{nonce}".encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
 
 
@@ -35,12 +39,17 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_link_values() -> dict[str, str]:
+    """The columns of a fresh manage link: a new nonce and its token's hash."""
+    nonce = secrets.token_hex(16)
+    return {"token_nonce": nonce, "token_hash": _hash(_token(nonce))}
+
+
 def new_manage_link(registration: Registration) -> str:
     """Give the registration a fresh manage link, revoking any earlier one."""
-    registration.token_nonce = secrets.token_hex(16)
-    token = manage_token(registration)
-    registration.token_hash = _hash(token)
-    return token
+    for key, value in new_link_values().items():
+        setattr(registration, key, value)
+    return manage_token(registration)
 
 
 def find_by_token(token: str) -> Registration | None:

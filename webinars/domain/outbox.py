@@ -42,6 +42,33 @@ class Attachment:
     data: bytes
 
 
+def message_values(
+    *,
+    kind: str,
+    to: str,
+    session_id: int | None = None,
+    params: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The columns of a newly queued email (all but its registration)."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    now = now or utcnow()
+    return {
+        "kind": kind,
+        "to_address": to,
+        "session_id": session_id,
+        "params": params or {},
+        "dedupe_key": dedupe_key,
+        "message_id": make_msgid(domain=domain),
+        "status": MailStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+
+
 def queue_message(
     *,
     kind: str,
@@ -53,21 +80,16 @@ def queue_message(
     now: datetime | None = None,
 ) -> OutboxMessage:
     """Queue an email as an intent (the caller commits); the worker renders and sends it."""
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
-    now = now or utcnow()
     message = OutboxMessage(
-        kind=kind,
-        to_address=to,
         registration=registration,
-        session_id=session_id,
-        params=params or {},
-        dedupe_key=dedupe_key,
-        message_id=make_msgid(domain=domain),
-        status=MailStatus.PENDING,
-        attempts=0,
-        created_at=now,
-        next_attempt_at=now,
+        **message_values(
+            kind=kind,
+            to=to,
+            session_id=session_id,
+            params=params,
+            dedupe_key=dedupe_key,
+            now=now,
+        ),
     )
     db.session.add(message)
     return message

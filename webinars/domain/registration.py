@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, inspect, select
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import bindparam, insert, select
 
 from webinars.domain import notices
 from webinars.domain.access import is_public
-from webinars.domain.manage_links import new_manage_link
+from webinars.domain.manage_links import new_link_values, new_manage_link
+from webinars.domain.outbox import message_values
 from webinars.domain.seats import (
     SeatWindow,
     expire_overdue,
-    give_seat,
     hold_until,
     lock_session,
     lock_window,
@@ -80,12 +79,24 @@ class RegistrationInput:
     consent: bool = True
 
 
-@dataclass
 class RegistrationOutcome:
-    """What happened: the registration, and whether it already existed (a repeat)."""
+    """What happened: which registration, and whether it already existed (a repeat).
 
-    registration: Registration
-    repeat: bool
+    A fresh registration is written without an ORM object (see register); `registration`
+    loads it only when a caller asks, which the public form never does.
+    """
+
+    def __init__(self, registration: Registration | int, *, repeat: bool) -> None:
+        self._row = registration if isinstance(registration, Registration) else None
+        self.registration_id = registration if isinstance(registration, int) else registration.id
+        self.repeat = repeat
+
+    @property
+    def registration(self) -> Registration:
+        if self._row is None:
+            self._row = db.session.get(Registration, self.registration_id)
+            assert self._row is not None
+        return self._row
 
 
 def normalise_email(email: str) -> str:
@@ -131,9 +142,7 @@ def register(
     # Everything that needs no lock is done before taking it: the new row's personal
     # fields and its manage link (hashing), so the seats stay locked for less time.
     email = normalise_email(data.email)
-    fresh = Registration(session_id=session_id, email=email)
-    _fill_person(fresh, data, now, added_by)
-    new_manage_link(fresh)
+    person = {**_person_values(data, now, added_by), **new_link_values()}
     window = lock_window(session_id)
     reason = closed_reason(window, now)
     if public and window is not None and not is_public(window):
@@ -155,57 +164,43 @@ def register(
         expire_overdue(session, now)
         promoted = promote_from_waitlist(session, now)
         seats = seats_taken(session.id, now)
-    existing = db.session.get(Registration, seen.existing_id) if seen.existing_id else None
-    if existing is not None and existing.is_active:
+    has_seat = window.capacity is None or seats < window.capacity
+    values = {
+        **person,
+        **_session_values(window, now, added_by),
+        **_place_values(has_seat, added_by is not None, now),
+    }
+    kind = "confirm_address"
+    if added_by is not None:
+        kind = "confirmed" if has_seat else "waiting_confirmed"
+    if seen.existing_id is None:  # the common case: a new row, written without the ORM
+        registration_id = _insert_fresh(
+            {"session_id": window.id, "email": email, **values},
+            message_values(kind=kind, to=email, session_id=window.id, now=now),
+        )
+        _tell_promoted(promoted, now)
+        return RegistrationOutcome(registration_id, repeat=False)
+    existing = db.session.get(Registration, seen.existing_id)
+    assert existing is not None
+    if existing.is_active:
         if existing.token_nonce is None:
             new_manage_link(existing)
         notices.notify(existing, "link_again", now)
         _tell_promoted(promoted, now)
         return RegistrationOutcome(existing, repeat=True)
-    registration = fresh
-    if existing is not None:  # a cancelled or expired row is reused (one row per email)
-        registration = existing
-        _fill_person(registration, data, now, added_by)
-        new_manage_link(registration)
-    registration.session_id = window.id
-    _fill_session(registration, window, now, added_by)
-    if window.capacity is None or seats < window.capacity:
-        give_seat(registration, now)
-    else:
-        registration.status = RegistrationStatus.WAITING
-        registration.waitlisted_at = now
-    db.session.add(registration)
-    kind = _settled_kind(registration) if added_by is not None else "confirm_address"
-    message = notices.notify(registration, kind, now)
-    if message is not None and registration is fresh and _writes_in_one_statement():
-        _insert_with_message(registration, message)
+    # A cancelled or expired row is reused (one row per email and session).
+    for key, value in values.items():
+        setattr(existing, key, value)
+    notices.notify(existing, kind, now)
     _tell_promoted(promoted, now)
-    return RegistrationOutcome(registration, repeat=False)
-
-
-def _writes_in_one_statement() -> bool:
-    """PostgreSQL can insert a row and a row that refers to it in one statement (a data-
-    modifying WITH); SQLite cannot, and there every statement is in-process anyway."""
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def _set_columns(row: Any) -> dict[str, Any]:
-    """The column values set on a new ORM object (the columns' defaults fill the rest)."""
-    values = inspect(row).dict
-    return {
-        column.key: values[column.key]
-        for column in row.__table__.columns
-        if column.key in values and column.key != "id"
-    }
+    return RegistrationOutcome(existing, repeat=False)
 
 
 @functools.cache
 def _insert_pair(registration_keys: tuple[str, ...], message_keys: tuple[str, ...]) -> Any:
-    """The statement inserting a registration and its first email, built once per shape.
-
-    Building it per call (values, literals, a fresh cache key) was most of the Python work
-    done under the lock; with bound parameters it is built and compiled once.
-    """
+    """PostgreSQL: one statement inserting a registration and its first email (a data-
+    modifying WITH; the email's row takes the registration's new id), built once per
+    shape with bound parameters, so it is compiled once too."""
     registrations = Registration.__table__
     outbox = OutboxMessage.__table__
     new = (
@@ -228,59 +223,66 @@ def _insert_pair(registration_keys: tuple[str, ...], message_keys: tuple[str, ..
                 new.c.id,
             ),
         )
-        .returning(outbox.c.id, outbox.c.registration_id)
+        .returning(outbox.c.registration_id)
     )
 
 
-def _insert_with_message(registration: Registration, message: OutboxMessage) -> None:
-    """Insert a new registration and its first email in one round trip, under the lock.
+def _insert_fresh(registration: dict[str, Any], message: dict[str, Any]) -> int:
+    """Insert a new registration and its first email, under the lock; returns the new id.
 
-    The unit of work would send two INSERTs, one after the other, while the seats are
-    locked; here one statement inserts both (the email's row takes the registration's
-    new id), and the two objects then join the ORM session as the rows they now are.
+    Core statements from the same values the ORM would write: building, adding and
+    flushing two ORM objects was a large part of a sign-up's work while the seats were
+    locked. PostgreSQL takes both rows in one round trip; SQLite (in-process) in two.
     """
-    for row in (message, registration):
-        db.session.expunge(row)
-    person = _set_columns(registration)
-    mail = _set_columns(message)
-    mail.pop("registration_id", None)
-    statement = _insert_pair(tuple(person), tuple(mail))
-    params = {f"r_{key}": value for key, value in person.items()}
-    params.update({f"m_{key}": value for key, value in mail.items()})
-    message.id, registration.id = db.session.connection().execute(statement, params).one()
-    message.registration_id = registration.id
-    for row in (registration, message):
-        make_transient_to_detached(row)
-        db.session.add(row)
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        statement = _insert_pair(tuple(registration), tuple(message))
+        params = {f"r_{key}": value for key, value in registration.items()}
+        params.update({f"m_{key}": value for key, value in message.items()})
+        return conn.execute(statement, params).scalar_one()
+    registrations = Registration.__table__
+    new_id = conn.execute(
+        insert(registrations).values(registration).returning(registrations.c.id)
+    ).scalar_one()
+    conn.execute(insert(OutboxMessage.__table__).values(registration_id=new_id, **message))
+    return new_id
 
 
-def _fill_person(
-    registration: Registration, data: RegistrationInput, now: datetime, added_by: User | None
-) -> None:
-    """(Re)start a registration from the form: who, and when; needs no lock."""
-    registration.full_name = data.full_name.strip()
-    registration.academy_id = data.academy_id or None
-    registration.academy_other = (data.academy_other or "").strip() or None
-    registration.programme = (data.programme or "").strip() or None
-    registration.year_of_study = data.year_of_study
-    registration.locale = data.locale
-    registration.created_at = now
-    registration.consent_at = now if data.consent else None
-    registration.added_by_id = added_by.id if added_by else None
-    registration.confirmed_at = now if added_by else None
-    registration.waitlisted_at = None
-    registration.seat_at = None
-    registration.cancelled_at = None
-    registration.cancelled_by_id = None
+def _person_values(data: RegistrationInput, now: datetime, added_by: User | None) -> dict:
+    """A registration (re)started from the form: who, and when; needs no lock."""
+    return {
+        "full_name": data.full_name.strip(),
+        "academy_id": data.academy_id or None,
+        "academy_other": (data.academy_other or "").strip() or None,
+        "programme": (data.programme or "").strip() or None,
+        "year_of_study": data.year_of_study,
+        "locale": data.locale,
+        "created_at": now,
+        "consent_at": now if data.consent else None,
+        "added_by_id": added_by.id if added_by else None,
+        "confirmed_at": now if added_by else None,
+        "cancelled_at": None,
+        "cancelled_by_id": None,
+    }
 
 
-def _fill_session(
-    registration: Registration, session: SeatWindow, now: datetime, added_by: User | None
-) -> None:
-    """What depends on the locked session's current state: the hold, what was announced."""
-    registration.hold_expires_at = None if added_by else hold_until(session, now)
-    registration.notified_sequence = session.sequence
-    registration.notified_starts_at = session.starts_at
+def _session_values(session: SeatWindow, now: datetime, added_by: User | None) -> dict:
+    """What depends on the locked session's current state: the hold, what was announced.
+    A lecturer's addition has a confirmed address, so no hold."""
+    return {
+        "hold_expires_at": None if added_by else hold_until(session, now),
+        "notified_sequence": session.sequence,
+        "notified_starts_at": session.starts_at,
+    }
+
+
+def _place_values(has_seat: bool, confirmed: bool, now: datetime) -> dict:
+    """A seat (held until the address is confirmed, as seats.give_seat gives one), or the
+    waiting list."""
+    if has_seat:
+        status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.HELD
+        return {"status": status, "seat_at": now, "waitlisted_at": None}
+    return {"status": RegistrationStatus.WAITING, "seat_at": None, "waitlisted_at": now}
 
 
 def _settled_kind(registration: Registration) -> str:
