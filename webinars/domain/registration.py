@@ -292,7 +292,9 @@ def _settled_kind(registration: Registration) -> str:
 def confirm(registration: Registration, now: datetime | None = None) -> Registration:
     """The person clicked the link in their email: their hold becomes a confirmed place.
 
-    Idempotent. An expired hold stays expired (the page offers to register again).
+    Idempotent. A click after the hold ran out still proves the address, so it counts as
+    a new registration with a confirmed address (see _confirm_late); when the session no
+    longer takes registrations the row stays expired (see late_closed_reason).
     """
     now = now or utcnow()
     session = lock_session(registration.session_id)
@@ -305,8 +307,73 @@ def confirm(registration: Registration, now: datetime | None = None) -> Registra
         if registration.status is RegistrationStatus.HELD:
             registration.status = RegistrationStatus.CONFIRMED
         notices.notify(registration, _settled_kind(registration), now)
+    elif registration.confirmed_at is None and registration.status is RegistrationStatus.EXPIRED:
+        _confirm_late(registration, session, now)
     _tell_promoted(changes.promoted, now)
     return registration
+
+
+def ran_out(registration: Registration, now: datetime) -> bool:
+    """True when an unconfirmed hold or waiting place has run out (marked expired or not)."""
+    if registration.confirmed_at is not None:
+        return False
+    if registration.status is RegistrationStatus.EXPIRED:
+        return True
+    expires = registration.hold_expires_at
+    return registration.is_active and expires is not None and expires <= now
+
+
+def late_closed_reason(session: Session, now: datetime) -> Closed | None:
+    """Why a click after the hold ran out can give no place now, or None when it can.
+
+    The same as for a new registration on the public form: every row that can run out
+    came from it (staff-added places are confirmed at once).
+    """
+    reason = closed_reason(session, now)
+    if reason is None and not is_public(session):
+        return Closed.UNKNOWN
+    return reason
+
+
+def _confirm_late(registration: Registration, session: Session, now: datetime) -> None:
+    """Under lock: the expired row starts again as a new registration whose address is
+    confirmed, at the back of the queue. The people waiting kept their places in line and
+    go first (settle has just given them the seats that were free); a seat is the late
+    clicker's only when one is still free and nobody waits. Nothing when the session no
+    longer takes registrations."""
+    if late_closed_reason(session, now) is not None:
+        return
+    values = {
+        "confirmed_at": now,
+        # Their place in line from now on (demote_latest queues demoted seats by it).
+        "created_at": now,
+        "hold_expires_at": None,
+        "cancelled_at": None,
+        "cancelled_by_id": None,
+        "notified_sequence": session.sequence,
+        "notified_starts_at": session.starts_at,
+        **_place_values(_seat_free_for_newcomer(session, now), True, now),
+    }
+    for key, value in values.items():
+        setattr(registration, key, value)
+    notices.notify(registration, _settled_kind(registration), now)
+
+
+def _seat_free_for_newcomer(session: Session, now: datetime) -> bool:
+    """Under lock: a seat is free and nobody is waiting for it."""
+    if session.capacity is None:
+        return True
+    if seats_taken(session.id, now) >= session.capacity:
+        return False
+    someone_waits = db.session.execute(
+        select(Registration.id)
+        .where(
+            Registration.session_id == session.id,
+            Registration.status == RegistrationStatus.WAITING,
+        )
+        .limit(1)
+    ).first()
+    return someone_waits is None
 
 
 def cancel(

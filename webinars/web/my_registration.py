@@ -34,7 +34,13 @@ from webinars.domain.conferencing import join_link, join_links
 from webinars.domain.invitations import build_invitation, invitation_content_type
 from webinars.domain.manage_links import find_by_token, new_manage_link
 from webinars.domain.places import session_places
-from webinars.domain.registration import cancel, confirm, position
+from webinars.domain.registration import (
+    cancel,
+    confirm,
+    late_closed_reason,
+    position,
+    ran_out,
+)
 from webinars.extensions import db, limiter
 from webinars.i18n import viewer_zone
 from webinars.models import (
@@ -46,6 +52,7 @@ from webinars.models import (
     utcnow,
 )
 from webinars.registration_jobs import mail_queued
+from webinars.web.catalog import CLOSED_MESSAGES
 from webinars.web.feed_http import feed_response
 
 bp = Blueprint("my_registration", __name__)
@@ -131,6 +138,7 @@ def _manage_page(
 ) -> str:
     session = registration.session
     seated = registration.status is RegistrationStatus.CONFIRMED
+    now = utcnow()
     return render_template(
         "catalog/manage.html",
         registration=registration,
@@ -141,27 +149,77 @@ def _manage_page(
         places=session_places(session, current_app.config, viewer_zone()),
         feed_count=feed_count,
         new_feed_url=new_feed_url,
-        now=utcnow(),
+        now=now,
+        **_late_state(registration, now),
     )
+
+
+def _late_state(registration: Registration, now: datetime) -> dict[str, object]:
+    """For the pages: has the hold run out, and if so, why a late click can give no place
+    (None when it still can). Reads only: the GET pages change nothing."""
+    late = ran_out(registration, now)
+    reason = late_closed_reason(registration.session, now) if late else None
+    return {"late": late, "late_closed": CLOSED_MESSAGES[reason] if reason else None}
 
 
 @bp.route("/r/<token>/confirm", methods=["GET", "POST"])
 @limiter.limit("60 per minute")
 def confirm_address(token: str):
-    """GET asks (mail scanners follow links); POST confirms the address and the place."""
+    """GET asks (mail scanners follow links); POST confirms the address and the place.
+
+    A click after the hold ran out still counts: a free seat if nobody waits for it, else
+    the end of the waiting list, or a message when the session takes no registrations.
+    """
     registration = _opened(token)
     if registration.confirmed_at is not None:
         return redirect(url_for("my_registration.manage", token=token))
+    now = utcnow()
     if request.method == "POST":
-        confirm(registration, utcnow())
+        late = ran_out(registration, now)
+        confirm(registration, now)
         db.session.commit()
         mail_queued()
-        if registration.status is RegistrationStatus.EXPIRED:
-            flash(_("Sorry, this hold ran out before it was confirmed."), "warning")
-        else:
-            flash(_("Thank you: your email address is confirmed."), "success")
+        _say_what_confirm_did(registration, late, now)
         return redirect(url_for("my_registration.manage", token=token))
-    return render_template("catalog/confirm.html", registration=registration, token=token)
+    return render_template(
+        "catalog/confirm.html",
+        registration=registration,
+        token=token,
+        **_late_state(registration, now),
+    )
+
+
+def _say_what_confirm_did(registration: Registration, late: bool, now: datetime) -> None:
+    """Flash what the confirmation gave: a seat, a place on the list, or nothing, and why."""
+    status = registration.status
+    if status is RegistrationStatus.CANCELLED:
+        flash(_("This registration is cancelled."), "warning")
+    elif status is RegistrationStatus.EXPIRED:
+        message = _("Sorry, this hold ran out before it was confirmed.")
+        reason = late_closed_reason(registration.session, now)
+        if reason is not None:
+            message = f"{message} {CLOSED_MESSAGES[reason]}"
+        flash(message, "warning")
+    elif not late:
+        flash(_("Thank you: your email address is confirmed."), "success")
+    elif status is RegistrationStatus.CONFIRMED:
+        flash(
+            _(
+                "Your hold had run out, but a seat was still free: it is yours now, and "
+                "your email address is confirmed."
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Your hold had run out and no seat is free for you now, so you joined the "
+                "end of the waiting list: you are number %(n)d. Your email address is "
+                "confirmed; if a seat frees up, it is yours automatically.",
+                n=position(registration) or 0,
+            ),
+            "info",
+        )
 
 
 @bp.post("/r/<token>/cancel")
