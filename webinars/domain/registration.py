@@ -8,21 +8,19 @@ in one serialised step.
 from __future__ import annotations
 
 import enum
-import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import select
 
 from webinars.domain import notices
 from webinars.domain.access import is_public
 from webinars.domain.manage_links import new_link_values, new_manage_link
 from webinars.domain.outbox import message_values
+from webinars.domain.registration_rows import insert_fresh, place_values, session_values
 from webinars.domain.seats import (
     SeatWindow,
     expire_overdue,
-    hold_until,
     lock_session,
     lock_window,
     promote_from_waitlist,
@@ -33,7 +31,6 @@ from webinars.domain.seats import (
 )
 from webinars.extensions import db
 from webinars.models import (
-    OutboxMessage,
     Registration,
     RegistrationStatus,
     Session,
@@ -167,14 +164,14 @@ def register(
     has_seat = window.capacity is None or seats < window.capacity
     values = {
         **person,
-        **_session_values(window, now, added_by),
-        **_place_values(has_seat, added_by is not None, now),
+        **session_values(window, now, added_by),
+        **place_values(has_seat, added_by is not None, now),
     }
     kind = "confirm_address"
     if added_by is not None:
         kind = "confirmed" if has_seat else "waiting_confirmed"
     if seen.existing_id is None:  # the common case: a new row, written without the ORM
-        registration_id = _insert_fresh(
+        registration_id = insert_fresh(
             {"session_id": window.id, "email": email, **values},
             message_values(kind=kind, to=email, session_id=window.id, now=now),
         )
@@ -196,58 +193,6 @@ def register(
     return RegistrationOutcome(existing, repeat=False)
 
 
-@functools.cache
-def _insert_pair(registration_keys: tuple[str, ...], message_keys: tuple[str, ...]) -> Any:
-    """PostgreSQL: one statement inserting a registration and its first email (a data-
-    modifying WITH; the email's row takes the registration's new id), built once per
-    shape with bound parameters, so it is compiled once too."""
-    registrations = Registration.__table__
-    outbox = OutboxMessage.__table__
-    new = (
-        insert(registrations)
-        .values(
-            {
-                key: bindparam(f"r_{key}", type_=registrations.c[key].type)
-                for key in registration_keys
-            }
-        )
-        .returning(registrations.c.id)
-        .cte("new_registration")
-    )
-    return (
-        insert(outbox)
-        .from_select(
-            [*message_keys, "registration_id"],
-            select(
-                *(bindparam(f"m_{key}", type_=outbox.c[key].type) for key in message_keys),
-                new.c.id,
-            ),
-        )
-        .returning(outbox.c.registration_id)
-    )
-
-
-def _insert_fresh(registration: dict[str, Any], message: dict[str, Any]) -> int:
-    """Insert a new registration and its first email, under the lock; returns the new id.
-
-    Core statements from the same values the ORM would write: building, adding and
-    flushing two ORM objects was a large part of a sign-up's work while the seats were
-    locked. PostgreSQL takes both rows in one round trip; SQLite (in-process) in two.
-    """
-    conn = db.session.connection()
-    if conn.dialect.name == "postgresql":
-        statement = _insert_pair(tuple(registration), tuple(message))
-        params = {f"r_{key}": value for key, value in registration.items()}
-        params.update({f"m_{key}": value for key, value in message.items()})
-        return conn.execute(statement, params).scalar_one()
-    registrations = Registration.__table__
-    new_id = conn.execute(
-        insert(registrations).values(registration).returning(registrations.c.id)
-    ).scalar_one()
-    conn.execute(insert(OutboxMessage.__table__).values(registration_id=new_id, **message))
-    return new_id
-
-
 def _person_values(data: RegistrationInput, now: datetime, added_by: User | None) -> dict:
     """A registration (re)started from the form: who, and when; needs no lock."""
     return {
@@ -264,25 +209,6 @@ def _person_values(data: RegistrationInput, now: datetime, added_by: User | None
         "cancelled_at": None,
         "cancelled_by_id": None,
     }
-
-
-def _session_values(session: SeatWindow, now: datetime, added_by: User | None) -> dict:
-    """What depends on the locked session's current state: the hold, what was announced.
-    A lecturer's addition has a confirmed address, so no hold."""
-    return {
-        "hold_expires_at": None if added_by else hold_until(session, now),
-        "notified_sequence": session.sequence,
-        "notified_starts_at": session.starts_at,
-    }
-
-
-def _place_values(has_seat: bool, confirmed: bool, now: datetime) -> dict:
-    """A seat (held until the address is confirmed, as seats.give_seat gives one), or the
-    waiting list."""
-    if has_seat:
-        status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.HELD
-        return {"status": status, "seat_at": now, "waitlisted_at": None}
-    return {"status": RegistrationStatus.WAITING, "seat_at": None, "waitlisted_at": now}
 
 
 def _settled_kind(registration: Registration) -> str:
@@ -352,7 +278,7 @@ def _confirm_late(registration: Registration, session: Session, now: datetime) -
         "cancelled_by_id": None,
         "notified_sequence": session.sequence,
         "notified_starts_at": session.starts_at,
-        **_place_values(_seat_free_for_newcomer(session, now), True, now),
+        **place_values(_seat_free_for_newcomer(session, now), True, now),
     }
     for key, value in values.items():
         setattr(registration, key, value)
