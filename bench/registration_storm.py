@@ -8,7 +8,8 @@ What it does, all on loopback:
    earlier sessions with 100 registrations each and ANALYZE (a database in use; --history
    0 for fresh tables), and two public master classes of 100 seats;
 2. starts gunicorn (several sync workers) on the app with that database, CSRF on, rate
-   limits off (every client here shares one address), mail kept in the outbox;
+   limits off (every client here shares one address), mail configured but no worker, so
+   every email stays queued;
 3. 1,000 clients each load the form (own connection) to get a CSRF token and cookie;
 4. baseline: 1,000 GET /healthz released at once, each on its own connection;
 5. storm: the 1,000 registrations POSTed at once, each on its own connection;
@@ -222,7 +223,10 @@ def start_gunicorn(url: str, port: int, workers: int, instance: Path) -> subproc
         "WEBINARS_INSTANCE_DIR": str(instance),
         "BASE_URL": f"http://127.0.0.1:{port}",
     }
-    env.pop("MAIL_SERVER", None)
+    # Mail configured as in production, so each sign-up also queues a delivery for the
+    # worker (huey on SQLite in the instance directory). No worker runs here: the mail
+    # waits in the outbox, and nothing ever connects to this port.
+    env.update({"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(free_port())})
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
         [

@@ -37,10 +37,19 @@ def deliver_now() -> DeliveryReport:
     return report
 
 
+# Set while a delivery task waits in the queue. The task sends everything due, so a storm
+# of sign-ups needs one waiting task, not one per message (each costs the web request a
+# write to the queue, and the worker a pass over the outbox).
+DELIVERY_QUEUED = "webinars:mail-delivery-queued"
+
+
 @huey.task(retries=0)
 @in_app_context
 def deliver_mail() -> None:
     """Deliver the outbox now (queued by views after they commit new mail)."""
+    # Down before the outbox is read: mail committed after this finds no flag and queues
+    # the next delivery, so nothing waits for the periodic pass.
+    huey.delete(DELIVERY_QUEUED)
     deliver_now()
 
 
@@ -48,13 +57,26 @@ def deliver_mail() -> None:
 @in_app_context
 def deliver_mail_periodically() -> None:
     """Retries and anything queued while no worker listened."""
+    huey.delete(DELIVERY_QUEUED)  # never stuck: a flag whose task was lost lasts a minute
     deliver_now()
 
 
 def mail_queued() -> None:
-    """Call after committing new outbox rows: the worker sends them soon."""
-    if current_app.config.get("MAIL_SERVER"):
-        deliver_mail()
+    """Call after committing new outbox rows: the worker sends them soon.
+
+    Queues a delivery unless one is already waiting (a read of the queue's storage). The
+    mail is committed either way: if the queue cannot be reached, the periodic pass sends
+    it within a minute, and the person's request does not fail for it.
+    """
+    if not current_app.config.get("MAIL_SERVER"):
+        return
+    try:
+        if huey.storage.has_data_for_key(DELIVERY_QUEUED):
+            return
+        if huey.put_if_empty(DELIVERY_QUEUED, 1):
+            deliver_mail()
+    except Exception:  # the queue's storage is down or busy; the mail is safe in the outbox
+        log.warning("mail: could not queue a delivery; the periodic pass will send it")
 
 
 @huey.periodic_task(crontab(minute="*"), retries=0)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from huey.storage import MemoryStorage
+
 from tests.registration.conftest import person
 from webinars import registration_jobs
 from webinars.domain.registration import confirm
-from webinars.extensions import db
+from webinars.extensions import db, huey
 from webinars.models import MailStatus, OutboxMessage, Registration, RegistrationStatus, utcnow
 
 
@@ -49,3 +52,46 @@ def test_without_mail_server_mail_stays_in_the_outbox(app, open_session, enrol):
     with app.app_context():
         (row,) = db.session.execute(db.select(OutboxMessage)).scalars()
         assert row.status is MailStatus.PENDING
+
+
+@pytest.fixture
+def queue(monkeypatch):
+    """The task queue as in production (tasks wait for a worker), in memory."""
+    monkeypatch.setattr(huey, "_immediate", False)
+    monkeypatch.setattr(huey, "storage", MemoryStorage("test-queue"))
+    return huey
+
+
+def test_a_storm_of_new_mail_queues_one_delivery_at_a_time(
+    mail_app, mailbox, queue, open_session, enrol
+):
+    """Each delivery sends all that is due, so one waiting task is enough; once it has
+    started, new mail queues the next one (nothing waits for the periodic pass)."""
+    session = open_session()
+    for n in range(5):
+        enrol(session.id, person(n))
+        with mail_app.app_context():
+            registration_jobs.mail_queued()
+    assert queue.pending_count() == 1
+
+    queue.execute(queue.dequeue())
+
+    assert len(mailbox.messages) == 5
+    enrol(session.id, person(6))
+    with mail_app.app_context():
+        registration_jobs.mail_queued()
+    assert queue.pending_count() == 1
+    queue.execute(queue.dequeue())
+    assert len(mailbox.messages) == 6
+
+
+def test_an_unreachable_queue_does_not_fail_the_request(mail_app, queue, monkeypatch, caplog):
+    def down(key):
+        raise ConnectionError("queue storage unreachable")
+
+    monkeypatch.setattr(queue.storage, "has_data_for_key", down)
+    with mail_app.app_context():
+        registration_jobs.mail_queued()  # no exception: the mail is already committed
+
+    assert queue.pending_count() == 0
+    assert "could not queue a delivery" in caplog.text
