@@ -302,9 +302,14 @@ def test_gunicorn_access_log_masks_tokens(app, tmp_path, make_academy):
                 time.sleep(0.1)
         else:
             raise AssertionError("gunicorn did not answer")
+        # The same feed in another spelling: gunicorn logs the request line as sent.
+        escaped = f"http://127.0.0.1:{port}/calendars%2Facademies%2Fizhevsk%2F{token}.ics"
+        with urllib.request.urlopen(escaped, timeout=5) as response:
+            assert response.status == 200
     finally:
         server.terminate()
         server.wait(timeout=20)
     text = log.read_text()
     assert f"/calendars/academies/izhevsk/{token[:6]}…" in text
-    assert token not in text
+    assert f"/calendars%2Facademies%2Fizhevsk%2F{token[:6]}…" in text
+    assert token[6:] not in text

@@ -7,10 +7,8 @@ secret feed addresses out of logs.
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from flask import Flask, Response, abort, request
 from werkzeug.http import http_date
@@ -18,19 +16,22 @@ from werkzeug.http import http_date
 from webinars.domain.calendars import FEED_CONTENT_TYPE
 from webinars.domain.feed_cache import RenderedFeed, rendered_feed
 from webinars.models import utcnow
+from webinars.web import path_secrets
 
 # Clients poll on their own schedule (Google 8-24 h, Outlook ~3 h); this is for caches
 # in between. Private feeds must never sit in a shared cache.
 MAX_AGE = 900
 # /calendars/academies/<slug>/<token>.ics and /calendars/personal/<token>.ics
-_TOKEN_IN_PATH = re.compile(
-    r"(/calendars/(?:academies/[^/\s?]+|personal)/)([A-Za-z0-9_-]{6})[A-Za-z0-9_-]*"
+_TOKEN_PATHS = (
+    path_secrets.secret_after("calendars", "academies", None),
+    path_secrets.secret_after("calendars", "personal"),
 )
 
 
 def mask_feed_tokens(text: str) -> str:
-    """Replace every feed token in `text` by its first six characters and "…"."""
-    return _TOKEN_IN_PATH.sub(r"\1\2…", text)
+    """Replace every feed token in `text` by its first six characters and "…" (in any
+    spelling of its path that reaches the feed: see webinars.web.path_secrets)."""
+    return path_secrets.mask_secrets(text, *_TOKEN_PATHS)
 
 
 def http_last_modified(moment: datetime, now: datetime | None = None) -> datetime:
@@ -81,31 +82,14 @@ def feed_error(status: int, message: str) -> NoReturn:
     abort(Response(message + "\n", status, mimetype="text/plain"))
 
 
-class FeedTokenFilter(logging.Filter):
+class FeedTokenFilter(path_secrets.SecretPathFilter):
     """Masks feed tokens in log records (access logs print every path)."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the message and its arguments; never drops a record."""
-        if isinstance(record.msg, str):
-            record.msg = mask_feed_tokens(record.msg)
-        if isinstance(record.args, dict):  # gunicorn's atoms: a dict subclass, kept as it is
-            for key, value in list(record.args.items()):
-                record.args[key] = _mask(value)
-        elif isinstance(record.args, tuple):
-            record.args = tuple(_mask(v) for v in record.args)
-        return True
-
-
-def _mask(value: Any) -> Any:
-    return mask_feed_tokens(value) if isinstance(value, str) else value
-
-
-LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+    def mask(self, text: str) -> str:
+        """`text` with its feed tokens masked."""
+        return mask_feed_tokens(text)
 
 
 def init_app(app: Flask) -> None:
     """Install the token mask on the app's logger and the servers' access logs."""
-    token_filter = FeedTokenFilter()
-    for logger in (app.logger, *(logging.getLogger(name) for name in LOGGERS)):
-        if not any(isinstance(f, FeedTokenFilter) for f in logger.filters):
-            logger.addFilter(token_filter)
+    path_secrets.install(app, FeedTokenFilter())

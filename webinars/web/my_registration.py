@@ -7,8 +7,6 @@ cached, and says nothing about registrations the link does not open.
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import datetime
 
 from flask import (
@@ -52,45 +50,33 @@ from webinars.models import (
     utcnow,
 )
 from webinars.registration_jobs import mail_queued
+from webinars.web import path_secrets
 from webinars.web.catalog import CLOSED_MESSAGES
 from webinars.web.feed_http import feed_response
 
 bp = Blueprint("my_registration", __name__)
 
 # Manage links carry their secret in the path: logs keep only its first six characters.
-_MANAGE_TOKEN = re.compile(r"(/r/)([A-Za-z0-9_-]{6})[A-Za-z0-9_-]*")
-LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+_MANAGE_TOKEN = path_secrets.secret_after("r")
 
 
 def mask_manage_tokens(text: str) -> str:
-    """Replace every manage-link token in `text` by its first six characters and "…"."""
-    return _MANAGE_TOKEN.sub(r"\1\2…", text)
+    """Replace every manage-link token in `text` by its first six characters and "…" (in
+    any spelling of its path that reaches the page: see webinars.web.path_secrets)."""
+    return path_secrets.mask_secrets(text, _MANAGE_TOKEN)
 
 
-class ManageLinkFilter(logging.Filter):
+class ManageLinkFilter(path_secrets.SecretPathFilter):
     """Masks manage-link tokens in log records (access logs print every path)."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the message and its arguments; never drops a record."""
-        if isinstance(record.msg, str):
-            record.msg = mask_manage_tokens(record.msg)
-        if isinstance(record.args, dict):
-            for key, value in list(record.args.items()):
-                if isinstance(value, str):
-                    record.args[key] = mask_manage_tokens(value)
-        elif isinstance(record.args, tuple):
-            record.args = tuple(
-                mask_manage_tokens(v) if isinstance(v, str) else v for v in record.args
-            )
-        return True
+    def mask(self, text: str) -> str:
+        """`text` with its manage-link tokens masked."""
+        return mask_manage_tokens(text)
 
 
 @bp.record_once
 def _mask_logs(state) -> None:
-    token_filter = ManageLinkFilter()
-    for logger in (state.app.logger, *(logging.getLogger(name) for name in LOGGERS)):
-        if not any(isinstance(f, ManageLinkFilter) for f in logger.filters):
-            logger.addFilter(token_filter)
+    path_secrets.install(state.app, ManageLinkFilter())
 
 
 @bp.errorhandler(404)

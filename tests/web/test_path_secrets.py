@@ -1,0 +1,88 @@
+"""Secrets in URL paths (feed tokens, manage links) never reach a log in full."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from webinars.domain.feed_tokens import issue_token
+from webinars.extensions import db
+from webinars.models import FeedScope
+from webinars.web.feed_http import mask_feed_tokens
+from webinars.web.my_registration import mask_manage_tokens
+from webinars.web.path_secrets import KEEP
+
+# Spellings a client may send that still reach the feed: {t} is the token, {e} the token
+# with its first character percent-escaped.
+FEED_SPELLINGS = [
+    "/calendars/academies/izhevsk/{t}.ics",
+    "/calendars/academies/izhevsk//{t}.ics",  # redirected to the feed, the 308 logged
+    "/calendars//academies//izhevsk/{t}.ics",
+    "/calendars%2Facademies%2Fizhevsk%2F{t}.ics",
+    "/calendars/academies/izhevsk/{e}.ics",
+    "/%63alendars/academies/%69zhevsk/{t}.ics",
+]
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("spelling", FEED_SPELLINGS)
+def test_every_spelling_that_reaches_a_feed_is_masked(app, client, make_academy, spelling):
+    academy = make_academy(slug="izhevsk")
+    with app.app_context():
+        token = issue_token(FeedScope.ACADEMY, academy_id=academy.id)
+        db.session.commit()
+    path = spelling.format(t=token, e=f"%{ord(token[0]):02X}{token[1:]}")
+
+    answer = client.get(path)
+    masked = mask_feed_tokens(f'127.0.0.1 - - "GET {path} HTTP/1.1" {answer.status_code} -')
+
+    assert answer.status_code in (200, 308)
+    assert token[KEEP:] not in masked
+    assert "…" in masked
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/r/{t}/confirm", "/r//{t}", "//r/{t}/new-link", "/r%2F{t}", "/r/{e}/cancel", "/%72/{t}"],
+)
+def test_every_spelling_of_a_manage_link_is_masked(path):
+    token = "AbCdEf" + "x" * 37
+    line = path.format(t=token, e="%41" + token[1:])
+
+    masked = mask_manage_tokens(f'"GET {line} HTTP/1.1" 200 -')
+
+    assert token[KEEP:] not in masked
+    assert "…" in masked
+
+
+def test_paths_without_a_secret_are_left_as_they_are():
+    for path in (
+        "/calendars/academies/izhevsk.ics?kind=webinar",
+        "/calendars/lecturers/dr-karimova.ics",
+        "/calendars/all.ics",
+        "/register/12",
+        "/r/",
+    ):
+        assert mask_feed_tokens(path) == path
+        assert mask_manage_tokens(path) == path
+
+
+def test_masking_a_long_run_of_slashes_stays_cheap():
+    line = f'"GET {"/" * 8000} HTTP/1.1" 404 -'
+    started = time.perf_counter()
+    assert mask_feed_tokens(line) == line and mask_manage_tokens(line) == line
+    assert time.perf_counter() - started < 0.5  # was seconds: a search from every slash
+
+
+def test_logs_never_hold_a_manage_link(app, caplog):
+    token = "ZxCvBn" + "w" * 37
+    line = f"POST /r/{token}/confirm HTTP/1.1"
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("werkzeug").info('127.0.0.1 - - "%s" %s %s', line, 302, "-")
+        logging.getLogger("gunicorn.access").info("%(r)s %(s)s", {"r": line, "s": "302"})
+        app.logger.error("Unhandled error on %s %s", "POST", line.split()[1])
+
+    assert token not in caplog.text
+    assert caplog.text.count("ZxCvBn…") == 3

@@ -1,0 +1,84 @@
+"""Secrets that travel in URL paths (feed tokens, manage links), kept out of logs.
+
+Servers log the request line as the client sent it, and a path reaches its view in more
+than one spelling: doubled slashes (redirected, the redirect logged), `%2F` for a slash,
+percent-escaped letters. `secret_after()` finds the secret in every such spelling (and in
+any letter case), so no log line holds one in full; `SecretPathFilter` masks log records
+and `install()` puts a filter on the loggers that print paths.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from flask import Flask
+
+# Characters of a secret a log keeps: enough to tell two apart, far too few to use one.
+KEEP = 6
+# Besides the app's own logger, the loggers that print request paths: the development
+# server's and gunicorn's.
+SERVER_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+
+_SLASHES = r"(?:/|%2f)++"
+_SEGMENT = r"(?:(?!%2f)[^/\s?#\"'])++"  # one path segment, a slug say
+# A match starts only where a run of slashes starts: tried from inside a long run as well,
+# the search would take time growing with the square of the run (a cheap attack on logs).
+_RUN_START = r"(?<!/)(?<!%2f)"
+_SECRET_CHAR = r"(?:[a-z0-9_-]|%[0-9a-f]{2})"  # base64url, maybe percent-escaped
+
+
+def _spelled(word: str) -> str:
+    """A pattern for `word` with any of its characters percent-escaped."""
+    return "".join(f"(?:{re.escape(char)}|%{ord(char):02x})" for char in word)
+
+
+def secret_after(*segments: str | None) -> re.Pattern[str]:
+    """The secret path segment that follows `segments` (None: any one segment, a slug).
+
+    Group 1 is everything before the secret, group 2 the characters a log keeps.
+    """
+    parts = [_SEGMENT if segment is None else _spelled(segment) for segment in segments]
+    prefix = _RUN_START + "".join(_SLASHES + part for part in parts) + _SLASHES
+    return re.compile(rf"({prefix})({_SECRET_CHAR}{{{KEEP}}}){_SECRET_CHAR}*", re.IGNORECASE)
+
+
+def mask_secrets(text: str, *patterns: re.Pattern[str]) -> str:
+    """`text` with every secret the patterns find cut to its first characters and "…"."""
+    for pattern in patterns:
+        text = pattern.sub(r"\1\2…", text)
+    return text
+
+
+class SecretPathFilter(logging.Filter):
+    """Masks secrets in a log record's message and arguments; never drops a record."""
+
+    def mask(self, text: str) -> str:
+        """`text` with the secrets this filter knows masked."""
+        raise NotImplementedError
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the message and its arguments in place."""
+        if isinstance(record.msg, str):
+            record.msg = self.mask(record.msg)
+        if isinstance(record.args, dict):  # gunicorn's atoms: a dict subclass, kept as it is
+            for key, value in list(record.args.items()):
+                record.args[key] = self._masked(value)
+        elif isinstance(record.args, tuple):
+            record.args = tuple(self._masked(value) for value in record.args)
+        return True
+
+    def _masked(self, value: Any) -> Any:
+        return self.mask(value) if isinstance(value, str) else value
+
+
+def install(app: Flask, log_filter: SecretPathFilter) -> None:
+    """Put `log_filter` on the app's logger and the servers' loggers, once per kind.
+
+    Logger filters see only records logged on that very logger, which is how werkzeug,
+    gunicorn and Flask log requests and unhandled errors.
+    """
+    for logger in (app.logger, *(logging.getLogger(name) for name in SERVER_LOGGERS)):
+        if not any(isinstance(f, type(log_filter)) for f in logger.filters):
+            logger.addFilter(log_filter)
