@@ -86,3 +86,42 @@ def test_logs_never_hold_a_manage_link(app, caplog):
 
     assert token not in caplog.text
     assert caplog.text.count("ZxCvBn…") == 3
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/calendars/personal/./{t}.ics",  # a dot segment: 404, but the token is good
+        "/calendars/personel/{t}.ics",  # a typo
+        "/calendars/academies/izhevsk/%2e/{t}.ics",
+        "/r/./{t}",
+        "/anything?feed={t}",
+    ],
+)
+def test_server_logs_mask_a_token_in_any_path(app, caplog, path):
+    token = "QwErTy" + "k" * 37
+    line = path.format(t=token)
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("werkzeug").info('127.0.0.1 - - "%s" %s %s', f"GET {line}", 404, "-")
+        logging.getLogger("gunicorn.access").info("%(r)s %(s)s", {"r": line, "s": "404"})
+
+    assert token[KEEP:] not in caplog.text
+    assert caplog.text.count("QwErTy…") == 2
+
+
+def test_app_messages_keep_long_ids_that_are_not_in_a_secret_path(app, caplog):
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    with caplog.at_level(logging.INFO):
+        app.logger.warning("outbox message %s: checksum %s", 12, digest)
+
+    assert digest in caplog.text
+
+
+def test_masking_twice_reads_the_same_as_once():
+    token = "AbCdEf" + "x" * 37
+    line = f'"GET /calendars/academies/izhevsk/{token}.ics HTTP/1.1" 200 -'
+
+    once = mask_feed_tokens(line)
+
+    assert mask_feed_tokens(once) == once
+    assert once.count("…") == 1

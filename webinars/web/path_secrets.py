@@ -29,6 +29,17 @@ _RUN_START = r"(?<!/)(?<!%2f)"
 _SECRET_CHAR = r"(?:[a-z0-9_-]|%[0-9a-f]{2})"  # base64url, maybe percent-escaped
 
 
+# Any run of secret characters this long, wherever it stands in a server's request line:
+# tokens are 43 characters, and a client may send one inside a path no pattern above
+# knows (a dot segment, a typo: answered 404, but the token in the line is still good).
+# Only server loggers get this: the app's own messages may carry long ids worth reading.
+_RUN_CHAR = r"(?:[a-z0-9_-]|%(?!2f)[0-9a-f]{2})"  # a secret's character; %2F is a slash
+LONG_RUN = re.compile(
+    rf"(?:(?<![a-z0-9_%-])|(?<=%2f))({_RUN_CHAR}{{{KEEP}}}){_RUN_CHAR}{{{32 - KEEP},}}",
+    re.IGNORECASE,
+)
+
+
 def _spelled(word: str) -> str:
     """A pattern for `word` with any of its characters percent-escaped."""
     return "".join(f"(?:{re.escape(char)}|%{ord(char):02x})" for char in word)
@@ -37,11 +48,13 @@ def _spelled(word: str) -> str:
 def secret_after(*segments: str | None) -> re.Pattern[str]:
     """The secret path segment that follows `segments` (None: any one segment, a slug).
 
-    Group 1 is everything before the secret, group 2 the characters a log keeps.
+    Group 1 is everything before the secret, group 2 the characters a log keeps. A secret
+    already masked ("…" after the kept characters) is left alone: several filters may see
+    one record, and a line masked twice reads the same as once.
     """
     parts = [_SEGMENT if segment is None else _spelled(segment) for segment in segments]
     prefix = _RUN_START + "".join(_SLASHES + part for part in parts) + _SLASHES
-    return re.compile(rf"({prefix})({_SECRET_CHAR}{{{KEEP}}}){_SECRET_CHAR}*", re.IGNORECASE)
+    return re.compile(rf"({prefix})({_SECRET_CHAR}{{{KEEP}}}){_SECRET_CHAR}*+(?!…)", re.IGNORECASE)
 
 
 def mask_secrets(text: str, *patterns: re.Pattern[str]) -> str:
@@ -60,17 +73,21 @@ class SecretPathFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the message and its arguments in place."""
+        server = record.name in SERVER_LOGGERS
         if isinstance(record.msg, str):
-            record.msg = self.mask(record.msg)
+            record.msg = self._masked(record.msg, server)
         if isinstance(record.args, dict):  # gunicorn's atoms: a dict subclass, kept as it is
             for key, value in list(record.args.items()):
-                record.args[key] = self._masked(value)
+                record.args[key] = self._masked(value, server)
         elif isinstance(record.args, tuple):
-            record.args = tuple(self._masked(value) for value in record.args)
+            record.args = tuple(self._masked(value, server) for value in record.args)
         return True
 
-    def _masked(self, value: Any) -> Any:
-        return self.mask(value) if isinstance(value, str) else value
+    def _masked(self, value: Any, server: bool) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = self.mask(value)
+        return LONG_RUN.sub(r"\1…", value) if server else value
 
 
 def install(app: Flask, log_filter: SecretPathFilter) -> None:
