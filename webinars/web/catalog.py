@@ -30,7 +30,12 @@ from webinars.i18n import INSTRUCTION_LANGUAGES, viewer_zone
 from webinars.models import PartnerAcademy, Session, SessionStatus, session_academies, utcnow
 from webinars.registration_jobs import mail_queued
 from webinars.web.manage.forms import KIND_LABELS
-from webinars.web.registration_forms import CatalogFilterForm, RegistrationForm, academy_choices
+from webinars.web.registration_forms import (
+    CLOSED_MESSAGES,
+    CatalogFilterForm,
+    RegistrationForm,
+    academy_choices,
+)
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 
@@ -43,13 +48,6 @@ def _explained(error: HTTPException):
     return render_template("catalog/unavailable.html", error=error), error.code
 
 
-CLOSED_MESSAGES = {
-    Closed.UNKNOWN: _l("This session does not exist or is not open to the public."),
-    Closed.CANCELLED: _l("This session is cancelled: it takes no registrations."),
-    Closed.NOT_OPEN_YET: _l("Registration for this session has not opened yet."),
-    Closed.CLOSED: _l("Registration for this session is closed."),
-    Closed.STARTED: _l("This session has already started: registration is closed."),
-}
 RATE_LIMITED = _l("Too many registrations from here in a short time. Please wait and try again.")
 
 

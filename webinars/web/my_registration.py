@@ -51,8 +51,8 @@ from webinars.models import (
 )
 from webinars.registration_jobs import mail_queued
 from webinars.web import path_secrets
-from webinars.web.catalog import CLOSED_MESSAGES
 from webinars.web.feed_http import feed_response
+from webinars.web.registration_forms import CLOSED_MESSAGES
 
 bp = Blueprint("my_registration", __name__)
 

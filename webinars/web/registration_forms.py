@@ -23,10 +23,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from webinars.domain.registration import RegistrationInput
+from webinars.domain.registration import Closed, RegistrationInput
 from webinars.extensions import db
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import PartnerAcademy
+
+# Why a session takes no registrations, in words (the form, the manage page).
+CLOSED_MESSAGES = {
+    Closed.UNKNOWN: _l("This session does not exist or is not open to the public."),
+    Closed.CANCELLED: _l("This session is cancelled: it takes no registrations."),
+    Closed.NOT_OPEN_YET: _l("Registration for this session has not opened yet."),
+    Closed.CLOSED: _l("Registration for this session is closed."),
+    Closed.STARTED: _l("This session has already started: registration is closed."),
+}
 
 OTHER_ACADEMY = -1
 NOT_AN_ACADEMY = -2  # what was sent is no number at all (a tampered or broken form)
