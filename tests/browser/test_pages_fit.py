@@ -152,6 +152,8 @@ def test_phone_shows_languages_at_once_and_opens_the_menu(phone_page: Any) -> No
     expect(sign_in_link).to_be_hidden()
 
     page.get_by_role("button", name="Menu").click()
+    # Bootstrap's collapse slides open: a click during the slide can miss the moving link.
+    expect(page.locator("#nav.collapse.show")).to_be_visible()
     expect(sign_in_link).to_be_visible()
     sign_in_link.click()
     page.wait_for_url("**/login")
