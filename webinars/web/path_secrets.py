@@ -21,8 +21,12 @@ KEEP = 6
 # server's and gunicorn's.
 SERVER_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
-_SLASHES = r"(?:/|%2f)++"
-_SEGMENT = r"(?:(?!%2f)[^/\s?#\"'])++"  # one path segment, a slug say
+# No possessive quantifiers or atomic groups here: Debian 12's Python (3.11.2) matches
+# some of them wrongly (a possessive group holding a lookahead never matches), which left
+# %2F spellings unmasked there. Each greedy run below is followed by something it cannot
+# match, so giving characters back fails at once and the search stays linear.
+_SLASHES = r"(?:/|%2f)+"
+_SEGMENT = r"(?:(?!%2f)[^/\s?#\"'])+"  # one path segment, a slug say
 # A match starts only where a run of slashes starts: tried from inside a long run as well,
 # the search would take time growing with the square of the run (a cheap attack on logs).
 _RUN_START = r"(?<!/)(?<!%2f)"
@@ -54,7 +58,8 @@ def secret_after(*segments: str | None) -> re.Pattern[str]:
     """
     parts = [_SEGMENT if segment is None else _spelled(segment) for segment in segments]
     prefix = _RUN_START + "".join(_SLASHES + part for part in parts) + _SLASHES
-    return re.compile(rf"({prefix})({_SECRET_CHAR}{{{KEEP}}}){_SECRET_CHAR}*+(?!…)", re.IGNORECASE)
+    secret = rf"({_SECRET_CHAR}{{{KEEP}}}){_SECRET_CHAR}*(?!{_SECRET_CHAR}|…)"
+    return re.compile(rf"({prefix}){secret}", re.IGNORECASE)
 
 
 def mask_secrets(text: str, *patterns: re.Pattern[str]) -> str:
