@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
+from sqlalchemy.pool import NullPool
 
+from webinars import create_app
 from webinars.domain import notices
 from webinars.domain.registration import RegistrationInput, register
 from webinars.extensions import db
@@ -140,3 +142,51 @@ def link_in(text: str, marker: str = "/r/") -> str:
         if marker in word and word.startswith("http"):
             return word.strip("<>\"'")
     raise AssertionError(f"no link with {marker!r} in:\n{text}")
+
+
+@pytest.fixture
+def threaded_app(app: Flask, tmp_path) -> Iterator[Flask]:
+    """The same database as `app`, without a connection pool: a connection per context."""
+    other = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool},
+            "HUEY_SQLITE_PATH": str(tmp_path / "huey-threads.sqlite3"),
+        }
+    )
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+def all_at_once(app: Flask, jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Run each job in its own thread and app context, released together; collect results."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def run(i: int, job: Callable[[], Any]) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[i] = job()
+                db.session.commit()
+            except Exception as exc:  # recorded and asserted on below
+                db.session.rollback()
+                results[i] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def detached(app: Flask, registration_id: int) -> Registration:
+    """A registration as it is in the database now, readable outside the app context."""
+    with app.app_context():
+        row = db.session.get(Registration, registration_id)
+        db.session.expunge(row)
+        return row

@@ -8,17 +8,11 @@ and, with TEST_DATABASE_URL, on PostgreSQL.
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
-from sqlalchemy.pool import NullPool
 
-from tests.registration.conftest import person
-from webinars import create_app
+from tests.registration.conftest import all_at_once, person
 from webinars.domain.registration import cancel, register
 from webinars.domain.seats import lock_session, seats_taken, waiting_list
 from webinars.extensions import db
@@ -28,53 +22,13 @@ THREADS = 50
 SEATS = 5
 
 
-@pytest.fixture
-def threaded_app(app: Flask, tmp_path) -> Iterator[Flask]:
-    """The same database as `app`, without a connection pool: a connection per context."""
-    other = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool},
-            "HUEY_SQLITE_PATH": str(tmp_path / "huey-threads.sqlite3"),
-        }
-    )
-    yield other
-    with other.app_context():
-        db.engine.dispose()
-
-
-def _all_at_once(app: Flask, jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Run each job in its own thread and app context, released together; collect results."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int, job: Callable[[], Any]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[i] = job()
-                db.session.commit()
-            except Exception as exc:  # recorded and asserted on below
-                db.session.rollback()
-                results[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 def test_fifty_at_once_never_exceed_five_seats(app, threaded_app, open_session):
     session = open_session(capacity=SEATS)
     jobs = [
         (lambda n=n: register(session.id, person(n)).registration.status) for n in range(THREADS)
     ]
 
-    results = _all_at_once(threaded_app, jobs)
+    results = all_at_once(threaded_app, jobs)
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert errors == []
@@ -100,7 +54,7 @@ def test_promotions_under_concurrent_cancellations_keep_order_and_count(
     def leave(registration_id: int) -> RegistrationStatus:
         return cancel(db.session.get(Registration, registration_id)).status
 
-    results = _all_at_once(threaded_app, [(lambda r=r: leave(r)) for r in leaving])
+    results = all_at_once(threaded_app, [(lambda r=r: leave(r)) for r in leaving])
 
     assert [r for r in results if isinstance(r, Exception)] == []
     with app.app_context():

@@ -9,11 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.registration.conftest import outbox, person
-from tests.registration.test_concurrency import (  # noqa: F401  (pytest finds fixtures by name)
-    _all_at_once,
-    threaded_app,
-)
+from tests.registration.conftest import all_at_once, detached, outbox, person
 from webinars.domain.manage_links import manage_token
 from webinars.domain.registration import cancel, confirm
 from webinars.domain.scheduling import cancel_session
@@ -23,16 +19,9 @@ from webinars.models import Registration, RegistrationStatus, Session, utcnow
 from webinars.registration_jobs import deliver_now
 
 
-def _get(app, registration_id: int) -> Registration:
-    with app.app_context():
-        row = db.session.get(Registration, registration_id)
-        db.session.expunge(row)
-        return row
-
-
 def _ran_out(app, registration_id: int) -> datetime:
     """A moment just after this registration's hold ran out."""
-    return _get(app, registration_id).hold_expires_at + timedelta(seconds=1)
+    return detached(app, registration_id).hold_expires_at + timedelta(seconds=1)
 
 
 def _confirm(app, registration_id: int, now: datetime) -> None:
@@ -62,7 +51,7 @@ def test_late_click_with_a_free_seat_gives_a_confirmed_seat_and_an_invitation(
 
     _confirm(app, held.id, late)
 
-    row = _get(app, held.id)
+    row = detached(app, held.id)
     assert row.status is RegistrationStatus.CONFIRMED
     assert (row.confirmed_at, row.seat_at, row.hold_expires_at) == (late, late, None)
     assert row.cancelled_at is None
@@ -89,7 +78,7 @@ def test_late_click_when_full_joins_the_end_of_the_list_then_gets_a_freed_seat(
 
     _confirm(app, late_one.id, late)
 
-    row = _get(app, late_one.id)
+    row = detached(app, late_one.id)
     assert row.status is RegistrationStatus.WAITING
     assert (row.confirmed_at, row.waitlisted_at, row.hold_expires_at) == (late, late, None)
     with app.app_context():
@@ -104,7 +93,7 @@ def test_late_click_when_full_joins_the_end_of_the_list_then_gets_a_freed_seat(
         with app.app_context():
             cancel(db.session.get(Registration, leaving.id), late + timedelta(minutes=1))
             db.session.commit()
-        assert _get(app, promoted.id).status is RegistrationStatus.CONFIRMED
+        assert detached(app, promoted.id).status is RegistrationStatus.CONFIRMED
     (seat_mail,) = outbox(app, kind="seat_for_you", registration_id=late_one.id)
     assert b"METHOD:REQUEST" in seat_mail.attachment
 
@@ -125,8 +114,8 @@ def test_late_click_leaves_a_freed_seat_to_those_already_waiting(app, open_sessi
 
     _confirm(app, held.id, late)
 
-    assert _get(app, first.id).status is RegistrationStatus.HELD  # promoted, hold kept
-    assert _get(app, held.id).status is RegistrationStatus.WAITING
+    assert detached(app, first.id).status is RegistrationStatus.HELD  # promoted, hold kept
+    assert detached(app, held.id).status is RegistrationStatus.WAITING
     assert [_position(app, r.id) for r in (second, held)] == [1, 2]
     assert _kinds(app, first.id) == ["confirm_address", "seat_for_you"]
     assert _kinds(app, held.id) == ["confirm_address", "waiting_confirmed"]
@@ -164,7 +153,7 @@ def test_late_click_when_the_session_takes_no_registrations_gives_nothing(
 
     _confirm(app, held.id, moment)
 
-    row = _get(app, held.id)
+    row = detached(app, held.id)
     assert row.status is RegistrationStatus.EXPIRED
     assert row.confirmed_at is None
     assert len(outbox(app)) == before
@@ -180,11 +169,11 @@ def test_a_second_late_click_does_nothing_more(app, open_session, enrol, full):
     if full:
         enrol(session.id, person("other"), late)  # takes the seat the run-out hold left
     _confirm(app, held.id, late)
-    first = _get(app, held.id)
+    first = detached(app, held.id)
 
     _confirm(app, held.id, late + timedelta(minutes=5))
 
-    again = _get(app, held.id)
+    again = detached(app, held.id)
     assert again.status is first.status
     assert again.status is (RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED)
     assert (again.confirmed_at, again.seat_at, again.waitlisted_at) == (
@@ -207,7 +196,7 @@ def test_late_clicks_never_exceed_capacity(app, open_session, enrol):
     for second, row in enumerate(reversed(rows)):  # the last to register clicks first
         _confirm(app, row.id, late + timedelta(seconds=second))
 
-    statuses = [_get(app, row.id).status for row in rows]
+    statuses = [detached(app, row.id).status for row in rows]
     assert statuses == [RegistrationStatus.WAITING] * 3 + [RegistrationStatus.CONFIRMED] * 2
     with app.app_context():
         assert seats_taken(session.id, late) == 2
@@ -216,7 +205,7 @@ def test_late_clicks_never_exceed_capacity(app, open_session, enrol):
 
 def test_late_clicks_at_once_never_exceed_capacity(
     app,
-    threaded_app,  # noqa: F811
+    threaded_app,
     open_session,
     enrol,
 ):
@@ -228,7 +217,7 @@ def test_late_clicks_at_once_never_exceed_capacity(
     def click(registration_id: int) -> RegistrationStatus:
         return confirm(db.session.get(Registration, registration_id), late).status
 
-    results = _all_at_once(threaded_app, [(lambda r=r: click(r)) for r in ids])
+    results = all_at_once(threaded_app, [(lambda r=r: click(r)) for r in ids])
 
     assert [r for r in results if isinstance(r, Exception)] == []
     assert results.count(RegistrationStatus.CONFIRMED) == 3
@@ -269,7 +258,7 @@ def test_confirm_page_get_explains_a_late_click_and_changes_nothing(
     assert '<form method="post">' in asked.get_data(as_text=True)
     assert f'action="{path}"' in manage.get_data(as_text=True)
     assert "ammo hali ham tasdiqlashingiz mumkin" in uzbek.get_data(as_text=True)
-    row = _get(app, registration_id)
+    row = detached(app, registration_id)
     assert (row.status, row.confirmed_at) == (RegistrationStatus.HELD, None)
     assert len(outbox(app)) == mails
 
@@ -288,7 +277,7 @@ def test_late_click_on_the_page_gives_the_seat_and_mails_the_invitation(
     text = answer.get_data(as_text=True)
     assert "Your hold had run out, but a seat was still free" in text
     assert "Your seat is confirmed." in text
-    assert _get(mail_app, registration_id).status is RegistrationStatus.CONFIRMED
+    assert detached(mail_app, registration_id).status is RegistrationStatus.CONFIRMED
     (message,) = [m for m in mailbox.to("student1@example.org") if "registered" in m["Subject"]]
     (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
     assert part.get_param("method") == "REQUEST"
@@ -308,7 +297,7 @@ def test_late_click_on_the_page_when_full_says_the_place_on_the_list(
     text = answer.get_data(as_text=True)
     assert "you joined the end of the waiting list: you are number 1." in text
     assert "You are number 1 on the waiting list." in text
-    row = _get(app, registration_id)
+    row = detached(app, registration_id)
     assert row.status is RegistrationStatus.WAITING and row.confirmed_at is not None
     assert second.status_code == 302  # already confirmed: straight to the manage page
     assert _kinds(app, registration_id) == ["confirm_address", "waiting_confirmed"]
@@ -334,7 +323,7 @@ def test_late_click_on_a_cancelled_session_says_so_in_the_students_language(
     ) in text
     assert "Confirm my registration" not in text
     assert "К сожалению, бронь истекла до подтверждения." in russian.get_data(as_text=True)
-    row = _get(app, registration_id)
+    row = detached(app, registration_id)
     assert (row.status, row.confirmed_at) == (RegistrationStatus.EXPIRED, None)
 
 
@@ -350,5 +339,5 @@ def test_confirm_click_on_a_cancelled_registration_confirms_nothing(
     text = answer.get_data(as_text=True)
     assert "Thank you" not in text
     assert 'role="alert">This registration is cancelled.</div>' in text
-    row = _get(app, registration_id)
+    row = detached(app, registration_id)
     assert (row.status, row.confirmed_at) == (RegistrationStatus.CANCELLED, None)

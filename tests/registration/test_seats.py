@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.registration.conftest import outbox, person
+from tests.registration.conftest import detached, outbox, person
 from webinars.domain.manage_links import find_by_token, manage_token, new_manage_link
 from webinars.domain.registration import (
     Closed,
@@ -19,13 +19,6 @@ from webinars.domain.registration import (
 from webinars.domain.seats import hold_until, seats_taken, waiting_position
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
-
-
-def _get(app, registration_id: int) -> Registration:
-    with app.app_context():
-        row = db.session.get(Registration, registration_id)
-        db.session.expunge(row)
-        return row
 
 
 def test_register_holds_seats_then_fills_the_waiting_list_in_order(app, open_session, enrol):
@@ -90,8 +83,8 @@ def test_cancel_gives_the_seat_to_the_first_waiting(app, open_session, enrol):
         cancel(db.session.get(Registration, seated.id))
         db.session.commit()
 
-    assert _get(app, first.id).status is RegistrationStatus.CONFIRMED  # confirmed address
-    assert _get(app, second.id).status is RegistrationStatus.WAITING
+    assert detached(app, first.id).status is RegistrationStatus.CONFIRMED  # confirmed address
+    assert detached(app, second.id).status is RegistrationStatus.WAITING
     seat_mail = outbox(app, kind="seat_for_you")
     assert [m.to_address for m in seat_mail] == ["student2@example.org"]
     assert b"METHOD:REQUEST" in seat_mail[0].attachment
@@ -109,9 +102,9 @@ def test_unconfirmed_hold_expires_and_the_seat_moves_on(app, open_session, enrol
         settle_session(session.id, expires + timedelta(seconds=1))
         db.session.commit()
 
-    assert _get(app, held.id).status is RegistrationStatus.EXPIRED
+    assert detached(app, held.id).status is RegistrationStatus.EXPIRED
     # The waiting person never confirmed either: their own hold time ran out too.
-    assert _get(app, waiting.id).status is RegistrationStatus.EXPIRED
+    assert detached(app, waiting.id).status is RegistrationStatus.EXPIRED
 
 
 def test_expired_hold_frees_a_seat_for_a_confirmed_waiting_person(app, open_session, enrol):
@@ -129,8 +122,8 @@ def test_expired_hold_frees_a_seat_for_a_confirmed_waiting_person(app, open_sess
         settle_session(session.id, expires + timedelta(seconds=1))
         db.session.commit()
 
-    assert _get(app, held.id).status is RegistrationStatus.EXPIRED
-    assert _get(app, waiting.id).status is RegistrationStatus.CONFIRMED
+    assert detached(app, held.id).status is RegistrationStatus.EXPIRED
+    assert detached(app, waiting.id).status is RegistrationStatus.CONFIRMED
 
 
 def test_hold_is_shorter_close_to_the_start(app, open_session):
