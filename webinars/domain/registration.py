@@ -140,15 +140,7 @@ def register(
     # fields and its manage link (hashing), so the seats stay locked for less time.
     email = normalise_email(data.email)
     person = {**_person_values(data, now, added_by), **new_link_values()}
-    window = lock_window(session_id)
-    reason = closed_reason(window, now)
-    if public and window is not None and not is_public(window):
-        reason = Closed.UNKNOWN
-    # Lecturers may add people outside the public window, never to a past or cancelled one.
-    staff_may = added_by is not None and reason in (Closed.NOT_OPEN_YET, Closed.CLOSED)
-    if reason is not None and not staff_may:
-        raise RegistrationClosedError(reason)
-    assert window is not None
+    window = _lock_open_window(session_id, now, staff=added_by is not None, public=public)
     # Few round trips while the seats are locked: this is the storm's narrow door.
     seen = snapshot(window.id, email, now, data.academy_id)
     if data.academy_id and seen.academy_id is None:
@@ -191,6 +183,20 @@ def register(
     notices.notify(existing, kind, now)
     _tell_promoted(promoted, now)
     return RegistrationOutcome(existing, repeat=False)
+
+
+def _lock_open_window(session_id: int, now: datetime, *, staff: bool, public: bool) -> SeatWindow:
+    """Lock the session's seats and check it takes registrations now (else raise
+    RegistrationClosedError). Lecturers may add people outside the public window, never to
+    a past or cancelled session; the public form only to public sessions."""
+    window = lock_window(session_id)
+    reason = closed_reason(window, now)
+    if public and window is not None and not is_public(window):
+        reason = Closed.UNKNOWN
+    if reason is not None and not (staff and reason in (Closed.NOT_OPEN_YET, Closed.CLOSED)):
+        raise RegistrationClosedError(reason)
+    assert window is not None
+    return window
 
 
 def _person_values(data: RegistrationInput, now: datetime, added_by: User | None) -> dict:
