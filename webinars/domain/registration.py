@@ -156,7 +156,7 @@ def register(
     has_seat = window.capacity is None or seats < window.capacity
     values = {
         **person,
-        **session_values(window, now, added_by),
+        **session_values(window, now, confirmed=added_by is not None),
         **place_values(has_seat, added_by is not None, now),
     }
     kind = "confirm_address"
@@ -279,11 +279,9 @@ def _confirm_late(registration: Registration, session: Session, now: datetime) -
         "confirmed_at": now,
         # Their place in line from now on (demote_latest queues demoted seats by it).
         "created_at": now,
-        "hold_expires_at": None,
         "cancelled_at": None,
         "cancelled_by_id": None,
-        "notified_sequence": session.sequence,
-        "notified_starts_at": session.starts_at,
+        **session_values(session, now, confirmed=True),
         **place_values(_seat_free_for_newcomer(session, now), True, now),
     }
     for key, value in values.items():

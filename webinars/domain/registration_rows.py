@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, insert, select
 
 from webinars.domain.seats import SeatWindow, hold_until
 from webinars.extensions import db
-from webinars.models import OutboxMessage, Registration, RegistrationStatus, User
+from webinars.models import OutboxMessage, Registration, RegistrationStatus, Session
 
 
 @functools.cache
@@ -67,11 +67,11 @@ def insert_fresh(registration: dict[str, Any], message: dict[str, Any]) -> int:
     return new_id
 
 
-def session_values(session: SeatWindow, now: datetime, added_by: User | None) -> dict:
+def session_values(session: SeatWindow | Session, now: datetime, *, confirmed: bool) -> dict:
     """What depends on the locked session's current state: the hold, what was announced.
-    A lecturer's addition has a confirmed address, so no hold."""
+    A confirmed address (a lecturer's addition, a late click on the link) has no hold."""
     return {
-        "hold_expires_at": None if added_by else hold_until(session, now),
+        "hold_expires_at": None if confirmed else hold_until(session, now),
         "notified_sequence": session.sequence,
         "notified_starts_at": session.starts_at,
     }

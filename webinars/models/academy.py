@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from webinars.models.user import User
 
 
+def localized_name(locale: str | None, en: str, ru: str | None, uz: str | None) -> str:
+    """A name in a locale, falling back to English (also for name columns read alone)."""
+    return {"ru": ru, "uz": uz}.get(locale or "en") or en
+
+
 class PartnerAcademy(db.Model):
     """A partner institution. Archived academies keep their sessions and history."""
 
@@ -46,8 +51,7 @@ class PartnerAcademy(db.Model):
 
     def name_in(self, locale: str | None) -> str:
         """The academy's name in a locale, falling back to English."""
-        localized = {"ru": self.name_ru, "uz": self.name_uz}.get(locale or "en")
-        return localized or self.name_en
+        return localized_name(locale, self.name_en, self.name_ru, self.name_uz)
 
     def __repr__(self) -> str:
         return f"<PartnerAcademy {self.slug}>"

@@ -111,6 +111,14 @@ def _opened(token: str) -> Registration:
     return registration
 
 
+def _opened_with_personal_data(token: str) -> Registration:
+    """_opened, for actions that need the email (gone after the retention period)."""
+    registration = _opened(token)
+    if registration.email is None:
+        abort(404, description=_("This registration's personal data has been deleted."))
+    return registration
+
+
 @bp.get("/r/<token>")
 @limiter.limit("120 per minute")
 def manage(token: str):
@@ -224,9 +232,7 @@ def cancel_registration(token: str):
 @limiter.limit("5 per hour")
 def replace_link(token: str):
     """Switch this link off and email a new one (for a link that was passed on)."""
-    registration = _opened(token)
-    if registration.email is None:
-        abort(404, description=_("This registration's personal data has been deleted."))
+    registration = _opened_with_personal_data(token)
     new_manage_link(registration)
     notices.notify(registration, "link_again", utcnow())
     db.session.commit()
@@ -274,9 +280,7 @@ def _feed_tokens(registration: Registration) -> list[FeedToken]:
 @limiter.limit("10 per hour")
 def new_feed(token: str):
     """Make a personal calendar feed address (switching off earlier ones) and show it once."""
-    registration = _opened(token)
-    if registration.email is None:
-        abort(404, description=_("This registration's personal data has been deleted."))
+    registration = _opened_with_personal_data(token)
     now = utcnow()
     for old in _feed_tokens(registration):
         feed_tokens.revoke_token(old, now)

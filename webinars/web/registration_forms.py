@@ -27,6 +27,7 @@ from webinars.domain.registration import Closed, RegistrationInput
 from webinars.extensions import db
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import PartnerAcademy
+from webinars.models.academy import localized_name
 
 # Why a session takes no registrations, in words (the form, the manage page).
 CLOSED_MESSAGES = {
@@ -62,7 +63,7 @@ def academy_choices(locale: str) -> list[tuple[int, str]]:
     )
     # Names only (no whole objects): this runs on every registration the form takes.
     named = sorted(
-        ((id_, {"ru": ru, "uz": uz}.get(locale) or en) for id_, en, ru, uz in names),
+        ((id_, localized_name(locale, en, ru, uz)) for id_, en, ru, uz in names),
         key=lambda choice: choice[1],
     )
     return [(0, _l("Choose…")), *named, (OTHER_ACADEMY, _l("Another institution"))]
