@@ -4,8 +4,8 @@
 
 Two scenarios, each on a fresh SQLite database and a fresh stand-in account:
 - no faults: 200 sessions created, then 50 moved and 20 cancelled, each change handed
-  to the background sync the way a view does (``jobs.session_changed`` after the commit;
-  huey runs tasks at once here);
+  to the background sync by its commit, as in the app (the domain signals the change,
+  the sync is queued after the commit; huey runs tasks at once here);
 - 30% faults: the same, while about 30% of Zoom's answers fail (5xx, 429 with and
   without Retry-After, replies lost after Zoom did the work, replies slower than the
   client waits); then the periodic sweep runs, its clock moved 15 minutes a round, until
@@ -97,7 +97,6 @@ def _timed(server: ZoomServer, work) -> tuple[float, int]:
 
 def _scenario(name: str, server: ZoomServer, args, fault_rate: float) -> Run:
     from tests.conftest import session_input
-    from webinars import jobs
     from webinars.domain.sessions.scheduling import (
         cancel_session,
         create_session,
@@ -149,14 +148,12 @@ def _scenario(name: str, server: ZoomServer, args, fault_rate: float) -> Run:
                     session = create_session(data, None)
                     db.session.commit()
                     ids.append(session.id)
-                    jobs.session_changed(session.id)
 
             def move() -> None:
                 for i, session_id in enumerate(ids[: args.moves]):
                     session = db.session.get(Session, session_id)
                     reschedule_session(session, start(i, 30), "Asia/Samarkand", 60, None)
                     db.session.commit()
-                    jobs.session_changed(session_id)
 
             cancelled = ids_to_cancel = []
 
@@ -165,7 +162,6 @@ def _scenario(name: str, server: ZoomServer, args, fault_rate: float) -> Run:
                 for session_id in ids_to_cancel:
                     cancel_session(db.session.get(Session, session_id), "Bench", None)
                     db.session.commit()
-                    jobs.session_changed(session_id)
 
             run.phases["create"] = _timed(server, create)
             run.phases["move"] = _timed(server, move)

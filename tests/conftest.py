@@ -17,11 +17,13 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from huey import Huey
+from huey.storage import MemoryStorage
 
 from webinars import create_app
 from webinars.domain.sessions.scheduling import SessionInput, create_session
 from webinars.domain.staff import create_user
-from webinars.extensions import db
+from webinars.extensions import db, huey
 from webinars.models import (
     Conference,
     PartnerAcademy,
@@ -113,6 +115,30 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Huey:
+    """The task queue as in production, in memory: what a commit queues waits for a worker
+    (the tests' default runs each task at once). ``work_off(queue)`` is the worker. After
+    ``app``, whose creation points the queue at its own storage."""
+    monkeypatch.setattr(huey, "_immediate", False)
+    monkeypatch.setattr(huey, "storage", MemoryStorage("test-queue"))
+    return huey
+
+
+def work_off(queue: Huey) -> list[str]:
+    """Run what waits in the queue, and what those tasks queue, as a worker would, until
+    nothing is ready; returns the names of the tasks run. Tasks planned for later stay
+    planned."""
+    ran: list[str] = []
+    while (task := queue.dequeue()) is not None:
+        if not queue.ready_to_run(task):
+            queue.add_schedule(task)
+            continue
+        queue.execute(task)
+        ran.append(task.name)
+    return ran
 
 
 @pytest.fixture

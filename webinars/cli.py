@@ -68,7 +68,7 @@ def seed_demo_command() -> None:
 @with_appcontext
 def worker_command(workers: int) -> None:
     """Run the background worker (tasks and periodic jobs)."""
-    from webinars.jobs import run_worker
+    from webinars.jobs.worker import run_worker
 
     run_worker(workers)
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from huey.storage import MemoryStorage
-
 from tests.registration.conftest import person
 from webinars.domain.registration.register import confirm
-from webinars.extensions import db, huey
+from webinars.extensions import db
+from webinars.jobs import mail as mail_jobs
 from webinars.jobs import registration as registration_jobs
 from webinars.models import MailStatus, OutboxMessage, Registration, RegistrationStatus, utcnow
 
@@ -35,7 +33,7 @@ def test_deliver_job_sends_through_smtp_and_marks_sent(mail_app, mailbox, open_s
     session = open_session()
     enrol(session.id, person(1))
 
-    registration_jobs.deliver_mail_periodically.call_local()
+    mail_jobs.deliver_mail_periodically.call_local()
 
     with mail_app.app_context():
         (row,) = db.session.execute(db.select(OutboxMessage)).scalars()
@@ -47,39 +45,29 @@ def test_without_mail_server_mail_stays_in_the_outbox(app, open_session, enrol):
     session = open_session()
     enrol(session.id, person(1))
 
-    registration_jobs.deliver_mail_periodically.call_local()
+    mail_jobs.deliver_mail_periodically.call_local()
 
     with app.app_context():
         (row,) = db.session.execute(db.select(OutboxMessage)).scalars()
         assert row.status is MailStatus.PENDING
 
 
-@pytest.fixture
-def queue(monkeypatch):
-    """The task queue as in production (tasks wait for a worker), in memory."""
-    monkeypatch.setattr(huey, "_immediate", False)
-    monkeypatch.setattr(huey, "storage", MemoryStorage("test-queue"))
-    return huey
-
-
 def test_a_storm_of_new_mail_queues_one_delivery_at_a_time(
     mail_app, mailbox, queue, open_session, enrol
 ):
     """Each delivery sends all that is due, so one waiting task is enough; once it has
-    started, new mail queues the next one (nothing waits for the periodic pass)."""
+    started, new mail queues the next one (nothing waits for the periodic pass). Each
+    sign-up's commit queues the delivery: nobody calls it by hand."""
     session = open_session()
+    queue.flush()  # the new session's own announcement task; deliveries are counted here
     for n in range(5):
         enrol(session.id, person(n))
-        with mail_app.app_context():
-            registration_jobs.mail_queued()
     assert queue.pending_count() == 1
 
     queue.execute(queue.dequeue())
 
     assert len(mailbox.messages) == 5
     enrol(session.id, person(6))
-    with mail_app.app_context():
-        registration_jobs.mail_queued()
     assert queue.pending_count() == 1
     queue.execute(queue.dequeue())
     assert len(mailbox.messages) == 6
@@ -91,7 +79,7 @@ def test_an_unreachable_queue_does_not_fail_the_request(mail_app, queue, monkeyp
 
     monkeypatch.setattr(queue.storage, "has_data_for_key", down)
     with mail_app.app_context():
-        registration_jobs.mail_queued()  # no exception: the mail is already committed
+        mail_jobs.queue_delivery()  # no exception: the mail is already committed
 
     assert queue.pending_count() == 0
     assert "could not queue a delivery" in caplog.text

@@ -15,7 +15,7 @@ from webinars.domain.registration.register import cancel, confirm
 from webinars.domain.registration.seats import seats_taken, waiting_list, waiting_position
 from webinars.domain.sessions.scheduling import cancel_session
 from webinars.extensions import db
-from webinars.jobs.registration import deliver_now
+from webinars.jobs.mail import deliver_now
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
 
 

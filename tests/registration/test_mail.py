@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from icalendar import Calendar
 
 from tests.registration.conftest import link_in, outbox, person
@@ -11,9 +12,13 @@ from webinars.domain.outbox import claim, deliver_due
 from webinars.domain.registration import notices
 from webinars.domain.registration.register import confirm
 from webinars.extensions import db
-from webinars.jobs.registration import deliver_now
+from webinars.jobs.mail import deliver_now
 from webinars.mail import SmtpSender
 from webinars.models import MailStatus, Registration, utcnow
+
+# The test is the worker: a commit's delivery task waits in the queue, and each test sends
+# the outbox itself when it means to.
+pytestmark = pytest.mark.usefixtures("queue")
 
 
 def _deliver(app, now=None):

@@ -54,8 +54,9 @@ def zoom_app(app: Flask, zoom_server: ZoomServer, tmp_path) -> Flask:  # noqa: F
 
 
 @pytest.fixture
-def zctx(zoom_app: Flask) -> Iterator[None]:
-    """An app context of ``zoom_app``."""
+def zctx(zoom_app: Flask, queue) -> Iterator[None]:
+    """An app context of ``zoom_app``, where the test is the worker: what a commit queues
+    (a session's sync, news to registrants, mail) waits until the test runs it."""
     with zoom_app.app_context():
         yield
 

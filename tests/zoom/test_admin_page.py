@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import work_off
 from tests.web.markup import by_id, errors_beside, parse, value_of
 from tests.zoom.conftest import marked, record_of
 from tests.zoom.test_pages import client_as
@@ -51,7 +52,7 @@ def test_page_with_zoom_shows_hosts_and_never_the_secret(zoom_app, admin, zoom_s
 
 
 def test_failed_meeting_is_listed_and_retry_now_mends_it(
-    zoom_app, zoom_session, admin, zoom_server
+    zoom_app, zoom_session, queue, admin, zoom_server
 ):
     account = zoom_server.account
     for user in list(account.users.values()):  # the hosts are not (yet) Zoom users
@@ -67,6 +68,7 @@ def test_failed_meeting_is_listed_and_retry_now_mends_it(
         account.add_user(f"host{n}@example.edu", "Host", str(n))
 
     response = client.post(f"/admin/integrations/zoom/{session.id}/retry")
+    work_off(queue)  # the worker: the sync the retry's commit queued
 
     assert response.status_code == 302
     assert record_of(session.id).state is MeetingState.READY

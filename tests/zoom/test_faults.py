@@ -11,7 +11,6 @@ from datetime import UTC, datetime, time, timedelta
 
 from tests.conftest import session_input
 from tests.zoom.conftest import HOSTS
-from webinars import jobs
 from webinars.domain.sessions.conferencing import join_link
 from webinars.domain.sessions.scheduling import cancel_session, create_session, reschedule_session
 from webinars.extensions import db
@@ -50,18 +49,15 @@ def test_thirty_percent_faults_end_with_exactly_the_right_meetings(
         session = create_session(data, None)
         db.session.commit()
         ids.append(session.id)
-        jobs.session_changed(session.id)  # what a view does after its commit
     for n, session_id in enumerate(ids[:MOVED]):  # half an hour later, some shorter
         session = db.session.get(Session, session_id)
         local = _day(n // 3).replace(hour=9 + 3 * (n % 3), minute=30)
         reschedule_session(session, local, "Asia/Samarkand", 60 if n % 2 else 90, None)
         db.session.commit()
-        jobs.session_changed(session_id)
     cancelled = set(ids[MOVED - 5 : MOVED - 5 + CANCELLED])  # some moved first, some not
     for session_id in sorted(cancelled):
         cancel_session(db.session.get(Session, session_id), "Fault test", None)
         db.session.commit()
-        jobs.session_changed(session_id)
 
     now, rounds = datetime.now(UTC), 0
     while rounds < MAX_ROUNDS:

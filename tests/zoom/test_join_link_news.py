@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from icalendar import Calendar
 
+from tests.conftest import work_off
 from tests.registration.conftest import (  # noqa: F401  (pytest finds fixtures by name)
     enrol,
     mail_app,
@@ -22,7 +23,7 @@ from webinars.domain.registration.notices import still_wanted
 from webinars.domain.sessions.conferencing import link_label
 from webinars.extensions import db
 from webinars.jobs import zoom as zoom_jobs
-from webinars.jobs.registration import deliver_now
+from webinars.jobs.mail import deliver_now
 from webinars.models import AuditEntry, MailStatus, OutboxMessage, Role, Session, SessionKind
 
 STUDENT, HELD = "student1@example.org", "student2@example.org"
@@ -41,14 +42,21 @@ def registered(zoom_app, mail_app, mailbox, zctx, zoom_session, make_user, enrol
     return {"session": session, "lecturer": lecturer}
 
 
-def delete_in_zoom_and_sync(session_id: int, zoom_client) -> None:
+def run_sync(queue, session_id: int) -> None:
+    """The session's sync task, and what it queues (news, mail), run as the worker runs
+    them."""
+    zoom_jobs.sync_session(session_id)
+    work_off(queue)
+
+
+def delete_in_zoom_and_sync(queue, session_id: int, zoom_client) -> None:
     """Someone deletes the meeting in Zoom; the sync (told by the sweep or the webhook)
     makes another, with a new link."""
     record = record_of(session_id)
     zoom_client.delete_meeting(record.meeting_id)
     record.verify_needed = True
     db.session.commit()
-    zoom_jobs.sync_session(session_id)
+    run_sync(queue, session_id)
 
 
 def join_mails(mailbox, address: str) -> list:
@@ -65,11 +73,11 @@ def invitation_url(message) -> str:
     return str(event.get("URL") or "") + " " + str(event.get("DESCRIPTION") or "")
 
 
-def test_first_join_link_reaches_confirmed_registrants_only(registered, mailbox):
+def test_first_join_link_reaches_confirmed_registrants_only(queue, registered, mailbox):
     session = registered["session"]
     before = db.session.get(Session, session.id).updated_at
 
-    zoom_jobs.sync_session(session.id)
+    run_sync(queue, session.id)
 
     link = record_of(session.id).join_url
     (mail,) = join_mails(mailbox, STUDENT)
@@ -82,27 +90,29 @@ def test_first_join_link_reaches_confirmed_registrants_only(registered, mailbox)
     assert db.session.get(Session, session.id).updated_at > before  # private feeds re-render
 
 
-def test_join_link_news_is_sent_once_however_often_the_sync_runs(registered, mailbox):
+def test_join_link_news_is_sent_once_however_often_the_sync_runs(queue, registered, mailbox):
     session = registered["session"]
-    zoom_jobs.sync_session(session.id)
+    run_sync(queue, session.id)
 
-    zoom_jobs.sync_session(session.id)
+    run_sync(queue, session.id)
     zoom_jobs.follow_up(zoom_jobs.sync_one(session.id))
+    work_off(queue)
 
     assert len(join_mails(mailbox, STUDENT)) == 1
 
 
 def test_new_join_link_after_a_meeting_deleted_in_zoom_is_sent_and_audited(
+    queue,
     registered,
     mailbox,
     zoom_client,
 ):
     session = registered["session"]
-    zoom_jobs.sync_session(session.id)
+    run_sync(queue, session.id)
     old_link = record_of(session.id).join_url
     sequence = db.session.get(Session, session.id).sequence
 
-    delete_in_zoom_and_sync(session.id, zoom_client)
+    delete_in_zoom_and_sync(queue, session.id, zoom_client)
 
     new_link = record_of(session.id).join_url
     first, second = join_mails(mailbox, STUDENT)
@@ -122,11 +132,11 @@ def test_new_join_link_after_a_meeting_deleted_in_zoom_is_sent_and_audited(
 
 
 def test_audit_trail_names_the_new_link_without_its_secret(
-    zoom_app, registered, zoom_client, make_user
+    queue, zoom_app, registered, zoom_client, make_user
 ):
     session = registered["session"]
-    zoom_jobs.sync_session(session.id)
-    delete_in_zoom_and_sync(session.id, zoom_client)
+    run_sync(queue, session.id)
+    delete_in_zoom_and_sync(queue, session.id, zoom_client)
     link = record_of(session.id).join_url
     other_lecturer = make_user(Role.LECTURER)  # may read the page, not the link
 
@@ -139,6 +149,7 @@ def test_audit_trail_names_the_new_link_without_its_secret(
 
 
 def test_confirmation_still_in_the_outbox_carries_the_link_instead(
+    queue,
     zoom_app,
     zctx,
     zoom_session,
@@ -149,7 +160,7 @@ def test_confirmation_still_in_the_outbox_carries_the_link_instead(
     session = zoom_session(actor=lecturer, capacity=5, kind=SessionKind.MASTER_CLASS)
     enrol(session.id, person(1), added_by=lecturer)  # no mail server: it waits
 
-    zoom_jobs.sync_session(session.id)
+    run_sync(queue, session.id)
 
     link = record_of(session.id).join_url
     assert outbox(zoom_app, kind="join_link") == []
@@ -158,6 +169,7 @@ def test_confirmation_still_in_the_outbox_carries_the_link_instead(
 
 
 def test_join_link_email_is_dropped_when_the_link_changed_again_before_sending(
+    queue,
     zoom_app,
     zctx,
     zoom_session,
@@ -170,9 +182,9 @@ def test_join_link_email_is_dropped_when_the_link_changed_again_before_sending(
     enrol(session.id, person(1), added_by=lecturer)
     db.session.execute(db.update(OutboxMessage).values(status=MailStatus.SENT))
     db.session.commit()  # the confirmation went out before the meeting was made
-    zoom_jobs.sync_session(session.id)  # the first link: one email queued
+    run_sync(queue, session.id)  # the first link: one email queued
 
-    delete_in_zoom_and_sync(session.id, zoom_client)  # a second link before the first went
+    delete_in_zoom_and_sync(queue, session.id, zoom_client)  # a second link before the first went
 
     first, second = outbox(zoom_app, kind="join_link")
     assert (first.params, second.params) == ({"replaced": False}, {"replaced": True})

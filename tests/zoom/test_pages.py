@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, work_off
 from tests.web.markup import alerts, by_id, checked, errors_beside, parse, value_of
 from tests.zoom.conftest import marked, record_of, soon
 from webinars.extensions import db
@@ -236,13 +236,14 @@ def test_new_session_form_without_zoom_says_so_and_disables_it(app, people):
 
 
 def test_saving_a_zoom_session_makes_its_meeting_with_its_settings(
-    zoom_app, zctx, people, zoom_server
+    zoom_app, zctx, queue, people, zoom_server
 ):
     client = client_as(zoom_app, people["lecturer"])
 
     response = client.post(
         "/manage/sessions/new", data=form_data(people["lecturer"].id, people["home"].id)
     )
+    work_off(queue)  # the worker: the sync the save's commit queued
 
     assert response.status_code == 302
     session_id = int(response.headers["Location"].rsplit("/", 1)[1])

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from tests.web.markup import by_id, parse
 from tests.zoom.conftest import marked, record_of, soon
 from tests.zoom.test_pages import client_as
+from webinars.domain import signals
 from webinars.domain.zoom.hosts import retired_hosts
-from webinars.jobs import zoom as zoom_jobs
 from webinars.jobs.zoom import current_setup, sweep_once, sync_one
 from webinars.models import MeetingState, Role
 from webinars.zoom import build_meeting_body
@@ -86,7 +86,7 @@ def test_meeting_deleted_by_hand_on_a_retired_host_is_made_again_on_a_kept_host(
 
 
 def test_retired_host_deleted_from_zoom_its_meetings_move_and_registrants_hear(
-    zoom_app, zoom_session, zoom_server, monkeypatch
+    zoom_app, zoom_session, zoom_server
 ):
     session = on_retired_host(zoom_app, zoom_session)
     later = zoom_session(starts_local=soon(10))
@@ -95,12 +95,13 @@ def test_retired_host_deleted_from_zoom_its_meetings_move_and_registrants_hear(
     old_link = record_of(session.id).join_url
     zoom_server.account.remove_user(RETIRED)  # and its meetings with it
     told: list[tuple[int, bool]] = []
-    monkeypatch.setattr(
-        zoom_jobs.jobs, "JOIN_LINK_HOOKS", [lambda sid, replaced: told.append((sid, replaced))]
-    )
 
-    first = sweep_once()
-    second = sweep_once()
+    def hear(sid: int, *, replaced: bool) -> None:
+        told.append((sid, replaced))
+
+    with signals.join_link_changed.connected_to(hear):
+        first = sweep_once()
+        second = sweep_once()
 
     record = record_of(session.id)
     (meeting,) = marked(zoom_server, session.id)

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests.conftest import work_off
 from tests.fakes.zoom_fixtures import WEBHOOK_SECRET
 from tests.fakes.zoom_webhooks import WebhookSender
 from tests.zoom.conftest import marked, record_of
@@ -222,7 +223,7 @@ def test_recording_completed_is_stored_for_the_session(client, webhook_sender, m
 
 
 def test_meeting_moved_by_hand_in_zoom_is_put_back(
-    client, webhook_sender, meeting, zoom_server, zoom_client
+    client, webhook_sender, meeting, queue, zoom_server, zoom_client
 ):
     session_id, meeting_id = meeting
     before = zoom_server.meeting(meeting_id)
@@ -234,7 +235,8 @@ def test_meeting_moved_by_hand_in_zoom_is_put_back(
         old_object={"id": meeting_id, "start_time": before["start_time"]},
     )
 
-    response = deliver(client, webhook_sender, envelope)  # the sync runs at once in tests
+    response = deliver(client, webhook_sender, envelope)
+    work_off(queue)  # the worker: the sync the event's commit queued
 
     record = record_of(session_id)
     assert response.status_code == 200
@@ -258,12 +260,13 @@ def test_our_own_change_coming_back_changes_nothing(client, webhook_sender, meet
 
 
 def test_meeting_deleted_by_hand_in_zoom_is_made_again(
-    client, webhook_sender, meeting, zoom_server, zoom_client
+    client, webhook_sender, meeting, queue, zoom_server, zoom_client
 ):
     session_id, meeting_id = meeting
     zoom_client.delete_meeting(meeting_id)
 
     deliver(client, webhook_sender, webhook_sender.meeting_event("meeting.deleted", meeting_id))
+    work_off(queue)  # the worker: the sync the event's commit queued
 
     (remade,) = marked(zoom_server, session_id)
     assert remade["id"] != meeting_id

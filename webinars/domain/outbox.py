@@ -18,6 +18,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
+from webinars.domain import signals
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage, Registration, utcnow
 
@@ -80,6 +81,7 @@ def queue_message(
     now: datetime | None = None,
 ) -> OutboxMessage:
     """Queue an email as an intent (the caller commits); the worker renders and sends it."""
+    signals.mail_queued.send()
     message = OutboxMessage(
         registration=registration,
         **message_values(

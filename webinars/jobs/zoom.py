@@ -2,8 +2,9 @@
 
 ``sync_session`` brings one session's meeting in line and plans its own retry;
 ``sweep_zoom`` runs every few minutes and repairs whatever drifted (lost tasks, meetings
-changed or deleted in Zoom, leftovers). A view never calls Zoom: it commits, then
-``jobs.session_changed`` reaches ``enqueue_sync`` here.
+changed or deleted in Zoom, leftovers). A view never calls Zoom: the domain says a
+session changed (or its meeting is out of step), and after the commit ``enqueue_sync``
+queues the sync.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from huey import crontab
 
-from webinars import jobs
+from webinars.domain import signals
 from webinars.domain.zoom.lease import session_lease
 from webinars.domain.zoom.records import SyncResult
 from webinars.domain.zoom.sweep import DriftReport, check_zoom, due_session_ids
-from webinars.domain.zoom.sync import reconcile
-from webinars.extensions import db, huey
-from webinars.models import Conference, Session, ZoomMeeting, utcnow
+from webinars.domain.zoom.sync import needs_sync, reconcile
+from webinars.extensions import huey
+from webinars.jobs.worker import after_commit, in_app_context
+from webinars.models import utcnow
 from webinars.zoom.setup import ZoomSetup, zoom_client, zoom_setup
 
 log = logging.getLogger(__name__)
@@ -48,40 +50,41 @@ def sync_one(session_id: int, now: datetime | None = None) -> SyncResult | None:
 
 
 def follow_up(result: SyncResult | None) -> None:
-    """Plan the retry, sync the sessions that must now yield a host, and tell
-    ``jobs.JOIN_LINK_HOOKS`` (after the commit) of a first or new join link."""
+    """Plan the retry, and sync the sessions that must now yield a host.
+
+    (A first or new join link was announced by the domain: registration hears of it
+    after reconcile's commit.)"""
     if result is None:
         return
     if result.retry_at is not None:
         sync_session.schedule(args=(result.session_id,), eta=result.retry_at)
     for other in result.also_sync:
         sync_session(other)
-    if result.join_link is not None:
-        jobs.join_link_changed(result.session_id, replaced=result.join_link == "changed")
 
 
 @huey.task(retries=0)
-@jobs.in_app_context
+@in_app_context
 def sync_session(session_id: int) -> None:
-    """Bring one session's Zoom meeting in line (safe to run twice)."""
-    follow_up(sync_one(session_id))
+    """Bring one session's Zoom meeting in line (safe to run twice); nothing for a
+    session that never was a Zoom session."""
+    if needs_sync(session_id):
+        follow_up(sync_one(session_id))
 
 
 def enqueue_sync(session_id: int) -> None:
-    """SESSION_CHANGE_HOOKS entry: queue a sync for Zoom sessions and former ones."""
-    if not current_setup().configured:
-        return
-    session = db.session.get(Session, session_id)
-    if session is None:
-        return
-    has_record = db.session.execute(
-        db.select(ZoomMeeting.id).where(ZoomMeeting.session_id == session_id)
-    ).first()
-    if session.conference is Conference.ZOOM or has_record:
+    """After a commit that changed a session: queue its sync, when Zoom is configured."""
+    if current_setup().configured:
         sync_session(session_id)
 
 
-jobs.SESSION_CHANGE_HOOKS.append(enqueue_sync)
+def _on_session_changed(session_id: int) -> None:
+    after_commit(enqueue_sync, session_id)
+
+
+def connect() -> None:
+    """Answer the domain's signals (idempotent)."""
+    signals.session_changed.connect(_on_session_changed)
+    signals.meeting_out_of_step.connect(_on_session_changed)
 
 
 @dataclass
@@ -116,7 +119,7 @@ def sweep_once(now: datetime | None = None) -> SweepSummary | None:
 
 
 @huey.periodic_task(crontab(minute="*/5"), retries=0)
-@jobs.in_app_context
+@in_app_context
 def sweep_zoom() -> None:
     """Every five minutes: find and repair drift between the database and Zoom."""
     summary = sweep_once()

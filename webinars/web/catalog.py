@@ -27,7 +27,6 @@ from webinars.domain.sessions.places import session_places
 from webinars.domain.sessions.timezones import day_end_utc, day_start_utc
 from webinars.extensions import db, limiter
 from webinars.i18n import INSTRUCTION_LANGUAGES, viewer_zone
-from webinars.jobs.registration import mail_queued
 from webinars.models import PartnerAcademy, Session, SessionStatus, session_academies, utcnow
 from webinars.web.manage.forms import KIND_LABELS
 from webinars.web.registration_forms import (
@@ -158,7 +157,6 @@ def register_form(session_id: int):
             db.session.rollback()
             return _form_page(form, session_id, now, 503, busy=True)
         else:
-            mail_queued()
             return redirect(url_for("catalog.registered", session_id=session_id))
     return _form_page(form, session_id, now)
 

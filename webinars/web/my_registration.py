@@ -42,7 +42,6 @@ from webinars.domain.sessions.conferencing import join_link, join_links
 from webinars.domain.sessions.places import session_places
 from webinars.extensions import db, limiter
 from webinars.i18n import viewer_zone
-from webinars.jobs.registration import mail_queued
 from webinars.models import (
     FeedScope,
     FeedToken,
@@ -173,7 +172,6 @@ def confirm_address(token: str):
         late = ran_out(registration, now)
         confirm(registration, now)
         db.session.commit()
-        mail_queued()
         _say_what_confirm_did(registration, late, now)
         return redirect(url_for("my_registration.manage", token=token))
     return render_template(
@@ -224,7 +222,6 @@ def cancel_registration(token: str):
     if registration.is_active:
         cancel(registration, utcnow())
         db.session.commit()
-        mail_queued()
         flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("my_registration.manage", token=token))
 
@@ -237,7 +234,6 @@ def replace_link(token: str):
     new_manage_link(registration)
     notices.notify(registration, "link_again", utcnow())
     db.session.commit()
-    mail_queued()
     return render_template("catalog/new_link.html", session=registration.session)
 
 

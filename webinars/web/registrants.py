@@ -29,7 +29,6 @@ from webinars.domain.registration.registrants import (
 from webinars.domain.registration.seats import seats_taken
 from webinars.domain.sessions.access import can_edit
 from webinars.extensions import db
-from webinars.jobs.registration import mail_queued
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
 from webinars.web.registration_forms import (
     CapacityForm,
@@ -81,7 +80,6 @@ def _page(session: Session, status: int = 200, **forms):
 
 def _done(session: Session, message: str):
     db.session.commit()
-    mail_queued()
     flash(message, "success")
     return redirect(url_for("registrants.index", session_id=session.id))
 

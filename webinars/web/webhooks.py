@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 
 from webinars.domain.zoom.events import EventError, handle_event
 from webinars.extensions import csrf, db
-from webinars.jobs import zoom as zoom_jobs
 from webinars.models import utcnow
 from webinars.zoom import (
     WebhookRejected,
@@ -66,6 +65,4 @@ def zoom_webhook():
     except IntegrityError:  # the same event, delivered twice at once: the other one won
         db.session.rollback()
         return jsonify(status="duplicate")
-    for session_id in outcome.session_ids:
-        zoom_jobs.sync_session(session_id)
     return jsonify(status="duplicate" if outcome.duplicate else "ok")

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select
 
+from webinars.domain import signals
 from webinars.domain.registration.seats import SeatWindow, hold_until
 from webinars.extensions import db
 from webinars.models import OutboxMessage, Registration, RegistrationStatus, Session
@@ -53,6 +54,7 @@ def insert_fresh(registration: dict[str, Any], message: dict[str, Any]) -> int:
     flushing two ORM objects was a large part of a sign-up's work while the seats were
     locked. PostgreSQL takes both rows in one round trip; SQLite (in-process) in two.
     """
+    signals.mail_queued.send()
     conn = db.session.connection()
     if conn.dialect.name == "postgresql":
         statement = _insert_pair(tuple(registration), tuple(message))

@@ -20,6 +20,13 @@ def meeting_link(record: ZoomMeeting | None) -> str | None:
     return record.join_url or None
 
 
+def meeting_record(session_id: int) -> ZoomMeeting | None:
+    """The session's Zoom meeting record (one at most), or None: never a Zoom session."""
+    return db.session.execute(
+        db.select(ZoomMeeting).where(ZoomMeeting.session_id == session_id)
+    ).scalar_one_or_none()
+
+
 def join_link(session: Session) -> str | None:
     """The link participants use to join, or None (in person, or not ready yet).
 
@@ -32,10 +39,7 @@ def join_link(session: Session) -> str | None:
     if session.conference is Conference.LINK:
         return session.join_url
     if session.conference is Conference.ZOOM:
-        record = db.session.execute(
-            db.select(ZoomMeeting).where(ZoomMeeting.session_id == session.id)
-        ).scalar_one_or_none()
-        return meeting_link(record)
+        return meeting_link(meeting_record(session.id))
     return None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from webinars.domain import signals
 from webinars.domain.sessions.timezones import (
     LocalTimeError,
     is_valid_zone,
@@ -253,6 +254,7 @@ def create_session(data: SessionInput, actor: User | None, now: datetime | None 
     _apply(session, data, times)
     _record(session, actor, "created", {}, now)
     db.session.flush()
+    signals.session_changed.send(session.id)
     return session
 
 
@@ -269,6 +271,8 @@ def update_session(
     before = _snapshot(session)
     _apply(session, data, times)
     action = "rescheduled" if before["starts_at"] != _iso(times.starts_at) else "edited"
+    # Said even when nothing changed: saving asks for the meeting to be checked again.
+    signals.session_changed.send(session.id)
     return _record(session, actor, action, before, now)
 
 
@@ -317,6 +321,7 @@ def cancel_session(
     session: Session, reason: str, actor: User | None, now: datetime | None = None
 ) -> None:
     """Cancel with a reason; the session stays visible as cancelled."""
+    signals.session_changed.send(session.id)
     if session.is_cancelled:
         return
     now = now or utcnow()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from webinars.domain import signals
 from webinars.domain.zoom.records import differences
 from webinars.domain.zoom.settings import department_defaults, effective_settings, meeting_body
 from webinars.domain.zoom.sync import wants_meeting
@@ -47,7 +48,11 @@ def already_handled(event_id: str) -> bool:
 def handle_event(
     envelope: Mapping[str, Any], event_id: str, namespace: str, now: datetime
 ) -> EventOutcome:
-    """Apply one event; the caller commits (a unique key on the id catches a race)."""
+    """Apply one event; the caller commits (a unique key on the id catches a race).
+
+    The sessions whose meeting must be put back are announced (meeting_out_of_step), so
+    their sync is queued after the commit.
+    """
     if already_handled(event_id):
         return EventOutcome(duplicate=True)
     name = str(envelope.get("event"))
@@ -69,7 +74,10 @@ def handle_event(
     if record is None:
         return EventOutcome()  # not one of ours (or an old meeting replaced since)
     stamp = _event_time(envelope, now)
-    return handler(record, obj, stamp, payload, namespace, now)
+    outcome = handler(record, obj, stamp, payload, namespace, now)
+    for session_id in outcome.session_ids:
+        signals.meeting_out_of_step.send(session_id)
+    return outcome
 
 
 def _event_time(envelope: Mapping[str, Any], now: datetime) -> datetime:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
+from webinars.domain.sessions.conferencing import meeting_record
 from webinars.extensions import db
 from webinars.models import MeetingState, Session, ZoomMeeting, utcnow
 
@@ -22,10 +23,7 @@ LEASE = timedelta(minutes=5)  # well above the longest sync (a few calls of 10 s
 
 def _ensure_record(session_id: int) -> bool:
     """Create the session's record if missing; False when the session does not exist."""
-    exists = db.session.execute(
-        db.select(ZoomMeeting.id).where(ZoomMeeting.session_id == session_id)
-    ).first()
-    if exists:
+    if meeting_record(session_id) is not None:
         return True
     if db.session.get(Session, session_id) is None:
         return False

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from webinars.domain import signals
 from webinars.domain.sessions.conferencing import link_label, meeting_link
 from webinars.extensions import db
 from webinars.models import AuditEntry, MeetingState, Session, ZoomMeeting
@@ -113,12 +114,14 @@ def note_join_link(
     replaced the one people were given (``before``), else None. Not committed.
 
     A new link moves the session's ``updated_at`` (private feeds carry the link); a
-    replaced one is written to the session's audit trail.
+    replaced one is written to the session's audit trail. Either is announced
+    (signals.join_link_changed), so registrants hear of it after the commit.
     """
     after = meeting_link(record)
     if after is None or after == before:
         return None
     session.updated_at = now
+    signals.join_link_changed.send(session.id, replaced=before is not None)
     if before is None:
         return "ready"
     db.session.add(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from webinars.domain.sessions.conferencing import meeting_record
 from webinars.domain.zoom.zones import refused_zones, zone_for_zoom
 from webinars.extensions import db
 from webinars.models import (
@@ -88,13 +89,6 @@ def effective_settings(record: ZoomMeeting | None, defaults: ZoomDefaults) -> Me
         mute_upon_entry=bool(pick("mute_upon_entry")),
         auto_recording=AutoRecording(pick("auto_recording")),
     )
-
-
-def meeting_record(session_id: int) -> ZoomMeeting | None:
-    """The session's meeting record, or None."""
-    return db.session.execute(
-        db.select(ZoomMeeting).where(ZoomMeeting.session_id == session_id)
-    ).scalar_one_or_none()
 
 
 def ensure_record(session: Session) -> ZoomMeeting:

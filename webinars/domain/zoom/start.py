@@ -7,7 +7,7 @@ database, a feed or an email. This read is the one Zoom call a page may make.
 
 from __future__ import annotations
 
-from webinars.domain.zoom.settings import meeting_record
+from webinars.domain.sessions.conferencing import meeting_record
 from webinars.models import Session
 from webinars.zoom import ZoomClient, ZoomError
 

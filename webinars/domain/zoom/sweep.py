@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
+from webinars.domain import signals
 from webinars.domain.zoom.hosts import free_hosts, host_clashes, retired_hosts
 from webinars.domain.zoom.settings import (
     department_defaults,
@@ -255,6 +256,7 @@ def sessions_out_of_step(now: datetime | None = None) -> list[tuple[Session, Zoo
 
 def request_retry(record: ZoomMeeting, now: datetime | None = None) -> None:
     """An admin's "retry now": forget the wait and the failure; the sync runs next."""
+    signals.meeting_out_of_step.send(record.session_id)
     now = now or utcnow()
     record.next_attempt_at = None
     record.deferred_until = None

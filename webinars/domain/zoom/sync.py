@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from webinars.domain.sessions.conferencing import meeting_record
 from webinars.domain.zoom.hosts import (
     choose_host,
     count_call,
@@ -45,7 +46,6 @@ from webinars.domain.zoom.settings import (
     ensure_record,
     fingerprint,
     meeting_body,
-    meeting_record,
 )
 from webinars.domain.zoom.zones import send_with_zone_fallback
 from webinars.extensions import db
@@ -74,6 +74,15 @@ def wants_meeting(session: Session, now: datetime) -> bool | None:
     if session.ends_at <= now:
         return None
     return True
+
+
+def needs_sync(session_id: int) -> bool:
+    """True for a Zoom session, and for a former one whose meeting record is still kept
+    (its meeting may have to go); a sync of any other session would do nothing."""
+    session = db.session.get(Session, session_id)
+    if session is None:
+        return False
+    return session.conference is Conference.ZOOM or meeting_record(session_id) is not None
 
 
 def reconcile(

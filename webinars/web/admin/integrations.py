@@ -19,7 +19,6 @@ from webinars.domain.zoom.status import meeting_status
 from webinars.domain.zoom.sweep import request_retry, sessions_out_of_step
 from webinars.domain.zoom.zones import refused_zones
 from webinars.extensions import db
-from webinars.jobs import zoom as zoom_jobs
 from webinars.models import AutoRecording, Role, Session, User, utcnow
 from webinars.web.admin import bp
 from webinars.web.admin.zoom_forms import RetryForm, ZoomDefaultsForm, ZoomEmailForm
@@ -123,6 +122,5 @@ def zoom_retry(session_id: int):
     if RetryForm().validate_on_submit():
         request_retry(ensure_record(session))
         db.session.commit()
-        zoom_jobs.enqueue_sync(session.id)
         flash(_("Another attempt for “%(title)s” is on its way.", title=session.title), "success")
     return redirect(url_for("admin.integrations") + "#zoom-behind")

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from webinars import jobs
 from webinars.domain.registration.seats import seats_taken
 from webinars.domain.sessions.access import can_edit, can_view
 from webinars.domain.sessions.conflicts import Conflict, conflicts_for_session, find_conflicts
@@ -84,7 +83,6 @@ def _attach(form, errors: dict) -> None:
 
 def _saved(session: Session, message: str):
     db.session.commit()
-    jobs.session_changed(session.id)
     flash(message, "success")
     return redirect(url_for("manage.session_page", session_id=session.id))
 

@@ -10,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 from wtforms.widgets import RadioInput
 
+from webinars.domain.sessions.conferencing import meeting_record
 from webinars.domain.zoom.hosts import free_hosts
 from webinars.domain.zoom.settings import (
     SettingOverrides,
     department_defaults,
-    meeting_record,
     overrides_of,
     set_session_overrides,
 )
