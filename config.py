@@ -66,6 +66,15 @@ class Config:
     HUEY_SQLITE_PATH = str(INSTANCE_DIR / "huey.sqlite3")
 
     SCHEDULE_PAGE_SIZE = 25
+    # scrypt; the test suite sets a cheap method (it creates hundreds of accounts).
+    PASSWORD_HASH_METHOD = "scrypt"
+    # Tests only: an unexpected error fails the test instead of answering the 500 page.
+    PROPAGATE_UNEXPECTED = True
+
+    # Calendar feeds: how long a worker trusts the data fingerprint it read (seconds; an
+    # idle poll then costs no query), and the size of each process's cache of renderings.
+    FEED_FINGERPRINT_SECONDS = 5.0
+    FEED_CACHE_MAX_BYTES = 64 * 1024 * 1024
 
     # Zoom (Server-to-Server OAuth app). Zoom is "configured" when the account, client id,
     # secret and at least one host are set; webhooks also need the secret token.

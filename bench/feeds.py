@@ -37,8 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from config import Config  # noqa: E402 - after the path above
+
 SIZES = (500, 1000, 2000)
-FINGERPRINT_SECONDS = 5.0  # webinars.domain.feed_selection.FINGERPRINT_SECONDS
+FINGERPRINT_SECONDS = Config.FEED_FINGERPRINT_SECONDS
 
 
 def bench_app_for(database_url: str):

@@ -40,6 +40,6 @@ def init_app(app: Flask) -> None:
     def unexpected_error(error: Exception):
         db.session.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        if app.testing and app.config.get("PROPAGATE_UNEXPECTED", True):
+        if app.testing and app.config["PROPAGATE_UNEXPECTED"]:
             raise error
         return render_template("errors/500.html"), 500

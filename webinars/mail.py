@@ -1,6 +1,8 @@
 """SMTP delivery of outbox messages (stdlib smtplib and email.message).
 
-Only the worker uses this (through webinars.jobs); views never talk to a mail server.
+The mail's counterpart of webinars.zoom: knows the mail server, not the business. Only
+the worker sends (webinars.jobs.mail); views never talk to a mail server. A sender
+raises TemporaryMailError or PermanentMailError, which the outbox's delivery tells apart.
 """
 
 from __future__ import annotations
@@ -13,10 +15,17 @@ from email.utils import format_datetime, parseaddr
 from types import TracebackType
 from typing import Any
 
-from webinars.domain.outbox import PermanentMailError, TemporaryMailError
 from webinars.models import OutboxMessage
 
 TIMEOUT_SECONDS = 20
+
+
+class TemporaryMailError(Exception):
+    """The server could not take the message now; try again later."""
+
+
+class PermanentMailError(Exception):
+    """The server refused the message for good (e.g. the address does not exist)."""
 
 
 def build_mime(message: OutboxMessage, sender: str) -> EmailMessage:

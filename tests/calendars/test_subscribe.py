@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 from webinars.models import Role
-from webinars.web.feeds import subscribe_links
+from webinars.web.feed_links import subscribe_links
 
 
 def _links(page: str) -> list[str]:

@@ -16,22 +16,15 @@ from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_
 
 from webinars.domain import signals
 from webinars.extensions import db
+from webinars.mail import PermanentMailError, TemporaryMailError
 from webinars.models import MailStatus, OutboxMessage, Registration, utcnow
 
 STALE_CLAIM = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=1)
-
-
-class TemporaryMailError(Exception):
-    """The server could not take the message now; try again later."""
-
-
-class PermanentMailError(Exception):
-    """The server refused the message for good (e.g. the address does not exist)."""
 
 
 @dataclass
@@ -106,7 +99,7 @@ def due_message_ids(now: datetime, limit: int = 200) -> list[int]:
     """Messages to try now: pending and due, or claimed by a worker that has gone quiet."""
     return list(
         db.session.execute(
-            select(OutboxMessage.id)
+            db.select(OutboxMessage.id)
             .where(_claimable(now))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
@@ -133,7 +126,7 @@ def claim(message_id: int, now: datetime) -> OutboxMessage | None:
     Commits, so the claim is visible to every other worker before anything is sent.
     """
     result = db.session.execute(
-        update(OutboxMessage)
+        db.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _claimable(now))
         .values(
             status=MailStatus.SENDING,

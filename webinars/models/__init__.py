@@ -2,11 +2,10 @@
 
 from webinars.models.academy import PartnerAcademy
 from webinars.models.feed_token import FeedScope, FeedToken
+from webinars.models.outbox import MailStatus, OutboxMessage
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
-    MailStatus,
-    OutboxMessage,
     Registration,
     RegistrationStatus,
 )

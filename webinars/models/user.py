@@ -71,13 +71,9 @@ class User(UserMixin, db.Model):
         return self.role in (Role.ADMIN, Role.LECTURER)
 
     def set_password(self, password: str) -> None:
-        # scrypt unless configured otherwise (the test suite uses a cheap method for speed).
-        method = (
-            current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-            if has_app_context()
-            else "scrypt"
-        )
-        self.password_hash = generate_password_hash(password, method=method)
+        # PASSWORD_HASH_METHOD (config.py); outside an app, werkzeug's default (scrypt).
+        method = {"method": current_app.config["PASSWORD_HASH_METHOD"]} if has_app_context() else {}
+        self.password_hash = generate_password_hash(password, **method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

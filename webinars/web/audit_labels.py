@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from webinars.domain.sessions.conferencing import link_label
-from webinars.i18n import format_when
+from webinars.domain.sessions.kinds import kind_choices
+from webinars.i18n import INSTRUCTION_LANGUAGES, format_when
 
 ACTIONS = {
     "created": _l("Created"),
@@ -47,13 +48,9 @@ VALUES = {
         "cancelled": _l("Cancelled"),
     },
     "visibility": {"public": _l("Public"), "partners": _l("Partner academies only")},
-    "kind": {
-        "guest_lecture": _l("Guest lecture"),
-        "webinar": _l("Webinar"),
-        "master_class": _l("Master class"),
-    },
+    "kind": dict(kind_choices()),
     "conference": {"zoom": _l("Zoom"), "link": _l("A meeting link"), "none": _l("In person")},
-    "language": {"en": _l("English"), "ru": _l("Russian"), "uz": _l("Uzbek"), "kk": _l("Kazakh")},
+    "language": INSTRUCTION_LANGUAGES,
 }
 
 

@@ -23,12 +23,13 @@ from webinars.domain.registration.register import (
 )
 from webinars.domain.registration.seats import seat_counts
 from webinars.domain.sessions.access import is_public, public_sessions
+from webinars.domain.sessions.filters import filter_sessions
+from webinars.domain.sessions.kinds import kind_filter_choices
 from webinars.domain.sessions.places import session_places
-from webinars.domain.sessions.timezones import day_end_utc, day_start_utc
 from webinars.extensions import db, limiter
 from webinars.i18n import INSTRUCTION_LANGUAGES, viewer_zone
-from webinars.models import PartnerAcademy, Session, SessionStatus, session_academies, utcnow
-from webinars.web.manage.forms import KIND_LABELS
+from webinars.models import PartnerAcademy, Session, SessionStatus, utcnow
+from webinars.web.list_filters import session_filters
 from webinars.web.registration_forms import (
     CLOSED_MESSAGES,
     CatalogFilterForm,
@@ -56,7 +57,7 @@ def _locale() -> str:
 
 def _filters() -> CatalogFilterForm:
     form = CatalogFilterForm(request.args)
-    form.kind.choices = [("", _l("All kinds")), *KIND_LABELS.items()]
+    form.kind.choices = kind_filter_choices()
     form.language.choices = [("", _l("All languages")), *INSTRUCTION_LANGUAGES.items()]
     form.academy.choices = [(0, _l("All academies"))] + academy_choices(_locale())[1:-1]
     return form
@@ -68,26 +69,8 @@ def _catalogue_query(form: CatalogFilterForm, now: datetime):
         Session.starts_at > now,
         or_(Session.registration_closes_at.is_(None), Session.registration_closes_at > now),
     )
-    if form.kind.data:
-        query = query.where(Session.kind == form.kind.data)
-    if form.language.data:
-        query = query.where(Session.language == form.language.data)
-    if form.academy.data:
-        query = query.where(
-            Session.id.in_(
-                db.select(session_academies.c.session_id).where(
-                    session_academies.c.academy_id == form.academy.data
-                )
-            )
-        )
     zone = viewer_zone() or current_app.config["HOME_TIME_ZONE"]
-    # A day at the calendar's end (year 1, year 9999) is no bound at all.
-    start = day_start_utc(form.date_from.data, zone) if form.date_from.data else None
-    until = day_end_utc(form.date_to.data, zone) if form.date_to.data else None
-    if start is not None:
-        query = query.where(Session.starts_at >= start)
-    if until is not None:
-        query = query.where(Session.starts_at < until)
+    query = filter_sessions(query, session_filters(form), zone, by_start=True)
     return query.options(selectinload(Session.academies), selectinload(Session.lecturers)).order_by(
         Session.starts_at, Session.id
     )

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import SelectField
 
 from webinars.domain.calendars.selection import feed_name
@@ -30,7 +29,7 @@ from webinars.domain.calendars.tokens import (
 )
 from webinars.extensions import db
 from webinars.models import FeedScope, FeedToken, PartnerAcademy
-from webinars.web.feeds import absolute, default_locale, subscribe_links
+from webinars.web.feed_links import absolute, default_locale, subscribe_links
 
 bp = Blueprint("feed_tokens", __name__, url_prefix="/manage/feeds")
 
@@ -58,7 +57,7 @@ class ActionForm(FlaskForm):
 
 def _academies() -> list[PartnerAcademy]:
     if current_user.is_admin:
-        query = select(PartnerAcademy).where(PartnerAcademy.archived_at.is_(None))
+        query = db.select(PartnerAcademy).where(PartnerAcademy.archived_at.is_(None))
         return list(db.session.execute(query.order_by(PartnerAcademy.name_en)).scalars())
     academy = db.session.get(PartnerAcademy, current_user.academy_id or -1)
     return [academy] if academy is not None else []

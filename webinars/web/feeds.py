@@ -7,9 +7,7 @@ a revoked one a 410, and no rate limit applies to any of these routes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import NoReturn
-from urllib.parse import quote, urlencode
+from typing import Any, NoReturn
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
@@ -17,10 +15,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import SelectField
 
-from webinars.domain.calendars.events import KIND_LABELS, render_feed
+from webinars.domain.calendars.events import render_feed
 from webinars.domain.calendars.selection import (
     FeedFilters,
     FeedSpec,
@@ -32,6 +29,7 @@ from webinars.domain.calendars.selection import (
 )
 from webinars.domain.calendars.tokens import academy_token_usable, find_token, note_use
 from webinars.domain.sessions.access import can_view, is_public
+from webinars.domain.sessions.kinds import KIND_LABELS, kind_filter_choices
 from webinars.extensions import db, limiter
 from webinars.i18n import INSTRUCTION_LANGUAGES, LANGUAGE_NAMES
 from webinars.models import (
@@ -45,6 +43,7 @@ from webinars.models import (
     session_lecturers,
 )
 from webinars.web.feed_http import feed_error, feed_response
+from webinars.web.feed_links import absolute, default_locale, subscribe_links
 
 bp = Blueprint("feeds", __name__)
 limiter.exempt(bp)  # a poll must never turn into "429 Too Many Requests"
@@ -103,26 +102,27 @@ def _feed_locale(default: str) -> str:
     return locale
 
 
-def default_locale(candidate: str | None) -> str:
-    """`candidate` if the interface speaks it, else English."""
-    return candidate if candidate in current_app.config["LANGUAGES"] else "en"
-
-
 # ---- the feeds ------------------------------------------------------------------------
+
+
+def _publish(spec: FeedSpec, fallback_locale: str, zone: str, **whose: Any):
+    """The answer with the feed of ``spec``: in the asked-for language (else
+    ``fallback_locale``), named for whose sessions it holds (``whose``) and its filters."""
+    locale = _feed_locale(fallback_locale)
+    feed = published_feed(
+        spec,
+        name=lambda: feed_name(locale, private=spec.private, filters=spec.filters, **whose),
+        locale=locale,
+        time_zone_hint=zone,
+    )
+    return feed_response(feed, private=spec.private)
 
 
 @bp.get("/calendars/all.ics")
 def all_feed():
     """Every public session."""
     spec = FeedSpec(filters=_filters())
-    locale = _feed_locale("en")
-    feed = published_feed(
-        spec,
-        name=lambda: feed_name(locale, filters=spec.filters),
-        locale=locale,
-        time_zone_hint=current_app.config["HOME_TIME_ZONE"],
-    )
-    return feed_response(feed, private=False)
+    return _publish(spec, "en", current_app.config["HOME_TIME_ZONE"])
 
 
 def _academy_or_404(slug: str, page: bool = False) -> PartnerAcademy:
@@ -143,14 +143,7 @@ def academy_feed(slug: str):
     """The public sessions that involve one partner academy."""
     academy = _academy_or_404(slug)
     spec = FeedSpec(academy_id=academy.id, filters=_filters())
-    locale = _feed_locale(default_locale(academy.language))
-    feed = published_feed(
-        spec,
-        name=lambda: feed_name(locale, academy=academy, filters=spec.filters),
-        locale=locale,
-        time_zone_hint=academy.time_zone,
-    )
-    return feed_response(feed, private=False)
+    return _publish(spec, default_locale(academy.language), academy.time_zone, academy=academy)
 
 
 @bp.get("/calendars/academies/<slug>/<token>.ics")
@@ -169,14 +162,7 @@ def academy_private_feed(slug: str, token: str):
     if note_use(feed_token):
         db.session.commit()
     spec = FeedSpec(academy_id=academy.id, private=True, filters=_filters())
-    locale = _feed_locale(default_locale(academy.language))
-    feed = published_feed(
-        spec,
-        name=lambda: feed_name(locale, academy=academy, private=True, filters=spec.filters),
-        locale=locale,
-        time_zone_hint=academy.time_zone,
-    )
-    return feed_response(feed, private=True)
+    return _publish(spec, default_locale(academy.language), academy.time_zone, academy=academy)
 
 
 @bp.get("/calendars/lecturers/<slug>.ics")
@@ -186,14 +172,7 @@ def lecturer_feed(slug: str):
     if lecturer is None:
         _no_such_feed()
     spec = FeedSpec(lecturer_id=lecturer.id, filters=_filters())
-    locale = _feed_locale(default_locale(lecturer.locale))
-    feed = published_feed(
-        spec,
-        name=lambda: feed_name(locale, lecturer=lecturer, filters=spec.filters),
-        locale=locale,
-        time_zone_hint=lecturer.time_zone,
-    )
-    return feed_response(feed, private=False)
+    return _publish(spec, default_locale(lecturer.locale), lecturer.time_zone, lecturer=lecturer)
 
 
 @bp.get("/sessions/<int:session_id>/calendar.ics")
@@ -219,35 +198,6 @@ def session_download(session_id: int):
 # ---- subscribing ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SubscribeLinks:
-    """One feed, as each calendar app wants to be handed it."""
-
-    https: str
-    webcal: str
-    google: str
-    outlook: str
-    office365: str
-
-
-def subscribe_links(https_url: str, name: str) -> SubscribeLinks:
-    """The one-click links for Apple (webcal), Google, Outlook.com and Microsoft 365."""
-    webcal = "webcal://" + https_url.split("://", 1)[1]
-    add_from_web = urlencode({"url": https_url, "name": name}, quote_via=quote)
-    return SubscribeLinks(
-        https=https_url,
-        webcal=webcal,
-        google="https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
-        outlook="https://outlook.live.com/calendar/0/addfromweb?" + add_from_web,
-        office365="https://outlook.office.com/calendar/0/addfromweb?" + add_from_web,
-    )
-
-
-def absolute(path: str) -> str:
-    """A path on this site as a full address on BASE_URL (what subscribers keep)."""
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
 class FeedFilterForm(FlaskForm):
     """Narrow a feed before subscribing (a GET form: it changes nothing)."""
 
@@ -261,7 +211,7 @@ class FeedFilterForm(FlaskForm):
 
 def _filter_form(default_locale: str) -> FeedFilterForm:
     form = FeedFilterForm(request.args)
-    form.kind.choices = [("", _("All kinds"))] + [(k.value, str(v)) for k, v in KIND_LABELS.items()]
+    form.kind.choices = kind_filter_choices()
     form.lang.choices = [("", _("All languages"))] + [
         (code, str(label)) for code, label in INSTRUCTION_LANGUAGES.items()
     ]
@@ -297,7 +247,7 @@ def subscribe():
     )
     academies = (
         db.session.execute(
-            select(PartnerAcademy)
+            db.select(PartnerAcademy)
             .where(PartnerAcademy.archived_at.is_(None))
             .order_by(PartnerAcademy.name_en)
         )
@@ -305,13 +255,13 @@ def subscribe():
         .all()
     )
     teaching = (
-        select(session_lecturers.c.user_id)
+        db.select(session_lecturers.c.user_id)
         .join(Session, Session.id == session_lecturers.c.session_id)
         .where(Session.visibility == Visibility.PUBLIC, Session.status != SessionStatus.DRAFT)
     )
     lecturers = (
         db.session.execute(
-            select(User)
+            db.select(User)
             .where(User.id.in_(teaching), User.role.in_([Role.LECTURER, Role.ADMIN]))
             .order_by(User.name)
         )

@@ -22,7 +22,6 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
@@ -44,7 +43,6 @@ from webinars.extensions import db, limiter
 from webinars.i18n import viewer_zone
 from webinars.models import (
     FeedScope,
-    FeedToken,
     Registration,
     RegistrationStatus,
     Session,
@@ -124,7 +122,8 @@ def _opened_with_personal_data(token: str) -> Registration:
 def manage(token: str):
     """Status, and what the student can do with their place."""
     registration = _opened(token)
-    return _manage_page(registration, token, len(_feed_tokens(registration)))
+    feeds = feed_tokens.personal_tokens(registration.email) if registration.email else []
+    return _manage_page(registration, token, len(feeds))
 
 
 def _manage_page(
@@ -259,29 +258,12 @@ def invitation(token: str):
     return response
 
 
-def _feed_tokens(registration: Registration) -> list[FeedToken]:
-    if registration.email is None:
-        return []
-    return list(
-        db.session.execute(
-            select(FeedToken).where(
-                FeedToken.scope == FeedScope.PERSONAL,
-                FeedToken.subject == registration.email,
-                FeedToken.revoked_at.is_(None),
-            )
-        ).scalars()
-    )
-
-
 @bp.post("/r/<token>/feed")
 @limiter.limit("10 per hour")
 def new_feed(token: str):
     """Make a personal calendar feed address (switching off earlier ones) and show it once."""
     registration = _opened_with_personal_data(token)
-    now = utcnow()
-    for old in _feed_tokens(registration):
-        feed_tokens.revoke_token(old, now)
-    plaintext = feed_tokens.issue_token(FeedScope.PERSONAL, subject=registration.email, now=now)
+    plaintext = feed_tokens.new_personal_token(registration.email, utcnow())
     db.session.commit()
     url = f"{current_app.config['BASE_URL']}/calendars/personal/{plaintext}.ics"
     return _manage_page(registration, token, 1, url)
@@ -296,7 +278,7 @@ def personal_feed(token: str):
     if row.is_revoked:
         abort(GONE, description=_("This calendar feed address was replaced by a newer one."))
     registrations = db.session.execute(
-        select(Registration)
+        db.select(Registration)
         .where(
             Registration.email == row.subject,
             Registration.status == RegistrationStatus.CONFIRMED,
@@ -328,7 +310,7 @@ def personal_feed(token: str):
 def _latest(email: str) -> list[Registration]:
     return list(
         db.session.execute(
-            select(Registration)
+            db.select(Registration)
             .where(Registration.email == email)
             .order_by(Registration.created_at.desc())
             .limit(1)

@@ -22,7 +22,6 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 EXTENSION_KEY = "webinars.feed_cache"
 
 
@@ -77,7 +76,7 @@ class EventMemo:
 class FeedCache:
     """A thread-safe map of feed identity -> (version, rendering), bounded in bytes."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, tuple[Hashable, RenderedFeed]] = OrderedDict()
         self._size = 0
@@ -165,6 +164,6 @@ def app_feed_cache() -> FeedCache:
     """The current app's cache (one per app, so test apps never share renderings)."""
     cache = current_app.extensions.get(EXTENSION_KEY)
     if cache is None:
-        limit = current_app.config.get("FEED_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES)
+        limit = current_app.config["FEED_CACHE_MAX_BYTES"]
         cache = current_app.extensions.setdefault(EXTENSION_KEY, FeedCache(limit))
     return cache

@@ -20,13 +20,13 @@ from babel import Locale
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event, vDuration, vText, vUri
 
 from webinars.domain.calendars.cache import EventMemo
 from webinars.domain.calendars.vtimezone import is_utc_zone, vtimezones
 from webinars.domain.sessions.conferencing import join_links as links_of
-from webinars.models import Session, SessionKind, SessionStatus, Visibility
+from webinars.domain.sessions.kinds import KIND_LABELS
+from webinars.models import Session, SessionStatus, Visibility
 
 PRODID = "-//Samarkand Children's Diseases Department//Webinars//EN"
 FEED_CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
@@ -37,12 +37,6 @@ MAX_FEED_BYTES = 1_000_000  # Google lost events from a 2 MB feed
 DESCRIPTION_LIMIT = 600  # characters of the session's description; the page has the rest
 REFRESH_INTERVAL = timedelta(hours=1)
 ZONE_RESERVE = 1_000  # bytes set aside for a VTIMEZONE when a zone is first used
-
-KIND_LABELS = {
-    SessionKind.GUEST_LECTURE: _l("Guest lecture"),
-    SessionKind.WEBINAR: _l("Webinar"),
-    SessionKind.MASTER_CLASS: _l("Master class"),
-}
 
 
 @dataclass(frozen=True)

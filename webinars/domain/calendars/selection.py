@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Select, column, func, select, text
+from sqlalchemy import Integer, Select, column, func, text
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.calendars.cache import RenderedFeed, app_feed_cache, rendered_feed
@@ -27,12 +27,13 @@ from webinars.domain.calendars.events import (
     CANCELLED_KEEP_DAYS,
     DAYS_AHEAD,
     DAYS_BACK,
-    KIND_LABELS,
     FeedWindow,
     feed_window,
     language_name,
     render_feed,
 )
+from webinars.domain.sessions.filters import taught_by, with_academy
+from webinars.domain.sessions.kinds import KIND_LABELS
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,
@@ -43,12 +44,8 @@ from webinars.models import (
     User,
     UTCDateTime,
     Visibility,
-    session_academies,
-    session_lecturers,
 )
 
-# How long a worker trusts the data fingerprint it read (seconds); see current_fingerprint.
-FINGERPRINT_SECONDS = 5.0
 _LECTURER_SLUG = re.compile(r"^(\d+)(?:-[a-z0-9-]*)?$")
 
 
@@ -118,7 +115,7 @@ def lecturer_from_slug(slug: str) -> User | None:
 def academy_from_slug(slug: str) -> PartnerAcademy | None:
     """The partner academy with this slug, or None."""
     return db.session.execute(
-        select(PartnerAcademy).where(PartnerAcademy.slug == slug)
+        db.select(PartnerAcademy).where(PartnerAcademy.slug == slug)
     ).scalar_one_or_none()
 
 
@@ -127,21 +124,9 @@ def _conditions(spec: FeedSpec) -> list:
     if not spec.private:
         conditions.append(Session.visibility == Visibility.PUBLIC)
     if spec.academy_id is not None:
-        conditions.append(
-            Session.id.in_(
-                select(session_academies.c.session_id).where(
-                    session_academies.c.academy_id == spec.academy_id
-                )
-            )
-        )
+        conditions.append(with_academy(spec.academy_id))
     if spec.lecturer_id is not None:
-        conditions.append(
-            Session.id.in_(
-                select(session_lecturers.c.session_id).where(
-                    session_lecturers.c.user_id == spec.lecturer_id
-                )
-            )
-        )
+        conditions.append(taught_by(spec.lecturer_id))
     if spec.filters.kinds:
         conditions.append(Session.kind.in_(spec.filters.kinds))
     if spec.filters.languages:
@@ -155,7 +140,7 @@ def feed_query(spec: FeedSpec, window: FeedWindow) -> Select[tuple[Session]]:
         Session.ends_at < window.cancelled_cutoff
     )
     return (
-        select(Session)
+        db.select(Session)
         .where(*_conditions(spec))
         .where(Session.ends_at >= window.start, Session.starts_at < window.end)
         .where(~cancelled_gone)
@@ -213,7 +198,7 @@ def current_fingerprint() -> Fingerprint:
     An idle poll then costs no query at all; a commit in this process forgets the
     remembered value at once, and other processes notice a change within that time.
     """
-    seconds = current_app.config.get("FEED_FINGERPRINT_SECONDS", FINGERPRINT_SECONDS)
+    seconds = current_app.config["FEED_FINGERPRINT_SECONDS"]
     return app_feed_cache().fingerprint(seconds, data_fingerprint)  # type: ignore[return-value]
 
 
@@ -230,12 +215,12 @@ def window_changed_at(spec: FeedSpec, window: FeedWindow, sessions: list[Session
     ]  # when each entered the window at its far end
     conditions = _conditions(spec)
     left = db.session.execute(
-        select(func.max(Session.ends_at)).where(*conditions, Session.ends_at < window.start)
+        db.select(func.max(Session.ends_at)).where(*conditions, Session.ends_at < window.start)
     ).scalar()
     if left is not None:
         moments.append(_next_midnight(left + timedelta(days=DAYS_BACK)))
     cancelled = db.session.execute(
-        select(func.max(Session.ends_at)).where(
+        db.select(func.max(Session.ends_at)).where(
             *conditions,
             Session.status == SessionStatus.CANCELLED,
             Session.ends_at < window.cancelled_cutoff,

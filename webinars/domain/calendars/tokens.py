@@ -11,7 +11,10 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Collection
 from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement
 
 from webinars.extensions import db
 from webinars.models import FeedScope, FeedToken, Role, User, utcnow
@@ -151,3 +154,35 @@ def academy_tokens(academy_id: int | None = None, owner: User | None = None) -> 
         query = query.where(FeedToken.subject == user_subject(owner))
     query = query.order_by(FeedToken.created_at.desc(), FeedToken.id.desc())
     return list(db.session.execute(query).scalars())
+
+
+def _personal(emails: Collection[str]) -> tuple[ColumnElement[bool], ...]:
+    """Personal feed addresses of these email addresses (revoked ones too)."""
+    return (FeedToken.scope == FeedScope.PERSONAL, FeedToken.subject.in_(emails))
+
+
+def personal_tokens(email: str) -> list[FeedToken]:
+    """The personal feed addresses of an email address that still work."""
+    return list(
+        db.session.execute(
+            db.select(FeedToken).where(*_personal([email]), FeedToken.revoked_at.is_(None))
+        ).scalars()
+    )
+
+
+def new_personal_token(email: str, now: datetime | None = None) -> str:
+    """A new personal feed address for an email address; the earlier ones stop working.
+    Returns the plaintext token, to show once."""
+    now = now or utcnow()
+    for old in personal_tokens(email):
+        revoke_token(old, now)
+    return issue_token(FeedScope.PERSONAL, subject=email, now=now)
+
+
+def forget_personal_tokens(emails: Collection[str]) -> None:
+    """Delete every personal feed address of these email addresses (retention)."""
+    if emails:
+        db.session.execute(
+            db.delete(FeedToken).where(*_personal(emails)),
+            execution_options={"synchronize_session": False},
+        )

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from webinars.domain.registration import notices
 from webinars.domain.sessions.conferencing import join_link
 from webinars.extensions import db
@@ -40,7 +38,7 @@ def announce_join_link(session_id: int, replaced: bool, now: datetime) -> int:
         return 0
     confirmed = list(
         db.session.execute(
-            select(Registration).where(
+            db.select(Registration).where(
                 Registration.session_id == session.id,
                 Registration.status == RegistrationStatus.CONFIRMED,
                 Registration.email.is_not(None),
@@ -50,12 +48,12 @@ def announce_join_link(session_id: int, replaced: bool, now: datetime) -> int:
     keys = {r.id: notices.join_link_key(r, link) for r in confirmed}
     known = set(
         db.session.execute(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
+            db.select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
         ).scalars()
     )
     inviting_soon = set(
         db.session.execute(
-            select(OutboxMessage.registration_id).where(
+            db.select(OutboxMessage.registration_id).where(
                 OutboxMessage.session_id == session.id,
                 OutboxMessage.status == MailStatus.PENDING,
                 OutboxMessage.kind.in_(sorted(notices.INVITING_KINDS - {"join_link"})),

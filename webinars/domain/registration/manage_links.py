@@ -12,7 +12,6 @@ import hmac
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
 
 from webinars.extensions import db
 from webinars.models import Registration
@@ -57,7 +56,7 @@ def find_by_token(token: str) -> Registration | None:
     if not token or len(token) > 100:
         return None
     return db.session.execute(
-        select(Registration).where(Registration.token_hash == _hash(token))
+        db.select(Registration).where(Registration.token_hash == _hash(token))
     ).scalar_one_or_none()
 
 

@@ -18,7 +18,6 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from webinars.domain.outbox import Attachment, queue_message
 from webinars.domain.registration.manage_links import manage_url
@@ -300,7 +299,7 @@ def prepare(message: OutboxMessage) -> str | None:
 def drop_reminders(registration: Registration) -> None:
     """Unsent reminders of a registration will not go out (it was cancelled)."""
     for message in db.session.execute(
-        select(OutboxMessage).where(
+        db.select(OutboxMessage).where(
             OutboxMessage.registration_id == registration.id,
             OutboxMessage.status == MailStatus.PENDING,
             OutboxMessage.kind.in_(REMINDER_KINDS),
@@ -351,7 +350,7 @@ def still_wanted(message: OutboxMessage) -> str | None:
 def drop_stale_reminders(session: Session) -> None:
     """Unsent reminders planned for another start time, or for a cancelled session."""
     for message in db.session.execute(
-        select(OutboxMessage).where(
+        db.select(OutboxMessage).where(
             OutboxMessage.session_id == session.id,
             OutboxMessage.status == MailStatus.PENDING,
             OutboxMessage.kind.in_(REMINDER_KINDS),

@@ -11,8 +11,6 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from webinars.domain.outbox import message_values
 from webinars.domain.registration import notices
 from webinars.domain.registration.manage_links import new_link_values, new_manage_link
@@ -296,7 +294,7 @@ def _seat_free_for_newcomer(session: Session, now: datetime) -> bool:
     if seats_taken(session.id, now) >= session.capacity:
         return False
     someone_waits = db.session.execute(
-        select(Registration.id)
+        db.select(Registration.id)
         .where(
             Registration.session_id == session.id,
             Registration.status == RegistrationStatus.WAITING,
@@ -366,7 +364,7 @@ def announce_session_change(session_id: int, now: datetime | None = None) -> int
         return 0
     told = 0
     for registration in db.session.execute(
-        select(Registration).where(
+        db.select(Registration).where(
             Registration.session_id == session.id,
             Registration.status.in_(
                 [RegistrationStatus.HELD, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]

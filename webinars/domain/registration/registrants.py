@@ -11,7 +11,7 @@ import io
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select
+from sqlalchemy import case
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.registration import notices
@@ -55,7 +55,7 @@ def registrants(session_id: int) -> list[Registration]:
     """Everyone who registered: seats first, then the waiting list in order, then the rest."""
     return list(
         db.session.execute(
-            select(Registration)
+            db.select(Registration)
             .where(Registration.session_id == session_id)
             .options(selectinload(Registration.academy))
             .order_by(

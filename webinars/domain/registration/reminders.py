@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.registration import notices
@@ -44,7 +43,7 @@ def queue_due_reminders(now: datetime) -> int:
     """Queue every reminder whose moment has come and that is not queued yet; the caller
     commits. Returns how many were queued."""
     sessions = db.session.execute(
-        select(Session).where(
+        db.select(Session).where(
             Session.status == SessionStatus.SCHEDULED,
             Session.starts_at > now,
             Session.starts_at <= now + REMINDERS[0][1],
@@ -53,7 +52,7 @@ def queue_due_reminders(now: datetime) -> int:
     queued = 0
     for session in sessions:
         registrations = db.session.execute(
-            select(Registration)
+            db.select(Registration)
             .where(
                 Registration.session_id == session.id,
                 Registration.status == RegistrationStatus.CONFIRMED,
@@ -70,7 +69,7 @@ def queue_due_reminders(now: datetime) -> int:
             continue
         known = set(
             db.session.execute(
-                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(wanted))
+                db.select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(wanted))
             ).scalars()
         )
         for key, (registration, kind) in wanted.items():

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
-
+from webinars.domain.calendars.tokens import forget_personal_tokens
 from webinars.domain.zoom.reports import forget_attendance
 from webinars.extensions import db
-from webinars.models import FeedScope, FeedToken, OutboxMessage, Registration, Session
+from webinars.models import OutboxMessage, Registration, Session
 
 
 def anonymise_after(now: datetime, days: int) -> int:
@@ -23,10 +22,10 @@ def anonymise_after(now: datetime, days: int) -> int:
     Returns how many registrations were emptied. The caller commits."""
     cutoff = now - timedelta(days=days)
     forget_attendance(cutoff)
-    ended = select(Session.id).where(Session.ends_at <= cutoff)
+    ended = db.select(Session.id).where(Session.ends_at <= cutoff)
     ids = list(
         db.session.execute(
-            select(Registration.id).where(
+            db.select(Registration.id).where(
                 Registration.session_id.in_(ended), Registration.anonymised_at.is_(None)
             )
         ).scalars()
@@ -34,14 +33,14 @@ def anonymise_after(now: datetime, days: int) -> int:
     if not ids:
         return 0
     db.session.execute(
-        delete(OutboxMessage).where(OutboxMessage.registration_id.in_(ids)),
+        db.delete(OutboxMessage).where(OutboxMessage.registration_id.in_(ids)),
         execution_options={"synchronize_session": False},
     )
     emails = set(
-        db.session.execute(select(Registration.email).where(Registration.id.in_(ids))).scalars()
+        db.session.execute(db.select(Registration.email).where(Registration.id.in_(ids))).scalars()
     )
     db.session.execute(
-        update(Registration)
+        db.update(Registration)
         .where(Registration.id.in_(ids))
         .values(
             email=None,
@@ -63,14 +62,7 @@ def _forget_personal_feeds(emails: set[str]) -> None:
     """Personal feed addresses of people with no registration left that names them."""
     still_known = set(
         db.session.execute(
-            select(Registration.email).where(Registration.email.in_(emails))
+            db.select(Registration.email).where(Registration.email.in_(emails))
         ).scalars()
     )
-    gone = emails - still_known
-    if gone:
-        db.session.execute(
-            delete(FeedToken).where(
-                FeedToken.scope == FeedScope.PERSONAL, FeedToken.subject.in_(gone)
-            ),
-            execution_options={"synchronize_session": False},
-        )
+    forget_personal_tokens(emails - still_known)

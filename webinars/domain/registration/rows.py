@@ -8,7 +8,7 @@ import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam
 
 from webinars.domain import signals
 from webinars.domain.registration.seats import SeatWindow, hold_until
@@ -24,7 +24,7 @@ def _insert_pair(registration_keys: tuple[str, ...], message_keys: tuple[str, ..
     registrations = Registration.__table__
     outbox = OutboxMessage.__table__
     new = (
-        insert(registrations)
+        db.insert(registrations)
         .values(
             {
                 key: bindparam(f"r_{key}", type_=registrations.c[key].type)
@@ -35,10 +35,10 @@ def _insert_pair(registration_keys: tuple[str, ...], message_keys: tuple[str, ..
         .cte("new_registration")
     )
     return (
-        insert(outbox)
+        db.insert(outbox)
         .from_select(
             [*message_keys, "registration_id"],
-            select(
+            db.select(
                 *(bindparam(f"m_{key}", type_=outbox.c[key].type) for key in message_keys),
                 new.c.id,
             ),
@@ -63,9 +63,9 @@ def insert_fresh(registration: dict[str, Any], message: dict[str, Any]) -> int:
         return conn.execute(statement, params).scalar_one()
     registrations = Registration.__table__
     new_id = conn.execute(
-        insert(registrations).values(registration).returning(registrations.c.id)
+        db.insert(registrations).values(registration).returning(registrations.c.id)
     ).scalar_one()
-    conn.execute(insert(OutboxMessage.__table__).values(registration_id=new_id, **message))
+    conn.execute(db.insert(OutboxMessage.__table__).values(registration_id=new_id, **message))
     return new_id
 
 

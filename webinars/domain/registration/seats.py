@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, tuple_
 
 from webinars.extensions import db
 from webinars.models import (
@@ -25,11 +25,21 @@ from webinars.models import (
 )
 
 MIN_HOLD = timedelta(minutes=10)
+# Unconfirmed places that can run out: a held seat, a place on the waiting list.
+RUN_OUT_STATUSES = (RegistrationStatus.HELD, RegistrationStatus.WAITING)
+# The waiting list's order: first come, first served (a demoted seat keeps its time).
+WAITING_ORDER = (Registration.waitlisted_at, Registration.id)
+
+
+def ran_out(now: Any) -> tuple[Any, ...]:
+    """Conditions on a registration in RUN_OUT_STATUSES whose time has run out: its
+    hold_expires_at is past and its address unconfirmed (a confirmed one has no hold)."""
+    return (Registration.confirmed_at.is_(None), Registration.hold_expires_at <= now)
 
 
 def _lock_query(sqlite: bool):
     """The locking SELECT, built once per dialect (building it is Python work under the lock)."""
-    query = select(Session).where(Session.id == bindparam("session_id"))
+    query = db.select(Session).where(Session.id == bindparam("session_id"))
     if not sqlite:
         query = query.with_for_update()
     return query.execution_options(populate_existing=True)
@@ -65,7 +75,7 @@ class SeatWindow:
 
 
 def _window_query(sqlite: bool):
-    query = select(*(getattr(Session, name) for name in SeatWindow.__dataclass_fields__)).where(
+    query = db.select(*(getattr(Session, name) for name in SeatWindow.__dataclass_fields__)).where(
         Session.id == bindparam("session_id")
     )
     return query if sqlite else query.with_for_update()
@@ -111,7 +121,7 @@ def hold_until(session: Session | SeatWindow, now: datetime) -> datetime:
 
     Half the time left before the start, at least ten minutes, at most the configured hours.
     """
-    hours = current_app.config.get("REGISTRATION_HOLD_HOURS", 24)
+    hours = current_app.config["REGISTRATION_HOLD_HOURS"]
     left = session.starts_at - now
     hold = min(timedelta(hours=hours), max(left / 2, MIN_HOLD))
     return now + hold
@@ -130,7 +140,7 @@ def _seat_subqueries(session_id: Any, now: Any) -> tuple[Any, Any]:
 
 def seats_taken(session_id: int, now: datetime) -> int:
     """Seats taken right now: confirmed, plus holds that have not expired (exact under lock)."""
-    confirmed, held = db.session.execute(select(*_seat_subqueries(session_id, now))).one()
+    confirmed, held = db.session.execute(db.select(*_seat_subqueries(session_id, now))).one()
     return confirmed + held
 
 
@@ -147,7 +157,7 @@ class Snapshot:
 def _count(session_id: Any, status: RegistrationStatus, *conditions: Any) -> Any:
     """Rows of one session in one status (and more conditions) as a scalar subquery."""
     return (
-        select(func.count())
+        db.select(func.count())
         .where(Registration.session_id == session_id, Registration.status == status, *conditions)
         .scalar_subquery()
     )
@@ -159,22 +169,22 @@ def _snapshot_query():
     session_id = bindparam("session_id")
     now = bindparam("now", type_=Registration.hold_expires_at.type)
     confirmed, held = _seat_subqueries(session_id, now)
-    # Run out: unconfirmed holds and waiting places past their time (a confirmed address
-    # has no hold_expires_at). Expired rows keep theirs, but another status: never read.
-    late = (Registration.hold_expires_at <= now, Registration.confirmed_at.is_(None))
-    late_held = _count(session_id, RegistrationStatus.HELD, *late)
-    late_waiting = _count(session_id, RegistrationStatus.WAITING, *late)
+    # Run out, one count per status (each an exact index range). Expired rows keep their
+    # hold_expires_at, but another status: never read.
+    late_held, late_waiting = (
+        _count(session_id, status, *ran_out(now)) for status in RUN_OUT_STATUSES
+    )
     existing = (
-        select(Registration.id)
+        db.select(Registration.id)
         .where(Registration.session_id == session_id, Registration.email == bindparam("email"))
         .scalar_subquery()
     )
     academy = (
-        select(PartnerAcademy.id)
+        db.select(PartnerAcademy.id)
         .where(PartnerAcademy.id == bindparam("academy_id"), PartnerAcademy.archived_at.is_(None))
         .scalar_subquery()
     )
-    return select(confirmed, held, late_held, late_waiting, existing, academy)
+    return db.select(confirmed, held, late_held, late_waiting, existing, academy)
 
 
 _SNAPSHOT_QUERY = _snapshot_query()
@@ -200,7 +210,7 @@ def seat_counts(session_ids: list[int], now: datetime) -> dict[int, int]:
     if not session_ids:
         return {}
     rows = db.session.execute(
-        select(Registration.session_id, func.count(Registration.id))
+        db.select(Registration.session_id, func.count(Registration.id))
         .where(
             Registration.session_id.in_(session_ids),
             (Registration.status == RegistrationStatus.CONFIRMED)
@@ -221,18 +231,21 @@ def seats_left(session: Session, now: datetime) -> int | None:
     return max(0, session.capacity - seats_taken(session.id, now))
 
 
+def _waiting(session_id: int) -> Any:
+    """The waiting list's rows in order (a SELECT to run or narrow)."""
+    return (
+        db.select(Registration)
+        .where(
+            Registration.session_id == session_id,
+            Registration.status == RegistrationStatus.WAITING,
+        )
+        .order_by(*WAITING_ORDER)
+    )
+
+
 def waiting_list(session_id: int) -> list[Registration]:
     """The waiting list in order: first come, first served (demoted seats go first)."""
-    return list(
-        db.session.execute(
-            select(Registration)
-            .where(
-                Registration.session_id == session_id,
-                Registration.status == RegistrationStatus.WAITING,
-            )
-            .order_by(Registration.waitlisted_at, Registration.id)
-        ).scalars()
-    )
+    return list(db.session.execute(_waiting(session_id)).scalars())
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -240,14 +253,11 @@ def waiting_position(registration: Registration) -> int | None:
     if registration.status is not RegistrationStatus.WAITING:
         return None
     ahead = db.session.execute(
-        select(func.count(Registration.id)).where(
+        db.select(func.count(Registration.id)).where(
             Registration.session_id == registration.session_id,
             Registration.status == RegistrationStatus.WAITING,
-            (Registration.waitlisted_at < registration.waitlisted_at)
-            | (
-                (Registration.waitlisted_at == registration.waitlisted_at)
-                & (Registration.id < registration.id)
-            ),
+            # Ahead in WAITING_ORDER (the values bound with the columns' types).
+            tuple_(*WAITING_ORDER) < (registration.waitlisted_at, registration.id),
         )
     ).scalar_one()
     return ahead + 1
@@ -259,12 +269,11 @@ def expire_overdue(session: Session, now: datetime) -> int:
     Returns how many ended; nobody is written to about it (they never confirmed).
     """
     result = db.session.execute(
-        update(Registration)
+        db.update(Registration)
         .where(
             Registration.session_id == session.id,
-            Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.WAITING]),
-            Registration.confirmed_at.is_(None),
-            Registration.hold_expires_at <= now,
+            Registration.status.in_(RUN_OUT_STATUSES),
+            *ran_out(now),
         )
         .values(status=RegistrationStatus.EXPIRED, cancelled_at=now)
         .execution_options(synchronize_session="fetch")
@@ -285,14 +294,7 @@ def give_seat(registration: Registration, now: datetime) -> None:
 
 def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]:
     """Under lock: give free seats to the first people on the waiting list, in order."""
-    query = (
-        select(Registration)
-        .where(
-            Registration.session_id == session.id,
-            Registration.status == RegistrationStatus.WAITING,
-        )
-        .order_by(Registration.waitlisted_at, Registration.id)
-    )
+    query = _waiting(session.id)
     if session.capacity is not None:
         free = session.capacity - seats_taken(session.id, now)
         if free <= 0:
@@ -317,12 +319,8 @@ def sessions_with_overdue_holds(now: datetime) -> list[int]:
     """Ids of sessions where some unconfirmed hold or waiting place has run out."""
     return list(
         db.session.execute(
-            select(Registration.session_id)
-            .where(
-                Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.WAITING]),
-                Registration.confirmed_at.is_(None),
-                Registration.hold_expires_at <= now,
-            )
+            db.select(Registration.session_id)
+            .where(Registration.status.in_(RUN_OUT_STATUSES), *ran_out(now))
             .distinct()
         ).scalars()
     )
@@ -335,7 +333,7 @@ def demote_latest(session: Session, count: int, now: datetime) -> list[Registrat
     """
     latest = list(
         db.session.execute(
-            select(Registration)
+            db.select(Registration)
             .where(
                 Registration.session_id == session.id,
                 Registration.status.in_([RegistrationStatus.HELD, RegistrationStatus.CONFIRMED]),

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, or_
 
-from webinars.models import (
-    Session,
-    SessionStatus,
-    User,
-    Visibility,
-    session_academies,
-    session_lecturers,
-)
+from webinars.domain.sessions.filters import taught_by, with_academy
+from webinars.extensions import db
+from webinars.models import Session, SessionStatus, User, Visibility
 
-if TYPE_CHECKING:
-    from webinars.domain.registration.seats import SeatWindow
+
+class Published(Protocol):
+    """What is_public reads: a Session, or the few columns registration locks."""
+
+    @property
+    def visibility(self) -> Visibility: ...
+
+    @property
+    def status(self) -> SessionStatus: ...
 
 
 def can_edit(user: User, session: Session) -> bool:
@@ -46,33 +48,29 @@ def visible_sessions(user: User) -> Select[tuple[Session]]:
 
     Lists exactly what can_view allows: nothing for a deactivated account or a visitor.
     """
-    query = select(Session)
+    query = db.select(Session)
     if not user.is_authenticated or not user.is_active:
         return query.where(false())
     if user.is_admin:
         return query
     if user.is_lecturer:
-        mine = select(session_lecturers.c.session_id).where(session_lecturers.c.user_id == user.id)
         return query.where(
             or_(
                 Session.status != SessionStatus.DRAFT,
                 Session.created_by_id == user.id,
-                Session.id.in_(mine),
+                taught_by(user.id),
             )
         )
-    academy_sessions = select(session_academies.c.session_id).where(
-        session_academies.c.academy_id == (user.academy_id or -1)
-    )
-    return query.where(Session.status != SessionStatus.DRAFT, Session.id.in_(academy_sessions))
+    return query.where(Session.status != SessionStatus.DRAFT, with_academy(user.academy_id or -1))
 
 
 def public_sessions() -> Select[tuple[Session]]:
     """Sessions anyone may see: public and published (scheduled or cancelled)."""
-    return select(Session).where(
+    return db.select(Session).where(
         Session.visibility == Visibility.PUBLIC, Session.status != SessionStatus.DRAFT
     )
 
 
-def is_public(session: Session | SeatWindow) -> bool:
+def is_public(session: Published) -> bool:
     """True when the session may appear on public pages."""
     return session.visibility is Visibility.PUBLIC and session.status is not SessionStatus.DRAFT

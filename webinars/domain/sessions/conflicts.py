@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased, selectinload
 
 from webinars.extensions import db
@@ -44,7 +44,7 @@ def find_conflicts(
     if lecturer_ids:
         shares.append(
             Session.id.in_(
-                select(session_lecturers.c.session_id).where(
+                db.select(session_lecturers.c.session_id).where(
                     session_lecturers.c.user_id.in_(lecturer_ids)
                 )
             )
@@ -52,13 +52,13 @@ def find_conflicts(
     if academy_ids:
         shares.append(
             Session.id.in_(
-                select(session_academies.c.session_id).where(
+                db.select(session_academies.c.session_id).where(
                     session_academies.c.academy_id.in_(academy_ids)
                 )
             )
         )
     query = (
-        select(Session)
+        db.select(Session)
         .where(
             Session.starts_at < ends_at,
             Session.ends_at > starts_at,
@@ -120,7 +120,7 @@ def conflicting_session_ids(
     for link, key in ((session_lecturers, "user_id"), (session_academies, "academy_id")):
         a, b = link.alias(), link.alias()
         query = (
-            select(mine.id)
+            db.select(mine.id)
             .distinct()
             .join(a, a.c.session_id == mine.id)
             .join(b, and_(b.c[key] == a.c[key], b.c.session_id != mine.id))
@@ -134,7 +134,7 @@ def conflicting_session_ids(
 def _conflicts_in_spans(ids: list[int], spans: list[tuple[datetime, datetime]]) -> set[int]:
     """conflicting_session_ids given the sessions' spans: three queries, pairs in Python."""
     live = db.session.execute(
-        select(Session.id, Session.starts_at, Session.ends_at).where(
+        db.select(Session.id, Session.starts_at, Session.ends_at).where(
             or_(*(and_(Session.starts_at < end, Session.ends_at > start) for start, end in spans)),
             Session.status != SessionStatus.CANCELLED,
         )
@@ -148,7 +148,7 @@ def _conflicts_in_spans(ids: list[int], spans: list[tuple[datetime, datetime]]) 
         (session_academies, "academy_id", "academy"),
     ):
         rows = db.session.execute(
-            select(link.c.session_id, link.c[key]).where(link.c.session_id.in_(live_ids))
+            db.select(link.c.session_id, link.c[key]).where(link.c.session_id.in_(live_ids))
         )
         for session_id, value in rows:
             shared[session_id].add((tag, value))

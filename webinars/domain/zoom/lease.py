@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from webinars.domain.sessions.conferencing import meeting_record
@@ -43,7 +43,7 @@ def session_lease(session_id: int) -> Iterator[bool]:
         return
     now = utcnow()
     taken = db.session.execute(
-        update(ZoomMeeting)
+        db.update(ZoomMeeting)
         .where(
             ZoomMeeting.session_id == session_id,
             or_(ZoomMeeting.leased_until.is_(None), ZoomMeeting.leased_until < now),
@@ -60,7 +60,7 @@ def session_lease(session_id: int) -> Iterator[bool]:
     finally:
         db.session.rollback()
         db.session.execute(
-            update(ZoomMeeting)
+            db.update(ZoomMeeting)
             .where(ZoomMeeting.session_id == session_id)
             .values(leased_until=None)
             .execution_options(synchronize_session=False)

@@ -21,8 +21,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import insert
-
 from webinars.extensions import db
 from webinars.models import ZoomRefusedTimeZone
 from webinars.zoom import ZoomValidationError
@@ -58,7 +56,7 @@ def remember_refused(zone: str, now: datetime) -> None:
     else:  # pragma: no cover - the project runs on SQLite and PostgreSQL
         row = db.session.get(ZoomRefusedTimeZone, values["time_zone"])
         if row is None:
-            db.session.execute(insert(ZoomRefusedTimeZone).values(**values))
+            db.session.execute(db.insert(ZoomRefusedTimeZone).values(**values))
         else:
             row.refused_at = now
         return

@@ -20,7 +20,7 @@ from webinars.domain.zoom.sweep import request_retry, sessions_out_of_step
 from webinars.domain.zoom.zones import refused_zones
 from webinars.extensions import db
 from webinars.models import AutoRecording, Role, Session, User, utcnow
-from webinars.web.admin import bp
+from webinars.web.admin.blueprint import bp
 from webinars.web.admin.zoom_forms import RetryForm, ZoomDefaultsForm, ZoomEmailForm
 from webinars.web.roles import admin_required
 from webinars.zoom.setup import zoom_setup

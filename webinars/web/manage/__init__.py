@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from webinars.web.manage import meeting, schedule, sessions  # noqa: F401 - routes register on bp
+from webinars.web.manage.blueprint import bp
 
-bp = Blueprint("manage", __name__, url_prefix="/manage")
-
-from webinars.web.manage import meeting, schedule, sessions  # noqa: E402,F401 - routes register on bp
+__all__ = ["bp"]

@@ -31,16 +31,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from webinars.domain.sessions.kinds import kind_choices, kind_filter_choices
 from webinars.domain.sessions.scheduling import GuestInput, SessionInput
 from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Conference, SessionKind, SessionStatus, Visibility
 
-KIND_LABELS = {
-    SessionKind.GUEST_LECTURE.value: _l("Guest lecture"),
-    SessionKind.WEBINAR.value: _l("Webinar"),
-    SessionKind.MASTER_CLASS.value: _l("Master class"),
-}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -72,7 +68,7 @@ class GuestSpeakerForm(Form):
 class SessionForm(FlaskForm):
     """Create or edit a session. Times are wall-clock times in the chosen zone."""
 
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=kind_choices())
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
     language = SelectField(
@@ -235,9 +231,7 @@ class ScheduleFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = SelectField(
-        _l("Kind"), choices=[("", _l("All kinds")), *KIND_LABELS.items()], validators=[Optional()]
-    )
+    kind = SelectField(_l("Kind"), choices=kind_filter_choices(), validators=[Optional()])
     academy = SelectField(_l("Academy"), coerce=int, validators=[Optional()])
     lecturer = SelectField(_l("Lecturer"), coerce=int, validators=[Optional()])
     language = SelectField(

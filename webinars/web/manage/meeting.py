@@ -11,7 +11,7 @@ from webinars.domain.sessions.conferencing import can_start_meeting
 from webinars.domain.zoom.start import StartLinkUnavailable, fresh_start_url
 from webinars.extensions import db
 from webinars.models import Session
-from webinars.web.manage import bp
+from webinars.web.manage.blueprint import bp
 from webinars.web.roles import scheduler_required
 from webinars.zoom.setup import zoom_client, zoom_setup
 

@@ -7,16 +7,17 @@ from datetime import datetime, timedelta
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.sessions.access import visible_sessions
 from webinars.domain.sessions.conflicts import conflicting_session_ids
-from webinars.domain.sessions.timezones import day_end_utc, day_start_utc
+from webinars.domain.sessions.filters import filter_sessions, taught_by
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
-from webinars.models import Session, SessionStatus, session_academies, session_lecturers, utcnow
-from webinars.web.manage import bp
+from webinars.models import Session, SessionStatus, utcnow
+from webinars.web.list_filters import session_filters
+from webinars.web.manage.blueprint import bp
 from webinars.web.manage.choices import academy_choices, lecturer_choices
 from webinars.web.manage.forms import ScheduleFilterForm
 from webinars.web.roles import staff_required
@@ -32,10 +33,7 @@ def _mine(query):
     """Sessions the current user teaches or created (coordinators: their academy's)."""
     if current_user.is_coordinator:
         return query
-    taught = select(session_lecturers.c.session_id).where(
-        session_lecturers.c.user_id == current_user.id
-    )
-    return query.where(or_(Session.id.in_(taught), Session.created_by_id == current_user.id))
+    return query.where(or_(taught_by(current_user.id), Session.created_by_id == current_user.id))
 
 
 def _spans(sessions) -> list[tuple[datetime, datetime]]:
@@ -79,7 +77,7 @@ def schedule():
     zone = viewer_zone() or current_app.config["HOME_TIME_ZONE"]
     query = _with_people(visible_sessions(current_user))
     if form.validate():
-        query = _apply_filters(query, form, zone)
+        query = filter_sessions(query, session_filters(form), zone)
     show_past = request.args.get("past") == "1" or bool(form.date_from.data)
     if not show_past:
         query = query.where(Session.ends_at > utcnow())
@@ -100,34 +98,3 @@ def schedule():
         show_past=show_past,
         filter_args={k: v for k, v in request.args.items() if k not in ("page", "past")},
     )
-
-
-def _apply_filters(query, form: ScheduleFilterForm, zone: str):
-    if form.kind.data:
-        query = query.where(Session.kind == form.kind.data)
-    if form.language.data:
-        query = query.where(Session.language == form.language.data)
-    if form.academy.data:
-        query = query.where(
-            Session.id.in_(
-                select(session_academies.c.session_id).where(
-                    session_academies.c.academy_id == form.academy.data
-                )
-            )
-        )
-    if form.lecturer.data:
-        query = query.where(
-            Session.id.in_(
-                select(session_lecturers.c.session_id).where(
-                    session_lecturers.c.user_id == form.lecturer.data
-                )
-            )
-        )
-    # A day at the calendar's end (year 1, year 9999) is no bound at all.
-    start = day_start_utc(form.date_from.data, zone) if form.date_from.data else None
-    end = day_end_utc(form.date_to.data, zone) if form.date_to.data else None
-    if start is not None:
-        query = query.where(Session.ends_at > start)
-    if end is not None:
-        query = query.where(Session.starts_at < end)
-    return query

@@ -1,0 +1,191 @@
+"""Admin pages: staff accounts, partner academies, the worker's health."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webinars.domain.sessions.timezones import all_zones
+from webinars.domain.staff import (
+    StaffRuleError,
+    archive_academy,
+    change_user,
+    create_user,
+    restore_academy,
+    unique_academy_slug,
+)
+from webinars.extensions import db
+from webinars.models import PartnerAcademy, Role, User, WorkerHeartbeat
+from webinars.web.admin.blueprint import bp
+from webinars.web.admin.forms import ROLE_LABELS, AcademyForm, ConfirmForm, UserForm
+from webinars.web.roles import admin_required
+
+
+@bp.get("/")
+@admin_required
+def overview():
+    """Settings at a glance: people, academies, the background worker."""
+    heartbeats = db.session.execute(db.select(WorkerHeartbeat)).scalars().all()
+    return render_template("admin/overview.html", heartbeats=heartbeats)
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    """All staff accounts."""
+    rows = db.session.execute(db.select(User).order_by(User.name)).scalars().all()
+    return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    academies = db.session.execute(
+        db.select(PartnerAcademy).order_by(PartnerAcademy.name_en)
+    ).scalars()
+    form.academy_id.choices = [(0, _("None"))] + [(a.id, a.name_en) for a in academies]
+    form.time_zone.choices = all_zones()
+    if user is not None and not form.is_submitted():
+        form.role.data = user.role.value
+        form.active.data = user.is_active_account
+        form.academy_id.data = user.academy_id or 0
+    return form
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new():
+    """Create a staff account."""
+    form = _user_form()
+    if not form.is_submitted():
+        form.time_zone.data = "Asia/Samarkand"
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("A new account needs a password (8 characters or more)."))
+        else:
+            try:
+                create_user(
+                    form.email.data,
+                    form.name.data,
+                    form.password.data,
+                    Role(form.role.data),
+                    form.time_zone.data,
+                    form.academy_id.data or None,
+                )
+            except StaffRuleError as exc:
+                getattr(form, exc.field).errors.append(exc.message)
+            else:
+                db.session.commit()
+                flash(_("The account is created."), "success")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):
+    """Edit a staff account; the last admin cannot be demoted or deactivated."""
+    user = db.get_or_404(User, user_id)
+    form = _user_form(user)
+    if form.validate_on_submit():
+        try:
+            change_user(
+                user,
+                name=form.name.data,
+                email=form.email.data,
+                role=Role(form.role.data),
+                active=form.active.data,
+                academy_id=form.academy_id.data or None,
+                time_zone=form.time_zone.data,
+            )
+        except StaffRuleError as exc:
+            db.session.rollback()
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            if form.password.data:
+                user.set_password(form.password.data)
+            db.session.commit()
+            flash(_("The account is saved."), "success")
+            if user.id == current_user.id and not user.is_admin:
+                return redirect(url_for("manage.dashboard"))
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.get("/academies")
+@admin_required
+def academies():
+    """Partner academies, archived ones last."""
+    rows = (
+        db.session.execute(
+            db.select(PartnerAcademy).order_by(
+                PartnerAcademy.archived_at.is_not(None), PartnerAcademy.name_en
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return render_template("admin/academies.html", academies=rows, confirm=ConfirmForm())
+
+
+def _save_academy(form: AcademyForm, academy: PartnerAcademy) -> None:
+    form.populate_obj(academy)
+    academy.country = academy.country.upper()
+    for name in ("name_ru", "name_uz", "website", "contact_name", "contact_email", "notes"):
+        setattr(academy, name, (getattr(academy, name) or "").strip() or None)
+    academy.slug = academy.slug or unique_academy_slug(academy.name_en, academy.id)
+
+
+@bp.route("/academies/new", methods=["GET", "POST"])
+@admin_required
+def academy_new():
+    """Add a partner academy."""
+    form = AcademyForm()
+    form.time_zone.choices = all_zones()
+    if form.validate_on_submit():
+        academy = PartnerAcademy()
+        _save_academy(form, academy)
+        db.session.add(academy)
+        db.session.commit()
+        flash(_("The academy is saved."), "success")
+        return redirect(url_for("admin.academies"))
+    return render_template("admin/academy_form.html", form=form, academy=None)
+
+
+@bp.route("/academies/<int:academy_id>/edit", methods=["GET", "POST"])
+@admin_required
+def academy_edit(academy_id: int):
+    """Edit a partner academy."""
+    academy = db.get_or_404(PartnerAcademy, academy_id)
+    form = AcademyForm(obj=academy)
+    form.time_zone.choices = all_zones()
+    if form.validate_on_submit():
+        _save_academy(form, academy)
+        db.session.commit()
+        flash(_("The academy is saved."), "success")
+        return redirect(url_for("admin.academies"))
+    return render_template("admin/academy_form.html", form=form, academy=academy)
+
+
+@bp.post("/academies/<int:academy_id>/archive")
+@admin_required
+def academy_archive(academy_id: int):
+    """Archive: hidden from new sessions, history kept."""
+    academy = db.get_or_404(PartnerAcademy, academy_id)
+    if ConfirmForm().validate_on_submit():
+        archive_academy(academy)
+        db.session.commit()
+        flash(_("%(name)s is archived.", name=academy.name_en), "success")
+    return redirect(url_for("admin.academies"))
+
+
+@bp.post("/academies/<int:academy_id>/restore")
+@admin_required
+def academy_restore(academy_id: int):
+    """Bring an archived academy back."""
+    academy = db.get_or_404(PartnerAcademy, academy_id)
+    if ConfirmForm().validate_on_submit():
+        restore_academy(academy)
+        db.session.commit()
+        flash(_("%(name)s is active again.", name=academy.name_en), "success")
+    return redirect(url_for("admin.academies"))
