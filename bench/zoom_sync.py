@@ -96,7 +96,7 @@ def _timed(server: ZoomServer, work) -> tuple[float, int]:
 
 
 def _scenario(name: str, server: ZoomServer, args, fault_rate: float) -> Run:
-    from tests.conftest import session_input
+    from tests.fixtures.app import session_input
     from webinars.domain.sessions.scheduling import (
         cancel_session,
         create_session,

@@ -8,9 +8,7 @@ PostgreSQL database, so parallel runs never share tables.
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Iterator
-from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -20,61 +18,35 @@ from flask.testing import FlaskClient
 from huey import Huey
 from huey.storage import MemoryStorage
 
+from tests.fixtures.app import (
+    DATABASES,
+    PASSWORD,
+    PG_URL,
+    QueryCounter,
+    database_url,
+    session_input,
+    worker_pg_url,
+)
 from webinars import create_app
-from webinars.domain.sessions.scheduling import SessionInput, create_session
+from webinars.domain.sessions.scheduling import create_session
 from webinars.domain.staff import create_user
 from webinars.extensions import db, huey
 from webinars.models import (
-    Conference,
     PartnerAcademy,
     Role,
     Session,
-    SessionKind,
-    SessionStatus,
     User,
-    Visibility,
-    utcnow,
 )
-
-PG_URL = os.environ.get("TEST_DATABASE_URL")
-DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
-PASSWORD = "correct horse battery"
-
-
-def _worker_pg_url(worker_id: str) -> str:
-    """A database of this xdist worker's own on the PostgreSQL server (created if missing)."""
-    assert PG_URL
-    if worker_id == "master":
-        return PG_URL
-    url = sa.make_url(PG_URL)
-    name = f"{url.database}_{worker_id}"
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        exists = conn.execute(
-            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-        ).first()
-        if not exists:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def pg_url(worker_id: str) -> str | None:
-    return _worker_pg_url(worker_id) if PG_URL else None
+    return worker_pg_url(worker_id) if PG_URL else None
 
 
 @pytest.fixture(scope="session")
 def worker_id(request: pytest.FixtureRequest) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "master")
-
-
-def database_url(kind: str, tmp_path, pg_url: str | None) -> str:
-    """The URL of a fresh test database of `kind`."""
-    if kind == "postgresql":
-        assert pg_url
-        return pg_url
-    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
 @pytest.fixture(params=DATABASES)
@@ -125,20 +97,6 @@ def queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Huey:
     monkeypatch.setattr(huey, "_immediate", False)
     monkeypatch.setattr(huey, "storage", MemoryStorage("test-queue"))
     return huey
-
-
-def work_off(queue: Huey) -> list[str]:
-    """Run what waits in the queue, and what those tasks queue, as a worker would, until
-    nothing is ready; returns the names of the tasks run. Tasks planned for later stay
-    planned."""
-    ran: list[str] = []
-    while (task := queue.dequeue()) is not None:
-        if not queue.ready_to_run(task):
-            queue.add_schedule(task)
-            continue
-        queue.execute(task)
-        ran.append(task.name)
-    return ran
 
 
 @pytest.fixture
@@ -202,27 +160,6 @@ def make_user(app: Flask) -> Callable[..., User]:
     return make
 
 
-def session_input(**fields: Any) -> SessionInput:
-    """A valid SessionInput for a week from now, 14:00 Samarkand, changed by `fields`."""
-    day = (utcnow() + timedelta(days=7)).date()
-    values: dict[str, Any] = dict(
-        kind=SessionKind.WEBINAR,
-        title="Pediatric cardiology update",
-        language="en",
-        starts_local=datetime.combine(day, time(14)),
-        time_zone="Asia/Samarkand",
-        duration_minutes=90,
-        lecturer_ids=[],
-        academy_ids=[],
-        status=SessionStatus.SCHEDULED,
-        visibility=Visibility.PUBLIC,
-        conference=Conference.LINK,
-        join_url="https://meet.example.org/abc",
-    )
-    values.update(fields)
-    return SessionInput(**values)
-
-
 @pytest.fixture
 def make_session(app: Flask, make_user, make_academy) -> Callable[..., Session]:
     """Factory: a stored session; creates a lecturer and an academy unless given."""
@@ -251,16 +188,6 @@ def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
         return client
 
     return do
-
-
-class QueryCounter:
-    def __init__(self) -> None:
-        self.count = 0
-        self.statements: list[str] = []
-
-    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.count += 1
-        self.statements.append(statement)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 
-from tests.conftest import DATABASES
+from tests.fixtures.app import DATABASES
 from webinars import create_app
 from webinars.extensions import db
 

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask_babel import force_locale, ngettext
 
-from tests.web.markup import parse
+from tests.fixtures.markup import parse
 from webinars.cli import POT, TRANSLATIONS
 
 LANGUAGES = ["ru", "uz"]

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.fixtures.browser import PHONE
 
 
 def test_visitor_sees_the_time_in_their_own_zone_at_once_and_later(

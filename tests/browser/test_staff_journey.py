@@ -16,7 +16,7 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.fixtures.browser import PHONE
 from webinars.models import Role, utcnow
 
 SESSION_URL = re.compile(r"/manage/sessions/\d+$")

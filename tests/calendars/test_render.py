@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from tests.calendars.conftest import load
 from tests.calendars.ics_check import check_feed, events_by_uid, unescape
+from tests.fixtures.calendars import load
 from webinars.domain.calendars.events import PRODID, session_page_url
 from webinars.domain.calendars.tokens import issue_token, user_subject
 from webinars.domain.sessions.scheduling import cancel_session, reschedule_session

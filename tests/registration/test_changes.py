@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from tests.registration.conftest import outbox, person
+from tests.fixtures.registration import outbox, person
 from webinars.domain.outbox import deliver_due
 from webinars.domain.registration.notices import prepare
 from webinars.domain.registration.register import cancel

@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-from tests.registration.conftest import all_at_once, person
+from tests.fixtures.registration import all_at_once, person
 from webinars.domain.registration.register import cancel, register
 from webinars.domain.registration.seats import lock_session, seats_taken, waiting_list
 from webinars.extensions import db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.registration.conftest import person
+from tests.fixtures.registration import person
 from webinars.domain.registration.register import confirm
 from webinars.extensions import db
 from webinars.jobs import mail as mail_jobs

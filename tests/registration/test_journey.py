@@ -1,7 +1,7 @@
 """The whole journey in headless Chromium: find a master class, register, confirm from the
 email, cancel, and see the next person promoted. Mail goes through a loopback SMTP server.
 
-Uses the browser fixtures of tests/browser/conftest.py (live server, Chromium, CSRF on);
+Uses the browser fixtures of tests/fixtures/browser.py (live server, Chromium, CSRF on);
 skips with the reason when Chromium is not installed.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser import conftest as chromium
-from tests.registration.conftest import link_in
+from tests.fixtures import browser as chromium
+from tests.fixtures.registration import link_in
 from webinars.models import SessionKind
 
 # The browser tests' fixtures, for this module: app (CSRF on), live server, pages.

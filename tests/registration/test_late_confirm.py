@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.registration.conftest import all_at_once, detached, outbox, person
+from tests.fixtures.registration import all_at_once, detached, outbox, person
 from webinars.domain.registration.manage_links import manage_token
 from webinars.domain.registration.register import cancel, confirm
 from webinars.domain.registration.seats import seats_taken, waiting_list, waiting_position

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from tests.registration.conftest import link_in, outbox, person
+from tests.fixtures.registration import link_in, outbox, person
 from webinars.domain.outbox import claim, deliver_due
 from webinars.domain.registration import notices
 from webinars.domain.registration.register import confirm

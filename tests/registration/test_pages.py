@@ -7,7 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from tests.registration.conftest import link_in, outbox, person
+from tests.fixtures.registration import (
+    first_academy,
+    link_in,
+    outbox,
+    person,
+    registration_form,
+)
 from webinars import create_app
 from webinars.domain.registration.manage_links import manage_token
 from webinars.domain.sessions.scheduling import cancel_session
@@ -22,23 +28,6 @@ from webinars.models import (
     Visibility,
     utcnow,
 )
-
-
-def form(academy: int, **fields):
-    values = dict(
-        full_name="Dilnoza Karimova",
-        email="dilnoza@example.org",
-        academy_id=str(academy),
-        locale="uz",
-        consent="y",
-    )
-    values.update(fields)
-    return values
-
-
-def _academy(app, session) -> int:
-    with app.app_context():
-        return db.session.get(Session, session.id).academies[0].id
 
 
 def _token(app, registration_id: int) -> str:
@@ -75,9 +64,9 @@ def test_catalogue_bad_date_filter_is_explained_not_a_500(client, open_session):
 
 def test_register_then_check_email_page_and_mail(app, client, open_session):
     session = open_session()
-    academy_id = _academy(app, session)
+    academy_id = first_academy(app, session)
 
-    response = client.post(f"/catalog/{session.id}/register", data=form(academy_id))
+    response = client.post(f"/catalog/{session.id}/register", data=registration_form(academy_id))
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/catalog/{session.id}/registered"
@@ -99,7 +88,7 @@ def test_register_then_check_email_page_and_mail(app, client, open_session):
 )
 def test_bad_input_is_explained_and_kept(app, client, open_session, fields, message):
     session = open_session()
-    data = form(_academy(app, session), **fields)
+    data = registration_form(first_academy(app, session), **fields)
 
     response = client.post(f"/catalog/{session.id}/register", data=data)
 
@@ -118,7 +107,9 @@ def test_closed_session_says_so_and_keeps_what_was_typed(app, client, open_sessi
         cancel_session(db.session.get(Session, session.id), "Flooding", None)
         db.session.commit()
 
-    response = client.post(f"/catalog/{session.id}/register", data=form(_academy(app, session)))
+    response = client.post(
+        f"/catalog/{session.id}/register", data=registration_form(first_academy(app, session))
+    )
 
     body = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -135,10 +126,10 @@ def test_unknown_or_private_session_is_a_clear_404(client, make_session):
 
 
 def test_posting_to_a_private_session_registers_nobody(app, client, make_session, open_session):
-    academy = _academy(app, open_session())
+    academy = first_academy(app, open_session())
     private = make_session(visibility=Visibility.PARTNERS, capacity=3)
 
-    response = client.post(f"/catalog/{private.id}/register", data=form(academy))
+    response = client.post(f"/catalog/{private.id}/register", data=registration_form(academy))
 
     assert response.status_code == 404
     with app.app_context():
@@ -151,14 +142,16 @@ def test_an_academy_not_in_the_list_is_refused_and_the_form_kept(app, client, op
     """The academy is checked in the locked read, not against the form's list: an id that
     is unknown or archived since the form was loaded still gets a clear message."""
     session = open_session()
-    academy_id = _academy(app, session)
+    academy_id = first_academy(app, session)
     if which == "archived":
         with app.app_context():
             db.session.get(PartnerAcademy, academy_id).archived_at = utcnow()
             db.session.commit()
     chosen = {"unknown": "987654", "archived": str(academy_id), "not a number": "abc"}[which]
 
-    response = client.post(f"/catalog/{session.id}/register", data=form(0, academy_id=chosen))
+    response = client.post(
+        f"/catalog/{session.id}/register", data=registration_form(0, academy_id=chosen)
+    )
 
     body = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -171,7 +164,7 @@ def test_an_academy_not_in_the_list_is_refused_and_the_form_kept(app, client, op
 
 def test_honeypot_looks_like_success_but_registers_nobody(app, client, open_session):
     session = open_session()
-    data = form(_academy(app, session), website="http://spam.example")
+    data = registration_form(first_academy(app, session), website="http://spam.example")
 
     response = client.post(f"/catalog/{session.id}/register", data=data)
 
@@ -182,7 +175,7 @@ def test_honeypot_looks_like_success_but_registers_nobody(app, client, open_sess
 
 def test_repeat_answer_is_the_same_as_a_first_one(app, client, open_session):
     session = open_session()
-    data = form(_academy(app, session))
+    data = registration_form(first_academy(app, session))
 
     first = client.post(f"/catalog/{session.id}/register", data=data)
     second = client.post(f"/catalog/{session.id}/register", data=data)
@@ -206,7 +199,7 @@ def test_rate_limit_per_email_answers_429_with_a_message(tmp_path, open_session,
         }
     )
     client = limited.test_client()
-    data = form(_academy(app, session))
+    data = registration_form(first_academy(app, session))
 
     codes = [client.post(f"/catalog/{session.id}/register", data=data).status_code for _ in "abc"]
     other = client.post(
@@ -301,7 +294,7 @@ def test_registration_without_csrf_token_is_refused(tmp_path, app, open_session)
     )
 
     response = guarded.test_client().post(
-        f"/catalog/{session.id}/register", data=form(_academy(app, session))
+        f"/catalog/{session.id}/register", data=registration_form(first_academy(app, session))
     )
 
     assert response.status_code == 400

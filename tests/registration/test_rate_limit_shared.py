@@ -7,7 +7,7 @@ import uuid
 import pytest
 import redis
 
-from tests.registration.test_pages import _academy, form
+from tests.fixtures.registration import first_academy, registration_form
 from webinars import create_app
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -44,7 +44,7 @@ def test_email_rate_limit_survives_a_new_process_only_with_redis(
     prefix = f"test-{uuid.uuid4().hex}"
     session = open_session()
     # A fresh address per run: Redis outlives the test, and limits are counted per email.
-    data = form(_academy(app, session), email=f"{prefix}@example.org")
+    data = registration_form(first_academy(app, session), email=f"{prefix}@example.org")
     first_worker = _limited_app(app, tmp_path, "one", storage, prefix).test_client()
     codes = [
         first_worker.post(f"/catalog/{session.id}/register", data=data).status_code

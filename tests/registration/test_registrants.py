@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.registration.conftest import outbox, person
-from tests.web.test_session_form import form_data
+from tests.fixtures.registration import outbox, person
+from tests.fixtures.session_form import form_data
 from webinars.domain.sessions.scheduling import input_from_session
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Role, Session, ZoomAttendance

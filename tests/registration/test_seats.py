@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.registration.conftest import detached, outbox, person
+from tests.fixtures.registration import detached, outbox, person
 from webinars.domain.registration.manage_links import find_by_token, manage_token, new_manage_link
 from webinars.domain.registration.register import (
     Closed,

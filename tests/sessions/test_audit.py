@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from tests.sessions.conftest import NOW, at
+from tests.fixtures.sessions import NOW, at
 from webinars.domain.sessions.scheduling import (
     GuestInput,
     cancel_session,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.sessions.conftest import at
+from tests.fixtures.sessions import at
 from webinars.domain.sessions.conflicts import (
     conflicting_session_ids,
     conflicts_for_session,
@@ -241,7 +241,7 @@ def test_conflicting_session_ids_window_path_agrees_with_sql_path(ctx, make_user
     import random
     from datetime import timedelta
 
-    from tests.conftest import session_input
+    from tests.fixtures.app import session_input
     from webinars.domain.sessions.scheduling import cancel_session, create_session
     from webinars.extensions import db
     from webinars.models import Session, utcnow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.sessions.conftest import NOW, at
+from tests.fixtures.sessions import NOW, at
 from webinars.domain.sessions.scheduling import (
     GuestInput,
     cancel_session,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from flask import current_app
 
-from tests.sessions.conftest import at
+from tests.fixtures.sessions import at
 from webinars.domain.sessions.places import session_places
 
 BEFORE_2024 = datetime(2024, 1, 1, tzinfo=UTC)

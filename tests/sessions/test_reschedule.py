@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.sessions.conftest import DAY, NOW, at
+from tests.fixtures.sessions import DAY, NOW, at
 from webinars.domain.sessions.scheduling import SessionRulesError, reschedule_session
 from webinars.extensions import db
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import current_app
 
-from tests.conftest import session_input
-from tests.sessions.conftest import DAY, NOW, at
+from tests.fixtures.app import session_input
+from tests.fixtures.sessions import DAY, NOW, at
 from webinars.domain.sessions.scheduling import (
     SessionRulesError,
     create_session,

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.sessions.conftest import DAY, NOW, at
+from tests.fixtures.sessions import DAY, NOW, at
 from webinars.domain.sessions.scheduling import (
     cancel_session,
     input_from_session,

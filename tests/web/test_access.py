@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask, url_for
 
-from tests.conftest import PASSWORD
-from tests.registration.world import registration_world
+from tests.fixtures.app import PASSWORD
+from tests.fixtures.registration import registration_world
 from webinars.domain.calendars.tokens import find_token, issue_token, user_subject
 from webinars.domain.sessions.scheduling import cancel_session
 from webinars.extensions import db

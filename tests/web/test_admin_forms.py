@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.markup import all_errors, chosen, errors_beside, parse, value_of
+from tests.fixtures.markup import all_errors, chosen, errors_beside, parse, value_of
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import session_input
+from tests.fixtures.app import session_input
 from webinars.models import Role, SessionStatus
 
 

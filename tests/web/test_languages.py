@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from babel import Locale
 
-from tests.conftest import PASSWORD
-from tests.web.markup import by_id, parse
+from tests.fixtures.app import PASSWORD
+from tests.fixtures.markup import by_id, parse
 from webinars.domain.sessions.timezones import utc_to_local
 from webinars.extensions import db
 from webinars.models import User

@@ -9,7 +9,7 @@ import pytest
 from flask import url_for
 from werkzeug.routing import IntegerConverter
 
-from tests.web.test_session_form import form_data
+from tests.fixtures.session_form import form_data
 from webinars.models import Role
 
 ID_PAST_THE_DATABASE = [2**31, 10**30]

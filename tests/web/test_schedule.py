@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from tests.conftest import session_input
-from tests.web.markup import errors_beside, parse
+from tests.fixtures.app import session_input
+from tests.fixtures.markup import errors_beside, parse
 from webinars.domain.sessions.scheduling import create_session
 from webinars.extensions import db
 from webinars.models import Role, SessionKind, SessionStatus, utcnow

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from config import ProductionConfig
-from tests.conftest import PASSWORD
-from tests.web.markup import errors_beside, parse
+from tests.fixtures.app import PASSWORD
+from tests.fixtures.markup import errors_beside, parse
 from webinars import create_app
 from webinars.extensions import db
 from webinars.models import Role, User

@@ -8,19 +8,17 @@ crash fails the test loudly).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import pytest
 
-from tests.conftest import session_input
-from tests.web.markup import alerts, all_errors, by_id, chosen, errors_beside, parse, value_of
+from tests.fixtures.app import session_input
+from tests.fixtures.markup import alerts, all_errors, by_id, chosen, errors_beside, parse, value_of
+from tests.fixtures.session_form import DAY, form_data
 from webinars.domain.registration.register import RegistrationInput, register
 from webinars.domain.sessions.scheduling import create_session
 from webinars.domain.sessions.timezones import utc_to_local
 from webinars.extensions import db
 from webinars.models import AuditEntry, Role, Session, SessionKind, SessionStatus, User, utcnow
-
-DAY = (utcnow() + timedelta(days=10)).date()
 
 
 def _last_sunday_of_march(year: int) -> date:
@@ -30,33 +28,6 @@ def _last_sunday_of_march(year: int) -> date:
 
 # 02:30 on the night Berlin moves its clocks from 02:00 to 03:00: that time never happens.
 BERLIN_GAP = f"{_last_sunday_of_march(DAY.year + 1)}T02:30"
-
-
-def form_data(lecturer_id: int, academy_id: int, **changes: Any) -> dict[str, Any]:
-    """A complete, valid session form as a browser would post it, changed by `changes`."""
-    data: dict[str, Any] = {
-        "kind": "webinar",
-        "title": "Неонатальная желтуха: что нового",
-        "description": "For residents of all three academies.",
-        "language": "ru",
-        "starts_local": f"{DAY}T14:00",
-        "time_zone": "Asia/Samarkand",
-        "duration_minutes": "90",
-        "lecturer_ids": [str(lecturer_id)],
-        "academy_ids": [str(academy_id)],
-        "guests-0-name": "",
-        "guests-0-affiliation": "",
-        "guests-0-academy_id": "0",
-        "capacity": "",
-        "registration_opens": "",
-        "registration_closes": "",
-        "status": "scheduled",
-        "visibility": "public",
-        "conference": "link",
-        "join_url": "https://meet.example.org/jaundice",
-    }
-    data.update(changes)
-    return data
 
 
 @pytest.fixture

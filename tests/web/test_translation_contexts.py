@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
-from tests.web.markup import Element, by_id, parse
+from tests.fixtures.markup import Element, by_id, parse
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage, Role
 from webinars.web.audit_labels import ACTIONS, audit_value

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import work_off
-from tests.web.markup import by_id, errors_beside, parse, value_of
-from tests.zoom.conftest import marked, record_of
-from tests.zoom.test_pages import client_as
+from tests.fixtures.app import client_as, work_off
+from tests.fixtures.markup import by_id, errors_beside, parse, value_of
+from tests.fixtures.zoom import marked, record_of
 from webinars.extensions import db
 from webinars.jobs.zoom import sync_one
 from webinars.models import MeetingState, Role, User, ZoomDefaults

@@ -7,121 +7,25 @@ calls, so what is checked is exactly what went over the wire.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft4Validator, FormatChecker
 
 from tests.fakes.zoom_server import ZoomServer
+from tests.fixtures.zoom_openapi import (
+    CREATE_PATH,
+    CREATE_ROUTE,
+    HOST,
+    MEETING_PATH,
+    MEETING_ROUTE,
+    problems,
+    request_validator,
+    response_validator,
+    to_json_schema,
+)
 from webinars.zoom import ZoomClient, build_meeting_body
-
-ZOOM_DOCS = Path(__file__).parents[2].parent / "shared" / "zoom"
-OPENAPI = ZOOM_DOCS / "meetings-api-openapi-2026-08.json"
-CREATE_PATH, CREATE_ROUTE = "/users/{userId}/meetings", "/v2/users/{userId}/meetings"
-MEETING_PATH, MEETING_ROUTE = "/meetings/{meetingId}", "/v2/meetings/{meetingId}"
-HOST = "host1@example.edu"
-
-if not OPENAPI.is_file():
-    pytest.skip(
-        f"Zoom's OpenAPI document is not at {OPENAPI} (the ../shared/zoom folder beside the "
-        "repository); the contract tests need it",
-        allow_module_level=True,
-    )
-
-# OpenAPI 3.0 keywords that are not JSON Schema, or only documentation.
-_DROPPED = {"example", "examples", "deprecated", "discriminator", "xml", "externalDocs"}
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
-
-
-@cache
-def openapi() -> dict[str, Any]:
-    return json.loads(OPENAPI.read_text(encoding="utf-8"))
-
-
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = openapi()
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
-
-
-def to_json_schema(node: Any, *, request: bool, strict: bool) -> Any:
-    """An OpenAPI 3.0 schema as a draft-4 JSON Schema.
-
-    ``nullable`` becomes a ``null`` type; ``readOnly`` properties are left out of request
-    schemas; ``strict`` refuses properties the document does not name (Zoom would silently
-    ignore a misspelt setting, which is a bug on our side all the same).
-    """
-    if isinstance(node, list):
-        return [to_json_schema(n, request=request, strict=strict) for n in node]
-    if not isinstance(node, dict):
-        return node
-    node = _resolve(node)
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in _DROPPED or key.startswith("x-") or key in ("nullable", "readOnly"):
-            continue
-        if key == "properties":
-            out[key] = {
-                name: to_json_schema(sub, request=request, strict=strict)
-                for name, sub in value.items()
-                if not (request and isinstance(sub, dict) and _resolve(sub).get("readOnly"))
-            }
-        elif key in ("items", "not", "additionalProperties") or key in _SUBSCHEMA_LISTS:
-            out[key] = to_json_schema(value, request=request, strict=strict)
-        else:
-            out[key] = value
-    if node.get("nullable"):
-        if "type" in out:
-            out["type"] = [out["type"], "null"]
-        if "enum" in out:
-            out["enum"] = [*out["enum"], None]
-    if strict and "properties" in out and "additionalProperties" not in out:
-        out["additionalProperties"] = False
-    return out
-
-
-def _format_checker() -> FormatChecker:
-    checker = FormatChecker()
-
-    @checker.checks("date-time")
-    def is_date_time(value: object) -> bool:
-        if not isinstance(value, str) or not _RFC3339.fullmatch(value):
-            return False
-        datetime.fromisoformat(value)  # raises for 2026-02-30 and the like
-        return True
-
-    return checker
-
-
-def request_validator(path: str, method: str) -> Draft4Validator:
-    body = openapi()["paths"][path][method]["requestBody"]
-    schema = _resolve(body)["content"]["application/json"]["schema"]
-    strict_schema = to_json_schema(schema, request=True, strict=True)
-    return Draft4Validator(strict_schema, format_checker=_format_checker())
-
-
-def response_validator(path: str, method: str, status: str) -> Draft4Validator:
-    reply = openapi()["paths"][path][method]["responses"][status]
-    schema = _resolve(reply)["content"]["application/json"]["schema"]
-    loose = to_json_schema(schema, request=False, strict=False)
-    return Draft4Validator(loose, format_checker=_format_checker())
-
-
-def problems(validator: Draft4Validator, instance: Any) -> list[str]:
-    return [
-        f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}"
-        for e in validator.iter_errors(instance)
-    ]
 
 
 def meeting_body(session_id: int, **fields: Any) -> dict[str, Any]:

@@ -5,8 +5,8 @@ Skips, saying why, where ../shared/zoom is absent (see test_contract)."""
 
 from __future__ import annotations
 
-from tests.zoom.conftest import record_of, soon
-from tests.zoom.test_contract import (
+from tests.fixtures.zoom import record_of, soon
+from tests.fixtures.zoom_openapi import (
     CREATE_PATH,
     CREATE_ROUTE,
     MEETING_PATH,

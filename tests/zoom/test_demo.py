@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests.fakes.zoom_fixtures import CLIENT_TIMEOUT
-from tests.zoom.conftest import HOSTS
+from tests.fixtures.zoom import HOSTS
 from webinars import create_app
 from webinars.domain.sessions.conferencing import join_link
 from webinars.extensions import db

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 
-from tests.conftest import session_input
-from tests.zoom.conftest import HOSTS
+from tests.fixtures.app import session_input
+from tests.fixtures.zoom import HOSTS
 from webinars.domain.sessions.conferencing import join_link
 from webinars.domain.sessions.scheduling import cancel_session, create_session, reschedule_session
 from webinars.extensions import db

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.zoom.conftest import soon
+from tests.fixtures.zoom import soon
 from webinars.domain.calendars.tokens import issue_token, user_subject
 from webinars.extensions import db
 from webinars.models import FeedScope, MeetingState, Role, Visibility, ZoomMeeting
@@ -68,7 +68,7 @@ def test_private_feed_reads_join_links_in_one_query_whatever_the_number_of_sessi
 def test_personal_feed_reads_join_links_in_one_query_whatever_the_number_of_sessions(
     zoom_app, zctx, zoom_session, make_user, count_queries
 ):
-    from tests.registration.conftest import person
+    from tests.fixtures.registration import person
     from webinars.domain.registration.register import register
     from webinars.models import SessionKind
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.zoom.conftest import HOSTS, marked, record_of, soon
+from tests.fixtures.zoom import HOSTS, marked, record_of, soon
 from webinars.domain.sessions.scheduling import cancel_session, reschedule_session
 from webinars.domain.zoom import hosts as zoom_hosts
 from webinars.domain.zoom.hosts import free_hosts

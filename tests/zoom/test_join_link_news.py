@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from icalendar import Calendar
 
-from tests.conftest import work_off
-from tests.registration.conftest import (  # noqa: F401  (pytest finds fixtures by name)
+from tests.fixtures.app import client_as, work_off
+from tests.fixtures.registration import (  # noqa: F401  (pytest finds fixtures by name)
     enrol,
     mail_app,
     mailbox,
@@ -17,8 +17,7 @@ from tests.registration.conftest import (  # noqa: F401  (pytest finds fixtures 
     person,
     smtp_port,
 )
-from tests.zoom.conftest import record_of
-from tests.zoom.test_pages import client_as
+from tests.fixtures.zoom import record_of
 from webinars.domain.registration.notices import still_wanted
 from webinars.domain.sessions.conferencing import link_label
 from webinars.extensions import db

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.conftest import PASSWORD, work_off
-from tests.web.markup import alerts, by_id, checked, errors_beside, parse, value_of
-from tests.zoom.conftest import marked, record_of, soon
+from tests.fixtures.app import PASSWORD, work_off
+from tests.fixtures.markup import alerts, by_id, checked, errors_beside, parse, value_of
+from tests.fixtures.zoom import marked, record_of, soon
 from webinars.extensions import db
 from webinars.jobs.zoom import sync_one
 from webinars.models import (

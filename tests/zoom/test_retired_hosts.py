@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.web.markup import by_id, parse
-from tests.zoom.conftest import marked, record_of, soon
-from tests.zoom.test_pages import client_as
+from tests.fixtures.app import client_as
+from tests.fixtures.markup import by_id, parse
+from tests.fixtures.zoom import marked, record_of, soon
 from webinars.domain import signals
 from webinars.domain.zoom.hosts import retired_hosts
 from webinars.jobs.zoom import current_setup, sweep_once, sync_one

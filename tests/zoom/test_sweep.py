@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.zoom.conftest import marked, record_of
+from tests.fixtures.zoom import marked, record_of
 from webinars.domain.sessions.scheduling import input_from_session as as_input
 from webinars.domain.sessions.scheduling import update_session
 from webinars.extensions import db

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.fakes.zoom_server import ZoomServer
-from tests.zoom.conftest import marked, record_of, soon
+from tests.fixtures.zoom import marked, record_of, soon
 from webinars.domain.sessions.conferencing import join_link
 from webinars.domain.sessions.scheduling import cancel_session, reschedule_session, update_session
 from webinars.domain.sessions.scheduling import input_from_session as as_input

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.web.markup import by_id, parse
-from tests.zoom.conftest import marked, record_of, soon
-from tests.zoom.test_pages import client_as
+from tests.fixtures.app import client_as
+from tests.fixtures.markup import by_id, parse
+from tests.fixtures.zoom import marked, record_of, soon
 from webinars.domain.sessions.scheduling import reschedule_session
 from webinars.domain.zoom.hosts import usage_today
 from webinars.domain.zoom.sweep import due_session_ids

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from tests.conftest import work_off
 from tests.fakes.zoom_fixtures import WEBHOOK_SECRET
 from tests.fakes.zoom_webhooks import WebhookSender
-from tests.zoom.conftest import marked, record_of
+from tests.fixtures.app import work_off
+from tests.fixtures.zoom import marked, record_of
 from webinars.extensions import db
 from webinars.jobs.zoom import sync_one
 from webinars.models import LiveStatus, MeetingState, ZoomAttendance, ZoomRecording

@@ -44,7 +44,12 @@ def after_commit(task: Callable[..., Any], *args: Any) -> None:
 
     The same call noted twice in one transaction is queued once, in the order first noted.
     """
-    pending: dict[tuple[Any, ...], None] = db.session.info.setdefault(PENDING, {})
+    session = db.session()
+    if not session.in_transaction():
+        # Nothing read or written yet: begin (no connection is taken), so that a rollback
+        # ends this transaction and forgets the note instead of leaving it for the next.
+        session.begin()
+    pending: dict[tuple[Any, ...], None] = session.info.setdefault(PENDING, {})
     pending[(task, *args)] = None
 
 

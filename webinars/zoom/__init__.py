@@ -1,6 +1,7 @@
 """The Zoom integration's lower layer: API client, token stores, retry timing, webhooks.
 
-Knows nothing of Flask; the domain and the jobs build a ``ZoomClient`` from configuration.
+Knows nothing of Flask: ``setup`` reads the Zoom settings from any mapping (the app's
+config) and builds the token store and the ``ZoomClient`` the domain and the jobs use.
 """
 
 from __future__ import annotations

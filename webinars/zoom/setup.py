@@ -12,13 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from webinars.zoom import (
-    DEFAULT_OAUTH_URL,
-    FileTokenStore,
-    RedisTokenStore,
-    TokenStore,
-    ZoomClient,
-)
+from .client import DEFAULT_OAUTH_URL, ZoomClient
+from .tokens import FileTokenStore, RedisTokenStore, TokenStore
 
 # The settings that must be set for the app to manage meetings, in the order an admin
 # would set them.
