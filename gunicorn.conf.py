@@ -37,6 +37,10 @@ worker_tmp_dir = os.environ.get(
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# gunicorn's control socket (gunicornc) is one path per user by default, which two services
+# (or a test run beside production) would share: off unless given a path of its own.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or "unused"
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
 # The proxy in front (nginx) sets these; the app trusts them only with TRUST_PROXY_HEADERS.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
