@@ -14,11 +14,11 @@ from tests.zoom.test_contract import (
     problems,
     request_validator,
 )
-from webinars.domain.scheduling import reschedule_session
-from webinars.domain.zoom_settings import SettingOverrides, set_session_overrides
+from webinars.domain.sessions.scheduling import reschedule_session
+from webinars.domain.zoom.settings import SettingOverrides, set_session_overrides
 from webinars.extensions import db
+from webinars.jobs.zoom import sync_one
 from webinars.models import AutoRecording, Session
-from webinars.zoom_jobs import sync_one
 
 
 def test_sync_bodies_valid_against_openapi(zoom_session, zoom_server, make_user):
