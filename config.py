@@ -58,6 +58,11 @@ class Config:
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
     TRUST_PROXY_HEADERS = _bool("TRUST_PROXY_HEADERS", False)
 
+    # Operations: see docs/operations.md.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # unset: /metrics from loopback
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one object per line
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
@@ -132,6 +137,7 @@ class ProductionConfig(Config):
     """Production: SECRET_KEY and DATABASE_URL must be set."""
 
     FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
 
 CONFIGS: dict[str, type[Config]] = {

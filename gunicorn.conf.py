@@ -34,9 +34,45 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
 worker_tmp_dir = os.environ.get(
     "GUNICORN_WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None
 )
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+# JSON logs (production's default, as the app's): the app writes one line per request
+# with its id, route, status, duration and user id, so gunicorn's access log (client
+# addresses, raw paths) is off unless asked for; gunicorn's own lines are JSON too.
+_json_logs = (
+    os.environ.get(
+        "LOG_FORMAT", "json" if os.environ.get("WEBINARS_ENV") == "production" else "text"
+    )
+    == "json"
+)
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "" if _json_logs else "-") or None
 errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+if _json_logs:
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"levelname": "level", "name": "logger"},
+            }
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "gunicorn.error": {
+                "handlers": ["stderr"],
+                "level": loglevel.upper(),
+                "propagate": False,
+            },
+            "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+    }
 # gunicorn's control socket (gunicornc) is one path per user by default, which two services
 # (or a test run beside production) would share: off unless given a path of its own.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or "unused"
@@ -76,7 +112,12 @@ def post_request(worker, req, environ, resp) -> None:
 
 
 def child_exit(server, worker) -> None:
-    """In the arbiter, after a worker exited: log the request it died in, if any."""
+    """In the arbiter, after a worker exited: log the request it died in, if any, and
+    drop its live metrics (prometheus_client's multiprocess files)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
     path = _inflight_path(server.cfg.worker_tmp_dir, worker.pid)
     try:
         with open(path, "rb") as handle:

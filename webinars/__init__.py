@@ -27,6 +27,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _check_production_settings(app)
 
     from webinars import cli, errors, extensions, i18n, jobs, security
+    from webinars.observability import logs
     from webinars.web import register_blueprints
 
     extensions.db.init_app(app)
@@ -43,6 +44,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    logs.init_app(app)
     if app.config.get("TRUST_PROXY_HEADERS"):
         # Behind a TLS-terminating proxy: take scheme, host and client address from it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
