@@ -62,6 +62,9 @@ class Config:
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # unset: /metrics from loopback
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one object per line
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # "refuse": production does not start on a wrong configuration (webinars.selfcheck);
+    # "warn": it logs the problems and starts, for benchmarks and trials on one machine.
+    SELF_CHECK = os.environ.get("SELF_CHECK", "refuse")
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

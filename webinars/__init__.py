@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from flask import Flask
@@ -63,7 +64,25 @@ def _migrations_dir() -> str:
 
 
 def _check_production_settings(app: Flask) -> None:
+    """A production app does not start on a wrong configuration: every problem at once."""
     if app.debug or app.testing:
         return
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in production (see README.md).")
+    from webinars.selfcheck import settings_problems
+
+    problems = settings_problems(app.config)
+    if not problems or _running_self_check():
+        return
+    lines = "\n".join(f"  - {problem}" for problem in problems)
+    if app.config.get("SELF_CHECK") == "warn":  # benchmarks and trials, never a real install
+        app.logger.warning("Starting despite %d problem(s):\n%s", len(problems), lines)
+        return
+    raise RuntimeError(
+        f"The production configuration has {len(problems)} problem(s):\n{lines}\n"
+        "See README.md (Production) and `flask --app wsgi check`."
+    )
+
+
+def _running_self_check() -> bool:
+    """`flask --app wsgi check` must start on a wrong configuration, to list it."""
+    words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    return os.path.basename(sys.argv[0]) == "flask" and "check" in words
