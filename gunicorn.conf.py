@@ -64,13 +64,21 @@ if _json_logs:
                 "stream": "ext://sys.stderr",
             }
         },
+        # The app puts its own JSON handler on the root logger (webinars.observability).
+        "root": {"level": "INFO", "handlers": []},
         "loggers": {
             "gunicorn.error": {
                 "handlers": ["stderr"],
                 "level": loglevel.upper(),
                 "propagate": False,
             },
-            "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            # gunicorn writes access lines whenever a logging dict is given: keep them
+            # only when an access log is asked for.
+            "gunicorn.access": {
+                "handlers": ["stderr"] if accesslog else [],
+                "level": "INFO" if accesslog else "CRITICAL",
+                "propagate": False,
+            },
         },
     }
 # gunicorn's control socket (gunicornc) is one path per user by default, which two services

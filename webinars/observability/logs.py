@@ -66,7 +66,9 @@ def json_handler(stream: Any = None) -> logging.Handler:
 
 def init_app(app: Flask) -> None:
     """Request ids, the per-request log line and metrics; JSON logs when configured."""
-    app.before_request(_start)
+    # First of all before-request functions, so that a redirect to https or a refusal
+    # answered by another one is still timed, counted and logged with its id.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
     app.after_request(_finish)
     if app.config.get("LOG_FORMAT") == "json":
         _use_json(app)

@@ -19,7 +19,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from webinars.domain.operations import service_figures
-from webinars.extensions import csrf, huey
+from webinars.extensions import csrf, huey, talisman
 from webinars.models import utcnow
 from webinars.observability.metrics import registry
 from webinars.zoom.setup import parse_hosts
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 
 @bp.get("/metrics")
+@talisman(force_https=False)  # scraped over plain http on the machine itself
 def metrics():
     """Every metric, counters added up over the worker processes."""
     if not _allowed():
