@@ -58,6 +58,14 @@ class Config:
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
     TRUST_PROXY_HEADERS = _bool("TRUST_PROXY_HEADERS", False)
 
+    # Operations: see docs/operations.md.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # unset: /metrics from loopback
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one object per line
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # "refuse": production does not start on a wrong configuration (webinars.selfcheck);
+    # "warn": it logs the problems and starts, for benchmarks and trials on one machine.
+    SELF_CHECK = os.environ.get("SELF_CHECK", "refuse")
+
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
@@ -141,6 +149,7 @@ class ProductionConfig(Config):
     """Production: SECRET_KEY and DATABASE_URL must be set."""
 
     FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -372,6 +372,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
         WEBINARS_ENV="production",
+        SELF_CHECK="warn",  # a scratch SQLite file or database, no Redis, plain http
         SECRET_KEY=secrets.token_hex(32),
         DATABASE_URL=url,
         SESSION_COOKIE_SECURE="0",

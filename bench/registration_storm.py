@@ -215,6 +215,7 @@ def start_gunicorn(url: str, port: int, workers: int, instance: Path) -> subproc
     env = {
         **os.environ,
         "WEBINARS_ENV": "production",
+        "SELF_CHECK": "warn",  # plain http on loopback, no Redis
         "DATABASE_URL": url,
         "SECRET_KEY": SECRET,
         "FORCE_HTTPS": "0",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from flask import Flask
@@ -27,6 +28,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _check_production_settings(app)
 
     from webinars import cli, errors, extensions, i18n, jobs, security
+    from webinars.observability import logs
     from webinars.web import register_blueprints
 
     extensions.db.init_app(app)
@@ -43,6 +45,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    logs.init_app(app)
     if app.config.get("TRUST_PROXY_HEADERS"):
         # Behind a TLS-terminating proxy: take scheme, host and client address from it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -61,7 +64,25 @@ def _migrations_dir() -> str:
 
 
 def _check_production_settings(app: Flask) -> None:
+    """A production app does not start on a wrong configuration: every problem at once."""
     if app.debug or app.testing:
         return
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in production (see README.md).")
+    from webinars.selfcheck import settings_problems
+
+    problems = settings_problems(app.config)
+    if not problems or _running_self_check():
+        return
+    lines = "\n".join(f"  - {problem}" for problem in problems)
+    if app.config.get("SELF_CHECK") == "warn":  # benchmarks and trials, never a real install
+        app.logger.warning("Starting despite %d problem(s):\n%s", len(problems), lines)
+        return
+    raise RuntimeError(
+        f"The production configuration has {len(problems)} problem(s):\n{lines}\n"
+        "See README.md (Production) and `flask --app wsgi check`."
+    )
+
+
+def _running_self_check() -> bool:
+    """`flask --app wsgi check` must start on a wrong configuration, to list it."""
+    words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    return os.path.basename(sys.argv[0]) == "flask" and "check" in words

@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, create-user, worker, translate."""
+"""flask commands: check, seed-demo, create-user, worker, translate."""
 
 from __future__ import annotations
 
@@ -51,6 +51,25 @@ def create_user_command(email, name, role, time_zone, academy_slug, password) ->
         raise click.ClickException(str(exc.message)) from None
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """List every problem of this install's configuration and database, with its fix."""
+    from flask import current_app
+
+    from webinars.selfcheck import database_problems, settings_problems
+
+    production = not (current_app.debug or current_app.testing)
+    problems = settings_problems(current_app.config) if production else []
+    problems += database_problems(current_app)
+    for problem in problems:
+        click.echo(f"✗ {problem.setting}: {problem.message}\n    Fix: {problem.fix}")
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found.")
+    mode = "production" if production else "development (settings not checked)"
+    click.echo(f"✓ No problem found ({mode}).")
 
 
 @click.command("seed-demo")
@@ -123,5 +142,11 @@ def translate_init(lang: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (create_user_command, seed_demo_command, worker_command, translate):
+    for command in (
+        check_command,
+        create_user_command,
+        seed_demo_command,
+        worker_command,
+        translate,
+    ):
         app.cli.add_command(command)

@@ -22,6 +22,7 @@ from webinars.domain import signals
 from webinars.extensions import db
 from webinars.mail import PermanentMailError, TemporaryMailError
 from webinars.models import MailStatus, OutboxMessage, Registration, utcnow
+from webinars.observability.metrics import MAIL_SENT
 
 STALE_CLAIM = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=1)
@@ -212,11 +213,13 @@ def deliver_due(
             send(message)
         except PermanentMailError as exc:
             mark_failed(message, exc, now, permanent=True)
+            MAIL_SENT.labels("failed").inc()
             report.failed += 1
         except TemporaryMailError as exc:
             mark_failed(message, exc, now, permanent=False)
             report.retried += 1
         else:
             mark_sent(message, utcnow())
+            MAIL_SENT.labels("sent").inc()
             report.sent += 1
     return report

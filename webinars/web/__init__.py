@@ -31,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         feed_tokens,
         feeds,
         manage,
+        metrics,
         my_registration,
         outbox,
         public,
@@ -53,3 +54,4 @@ def register_blueprints(app: Flask) -> None:
     app.jinja_env.globals["may_view_session"] = roles.may_view_session
     app.register_blueprint(webhooks.bp)
     zoom_pages.init_app(app)
+    metrics.init_app(app)

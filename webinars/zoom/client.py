@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import requests
 
+from webinars.observability.metrics import ZOOM_CALLS
+
 from .errors import (
     CODE_MEETING_NOT_FOUND,
     ZoomError,
@@ -179,17 +181,22 @@ class ZoomClient:
 
     def _request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         try:
-            return self._session.request(method, url, timeout=self.timeout, **kwargs)
+            response = self._session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.Timeout as exc:
+            ZOOM_CALLS.labels(method, "timeout").inc()
             raise ZoomTransientError(f"Zoom did not answer within {self.timeout:g} s") from exc
         except (
             requests.ConnectionError,
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
         ) as exc:
+            ZOOM_CALLS.labels(method, "connection_error").inc()
             raise ZoomTransientError(f"The connection to Zoom failed: {exc}") from exc
         except requests.RequestException as exc:  # a bad URL in the configuration
+            ZOOM_CALLS.labels(method, "request_error").inc()
             raise ZoomError(f"Could not call Zoom: {exc}") from exc
+        ZOOM_CALLS.labels(method, "ok" if response.ok else str(response.status_code)).inc()
+        return response
 
     def _base_url(self, token: AccessToken) -> str:
         if self.api_base_url:

@@ -22,6 +22,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
+from webinars.observability.metrics import FEED_REQUESTS
+
 EXTENSION_KEY = "webinars.feed_cache"
 
 
@@ -141,7 +143,9 @@ class FeedCache:
         """The cached rendering for `version`, or a new one from `render()`, kept."""
         cached = self.get(identity, version)
         if cached is not None:
+            FEED_REQUESTS.labels("hit").inc()
             return cached
+        FEED_REQUESTS.labels("render").inc()
         feed = render()
         with self._lock:
             self.renders += 1
