@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
 
+from webinars.zoom.setup import REQUIRED_SETTINGS
+
 # Keys shorter than this, or with few distinct characters, are guessable.
 MIN_SECRET_KEY_LENGTH = 32
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "test-secret-key", "development"}
@@ -22,7 +24,7 @@ WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "test-secret-key",
 _FAKE_MAIL_DOMAIN = re.compile(
     r"(^|\.)(localhost|localdomain|example\.(com|net|org)|example|invalid|test|local)$"
 )
-ZOOM_SETTINGS = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_HOSTS")
+ZOOM_SETTINGS = REQUIRED_SETTINGS  # all of them, or none
 
 
 @dataclass(frozen=True)

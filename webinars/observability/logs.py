@@ -82,7 +82,7 @@ def _use_json(app: Flask) -> None:
         handler = json_handler()
         handler.webinars_json = True  # type: ignore[attr-defined]
         root.addHandler(handler)
-    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    root.setLevel(app.config["LOG_LEVEL"])
     app.logger.removeHandler(default_handler)  # its lines would be text, and twice
 
 

@@ -22,7 +22,7 @@ from webinars.domain.operations import service_figures
 from webinars.extensions import csrf, huey, talisman
 from webinars.models import utcnow
 from webinars.observability.metrics import registry
-from webinars.zoom.setup import parse_hosts
+from webinars.zoom.setup import zoom_setup
 
 bp = Blueprint("metrics", __name__)
 log = logging.getLogger(__name__)
@@ -53,17 +53,22 @@ def _allowed() -> bool:
         return False
 
 
+def _by_label(name: str, documentation: str, label: str, values: dict) -> GaugeMetricFamily:
+    """One gauge with a sample per key of ``values`` (sorted, so scrapes read the same)."""
+    gauge = GaugeMetricFamily(name, documentation, labels=[label])
+    for key, value in sorted(values.items()):
+        gauge.add_metric([key], value)
+    return gauge
+
+
 class _StateCollector(Collector):
     """Gauges read from the database and the queue at scrape time."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        figures = service_figures(utcnow(), parse_hosts(current_app.config.get("ZOOM_HOSTS")))
-        outbox = GaugeMetricFamily(
-            "webinars_outbox_messages", "Emails in the outbox, by status.", labels=["status"]
+        figures = service_figures(utcnow(), zoom_setup(current_app.config).hosts)
+        yield _by_label(
+            "webinars_outbox_messages", "Emails in the outbox, by status.", "status", figures.outbox
         )
-        for status, count in sorted(figures.outbox.items()):
-            outbox.add_metric([status], count)
-        yield outbox
         yield GaugeMetricFamily(
             "webinars_outbox_oldest_pending_seconds",
             "Age of the oldest email not yet sent (0 when none waits).",
@@ -72,30 +77,24 @@ class _StateCollector(Collector):
         yield GaugeMetricFamily(
             "webinars_queue_depth", "Background tasks waiting in the queue.", value=_queue_depth()
         )
-        registrations = GaugeMetricFamily(
+        yield _by_label(
             "webinars_registrations",
             "Registrations for sessions not yet over, by status (held and confirmed are seats).",
-            labels=["status"],
+            "status",
+            figures.registrations,
         )
-        for status, count in sorted(figures.registrations.items()):
-            registrations.add_metric([status], count)
-        yield registrations
-        heartbeat = GaugeMetricFamily(
+        yield _by_label(
             "webinars_worker_heartbeat_age_seconds",
             "Seconds since each background worker last ran its periodic tasks.",
-            labels=["worker"],
+            "worker",
+            figures.worker_heartbeat_age,
         )
-        for name, age in sorted(figures.worker_heartbeat_age.items()):
-            heartbeat.add_metric([name], age)
-        yield heartbeat
-        budget = GaugeMetricFamily(
+        yield _by_label(
             "webinars_zoom_daily_budget_remaining",
             "Meeting creates and updates each Zoom host may still be sent today (UTC).",
-            labels=["host"],
+            "host",
+            figures.zoom_budget_left,
         )
-        for host, left in sorted(figures.zoom_budget_left.items()):
-            budget.add_metric([host], left)
-        yield budget
 
 
 def _queue_depth() -> float:
