@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 
-from tests.fixtures.app import session_input
+from tests.fixtures.app import session_input, work_off
 from tests.fixtures.zoom import HOSTS
 from webinars.domain.sessions.conferencing import join_link
 from webinars.domain.sessions.scheduling import cancel_session, create_session, reschedule_session
@@ -28,7 +28,7 @@ def _day(n: int) -> datetime:
 
 
 def test_thirty_percent_faults_end_with_exactly_the_right_meetings(
-    zoom_app, zctx, make_user, make_academy, zoom_server
+    zoom_app, zctx, queue, make_user, make_academy, zoom_server
 ):
     zoom_app.config["ZOOM_TIMEOUT_SECONDS"] = 0.3
     zoom_server.slow_seconds = 0.5  # longer than the client waits; Zoom still does the work
@@ -49,15 +49,18 @@ def test_thirty_percent_faults_end_with_exactly_the_right_meetings(
         session = create_session(data, None)
         db.session.commit()
         ids.append(session.id)
+        work_off(queue)  # the worker runs the sync the commit queued
     for n, session_id in enumerate(ids[:MOVED]):  # half an hour later, some shorter
         session = db.session.get(Session, session_id)
         local = _day(n // 3).replace(hour=9 + 3 * (n % 3), minute=30)
         reschedule_session(session, local, "Asia/Samarkand", 60 if n % 2 else 90, None)
         db.session.commit()
+        work_off(queue)
     cancelled = set(ids[MOVED - 5 : MOVED - 5 + CANCELLED])  # some moved first, some not
     for session_id in sorted(cancelled):
         cancel_session(db.session.get(Session, session_id), "Fault test", None)
         db.session.commit()
+        work_off(queue)
 
     now, rounds = datetime.now(UTC), 0
     while rounds < MAX_ROUNDS:
