@@ -3,6 +3,10 @@
 Every test that uses `app` runs once per database: SQLite always, and PostgreSQL too when
 TEST_DATABASE_URL is set (.ci/run sets it). Under pytest-xdist each worker gets its own
 PostgreSQL database, so parallel runs never share tables.
+
+Two plugins come along: tests/environment (what the machine must provide; under CI=true
+anything missing fails the run) and tests/skip_report (skips by reason at the end; under
+CI only the allowed ones pass).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -34,7 +39,9 @@ from webinars.models import (
     utcnow,
 )
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+pytest_plugins = ["tests.environment", "tests.skip_report", "pytester"]
+
+PG_URL = os.environ.get("TEST_DATABASE_URL") or None
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 PASSWORD = "correct horse battery"
 
@@ -80,13 +87,17 @@ def database(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def app(database: str, tmp_path, pg_url: str | None) -> Iterator[Flask]:
-    """An app on an empty database with the schema created from the models."""
+@contextmanager
+def app_on(database: str, tmp_path, pg_url: str | None, **config: Any) -> Iterator[Flask]:
+    """An app on an empty database of `database`'s kind, schema from the models.
+
+    `config` adds to or overrides the test configuration (e.g. WTF_CSRF_ENABLED).
+    """
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": database_url(database, tmp_path, pg_url),
             "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3"),
+            **config,
         }
     )
     with app.app_context():
@@ -98,6 +109,13 @@ def app(database: str, tmp_path, pg_url: str | None) -> Iterator[Flask]:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database: str, tmp_path, pg_url: str | None) -> Iterator[Flask]:
+    """An app on an empty database with the schema created from the models."""
+    with app_on(database, tmp_path, pg_url) as app:
+        yield app
 
 
 def _drop_alembic_version() -> None:

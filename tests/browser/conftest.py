@@ -2,11 +2,12 @@
 
 What you get:
 
-- `app` (overrides the root fixture here): the app from create_app on a *file* SQLite
-  database in tmp_path, schema from db.create_all(), CSRF switched ON (a real browser
-  posts real forms with real tokens). The root factories `make_user`, `make_academy`,
-  `make_session` and `session_input` write to this same database, so a test can arrange
-  data with them and then look at it in the browser.
+- `app` (overrides the root fixture here): the root fixture's app, on each of its
+  databases (a file SQLite database in tmp_path, and PostgreSQL too when
+  TEST_DATABASE_URL is set), with CSRF switched ON (a real browser posts real forms with
+  real tokens). The root factories `make_user`, `make_academy`, `make_session` and
+  `session_input` write to this same database, so a test can arrange data with them and
+  then look at it in the browser.
 - `live_server`: that app served by werkzeug's make_server in a background thread on
   127.0.0.1, port chosen by the OS; the value is the base URL ("http://127.0.0.1:PORT").
   An exception inside a request fails the test at teardown with its traceback, so a page
@@ -24,12 +25,12 @@ To use these in another test directory, re-export them in the module (`app =
 conftest.app`, `browser = conftest.browser`, ...): every copy shares one Chromium.
 
 Every test here skips, with the reason, when Chromium is not installed (a fresh machine per
-the README has none; .ci/run installs it). Wait for navigations and selectors; never sleep.
+the README has none; .ci/run installs it), and fails instead under CI=true
+(tests/environment). Wait for navigations and selectors; never sleep.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,11 +40,9 @@ import pytest
 from flask import Flask, got_request_exception
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD
-from webinars import create_app
-from webinars.extensions import db
+from tests.conftest import PASSWORD, app_on
+from tests.environment import CHROMIUM, chromium_missing, require
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless=new",
@@ -61,27 +60,15 @@ TIMEOUT_MS = 15_000
 
 @pytest.fixture(autouse=True)
 def _require_chromium() -> None:
-    """Skip every browser test, saying why, where Chromium is missing."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    """Skip every browser test, saying why, where Chromium is missing (under CI: fail)."""
+    require(chromium_missing())
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """The app on a fresh file SQLite database, with CSRF on as in production."""
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-            "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3"),
-            "WTF_CSRF_ENABLED": True,
-        }
-    )
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(database: str, tmp_path: Path, pg_url: str | None) -> Iterator[Flask]:
+    """The app on a fresh database of each kind, with CSRF on as in production."""
+    with app_on(database, tmp_path, pg_url, WTF_CSRF_ENABLED=True) as app:
+        yield app
 
 
 @pytest.fixture
@@ -147,9 +134,7 @@ class _SharedChromium:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Chromium, one per test process (shared with any module re-exporting this)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
-    pytest.importorskip("playwright.sync_api")
+    require(chromium_missing())
     chromium = _SharedChromium.acquire()
     try:
         yield chromium

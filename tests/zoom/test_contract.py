@@ -1,8 +1,9 @@
 """Contract: every body the client sends is valid against Zoom's published OpenAPI document.
 
 The document lives beside the repository in ``../shared/zoom`` (CI has it); without it
-these tests skip. Bodies are recorded by the stand-in server while the client makes real
-calls, so what is checked is exactly what went over the wire.
+these tests skip, and under CI=true the run fails (tests/environment). Bodies are recorded
+by the stand-in server while the client makes real calls, so what is checked is exactly
+what went over the wire.
 """
 
 from __future__ import annotations
@@ -12,27 +13,21 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
+from tests.environment import ZOOM_OPENAPI as OPENAPI
+from tests.environment import require, zoom_documents_missing
 from tests.fakes.zoom_server import ZoomServer
 from webinars.zoom import ZoomClient, build_meeting_body
 
-ZOOM_DOCS = Path(__file__).parents[2].parent / "shared" / "zoom"
-OPENAPI = ZOOM_DOCS / "meetings-api-openapi-2026-08.json"
 CREATE_PATH, CREATE_ROUTE = "/users/{userId}/meetings", "/v2/users/{userId}/meetings"
 MEETING_PATH, MEETING_ROUTE = "/meetings/{meetingId}", "/v2/meetings/{meetingId}"
 HOST = "host1@example.edu"
 
-if not OPENAPI.is_file():
-    pytest.skip(
-        f"Zoom's OpenAPI document is not at {OPENAPI} (the ../shared/zoom folder beside the "
-        "repository); the contract tests need it",
-        allow_module_level=True,
-    )
+require(zoom_documents_missing(), allow_module_level=True)
 
 # OpenAPI 3.0 keywords that are not JSON Schema, or only documentation.
 _DROPPED = {"example", "examples", "deprecated", "discriminator", "xml", "externalDocs"}
