@@ -63,7 +63,7 @@ def bench_app():
     @app.post("/bench/forget")
     def forget():
         """Empty the feed caches (renderings, events, fingerprint): the next render is cold."""
-        from webinars.domain.feed_cache import app_feed_cache
+        from webinars.domain.calendars.cache import app_feed_cache
 
         app_feed_cache().clear()
         return {"status": "forgotten"}
@@ -81,7 +81,7 @@ def seed(database_url: str) -> str:
 
     Returns the plaintext of a private academy token (for the access-log check)."""
     from webinars import create_app
-    from webinars.domain.feed_tokens import issue_token
+    from webinars.domain.calendars.tokens import issue_token
     from webinars.domain.staff import create_user
     from webinars.extensions import db
     from webinars.models import (
@@ -290,7 +290,7 @@ def cold_renders(port: int, db_path: str, repeats: int) -> None:
 
 def cpu_renders(database_url: str, repeats: int) -> None:
     """The same cold renders in this process, in CPU seconds (insensitive to other load)."""
-    from webinars.domain.feed_cache import app_feed_cache
+    from webinars.domain.calendars.cache import app_feed_cache
 
     app = bench_app_for(database_url)
     client = app.test_client()

@@ -100,7 +100,7 @@ def seed(url: str, history: int) -> tuple[int, int, int]:
     from datetime import time as dtime
 
     from webinars import create_app
-    from webinars.domain.scheduling import SessionInput, create_session
+    from webinars.domain.sessions.scheduling import SessionInput, create_session
     from webinars.domain.staff import create_user
     from webinars.extensions import db
     from webinars.models import PartnerAcademy, Role, SessionKind, utcnow
@@ -158,7 +158,7 @@ def _history(count: int, like, lecturer, academy_id: int) -> None:
     expired), then ANALYZE: the planner then has the statistics a database in use has."""
     from datetime import timedelta
 
-    from webinars.domain.scheduling import SessionInput, create_session
+    from webinars.domain.sessions.scheduling import SessionInput, create_session
     from webinars.extensions import db
     from webinars.models import Registration, RegistrationStatus, SessionKind, utcnow
 

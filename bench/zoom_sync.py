@@ -98,11 +98,15 @@ def _timed(server: ZoomServer, work) -> tuple[float, int]:
 def _scenario(name: str, server: ZoomServer, args, fault_rate: float) -> Run:
     from tests.conftest import session_input
     from webinars import jobs
-    from webinars.domain.scheduling import cancel_session, create_session, reschedule_session
+    from webinars.domain.sessions.scheduling import (
+        cancel_session,
+        create_session,
+        reschedule_session,
+    )
     from webinars.domain.staff import create_user
     from webinars.extensions import db
+    from webinars.jobs.zoom import sweep_once
     from webinars.models import Conference, PartnerAcademy, Role, Session
-    from webinars.zoom_jobs import sweep_once
 
     server.reset()
     for n in range(4, len(HOSTS) + 1):

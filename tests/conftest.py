@@ -24,7 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from webinars import create_app
-from webinars.domain.scheduling import SessionInput, create_session
+from webinars.domain.sessions.scheduling import SessionInput, create_session
 from webinars.domain.staff import create_user
 from webinars.extensions import db
 from webinars.models import (

@@ -10,8 +10,8 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.domain.staff import StaffRuleError, create_user
-from webinars.domain.timezones import is_valid_zone
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role
 

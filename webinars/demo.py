@@ -6,10 +6,14 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 
-from webinars.domain.scheduling import GuestInput, SessionInput, cancel_session, create_session
+from webinars.domain.sessions.scheduling import (
+    GuestInput,
+    SessionInput,
+    cancel_session,
+    create_session,
+)
+from webinars.domain.sessions.timezones import local_to_utc, utc_to_local
 from webinars.domain.staff import create_user
-from webinars.domain.timezones import local_to_utc, utc_to_local
-from webinars.domain.zoom_setup import zoom_setup
 from webinars.extensions import db
 from webinars.models import (
     Conference,
@@ -22,6 +26,7 @@ from webinars.models import (
     Visibility,
     utcnow,
 )
+from webinars.zoom.setup import zoom_setup
 
 ACADEMIES = [
     dict(

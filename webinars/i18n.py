@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webinars.domain.timezones import is_valid_zone, utc_offset_label
+from webinars.domain.sessions.timezones import is_valid_zone, utc_offset_label
 from webinars.extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}

@@ -2,7 +2,7 @@
 
 The (session, status) and (session, hold_expires_at) indexes become one on (session,
 status, hold_expires_at): seats and run-out holds are each an exact range of it, and
-expired rows are never read (see webinars/domain/seats.py).
+expired rows are never read (see webinars/domain/registration/seats.py).
 
 Revision ID: 0006_registration_seat_index
 Revises: 0005_zoom_refused_time_zones

@@ -17,8 +17,8 @@ from flask import Flask
 from sqlalchemy.pool import NullPool
 
 from webinars import create_app
-from webinars.domain import notices
-from webinars.domain.registration import RegistrationInput, register
+from webinars.domain.registration import notices
+from webinars.domain.registration.register import RegistrationInput, register
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage, Registration, SessionKind
 

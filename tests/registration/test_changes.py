@@ -8,12 +8,12 @@ from icalendar import Calendar
 
 from tests.registration.conftest import outbox, person
 from webinars import jobs
-from webinars.domain.notices import prepare
 from webinars.domain.outbox import deliver_due
-from webinars.domain.registration import cancel
-from webinars.domain.reminders import queue_due_reminders
-from webinars.domain.retention import anonymise_after
-from webinars.domain.scheduling import cancel_session, reschedule_session
+from webinars.domain.registration.notices import prepare
+from webinars.domain.registration.register import cancel
+from webinars.domain.registration.reminders import queue_due_reminders
+from webinars.domain.registration.retention import anonymise_after
+from webinars.domain.sessions.scheduling import cancel_session, reschedule_session
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage, Registration, Role, Session, utcnow
 
@@ -187,7 +187,7 @@ def test_personal_data_is_forgotten_after_the_retention_period(app, open_session
 def test_retention_removes_personal_feed_addresses_nobody_else_names(
     app, open_session, make_user, enrol
 ):
-    from webinars.domain import feed_tokens
+    from webinars.domain.calendars import tokens as feed_tokens
     from webinars.models import FeedScope, FeedToken
 
     lecturer = make_user(Role.LECTURER)

@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.registration.conftest import all_at_once, person
-from webinars.domain.registration import cancel, register
-from webinars.domain.seats import lock_session, seats_taken, waiting_list
+from webinars.domain.registration.register import cancel, register
+from webinars.domain.registration.seats import lock_session, seats_taken, waiting_list
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Role, utcnow
 

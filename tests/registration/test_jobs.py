@@ -8,9 +8,9 @@ import pytest
 from huey.storage import MemoryStorage
 
 from tests.registration.conftest import person
-from webinars import registration_jobs
-from webinars.domain.registration import confirm
+from webinars.domain.registration.register import confirm
 from webinars.extensions import db, huey
+from webinars.jobs import registration as registration_jobs
 from webinars.models import MailStatus, OutboxMessage, Registration, RegistrationStatus, utcnow
 
 

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.registration.conftest import all_at_once, detached, outbox, person
-from webinars.domain.manage_links import manage_token
-from webinars.domain.registration import cancel, confirm
-from webinars.domain.scheduling import cancel_session
-from webinars.domain.seats import seats_taken, waiting_list, waiting_position
+from webinars.domain.registration.manage_links import manage_token
+from webinars.domain.registration.register import cancel, confirm
+from webinars.domain.registration.seats import seats_taken, waiting_list, waiting_position
+from webinars.domain.sessions.scheduling import cancel_session
 from webinars.extensions import db
+from webinars.jobs.registration import deliver_now
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
-from webinars.registration_jobs import deliver_now
 
 
 def _ran_out(app, registration_id: int) -> datetime:

@@ -7,13 +7,13 @@ from datetime import timedelta
 from icalendar import Calendar
 
 from tests.registration.conftest import link_in, outbox, person
-from webinars.domain import notices
 from webinars.domain.outbox import claim, deliver_due
-from webinars.domain.registration import confirm
+from webinars.domain.registration import notices
+from webinars.domain.registration.register import confirm
 from webinars.extensions import db
+from webinars.jobs.registration import deliver_now
 from webinars.mail import SmtpSender
 from webinars.models import MailStatus, Registration, utcnow
-from webinars.registration_jobs import deliver_now
 
 
 def _deliver(app, now=None):

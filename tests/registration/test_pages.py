@@ -9,8 +9,8 @@ import pytest
 
 from tests.registration.conftest import link_in, outbox, person
 from webinars import create_app
-from webinars.domain.manage_links import manage_token
-from webinars.domain.scheduling import cancel_session
+from webinars.domain.registration.manage_links import manage_token
+from webinars.domain.sessions.scheduling import cancel_session
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,

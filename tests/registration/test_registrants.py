@@ -7,7 +7,7 @@ import io
 
 from tests.registration.conftest import outbox, person
 from tests.web.test_session_form import form_data
-from webinars.domain.scheduling import input_from_session
+from webinars.domain.sessions.scheduling import input_from_session
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Role, Session, ZoomAttendance
 
@@ -189,7 +189,7 @@ def test_message_to_everyone_reaches_seats_and_waiting_list(
     enrol(session.id, person(2))
     gone = enrol(session.id, person(3))
     with app.app_context():
-        from webinars.domain.registration import cancel
+        from webinars.domain.registration.register import cancel
 
         cancel(db.session.get(Registration, gone.id))
         db.session.commit()

@@ -8,15 +8,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.registration.conftest import detached, outbox, person
-from webinars.domain.manage_links import find_by_token, manage_token, new_manage_link
-from webinars.domain.registration import (
+from webinars.domain.registration.manage_links import find_by_token, manage_token, new_manage_link
+from webinars.domain.registration.register import (
     Closed,
     RegistrationClosedError,
     cancel,
     confirm,
     settle_session,
 )
-from webinars.domain.seats import hold_until, seats_taken, waiting_position
+from webinars.domain.registration.seats import hold_until, seats_taken, waiting_position
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
 
@@ -175,7 +175,7 @@ def test_registration_window_opens_and_closes_by_the_clock(app, open_session, en
 
 
 def test_cancelled_session_takes_no_registration(app, open_session, enrol):
-    from webinars.domain.scheduling import cancel_session
+    from webinars.domain.sessions.scheduling import cancel_session
 
     session = open_session()
     with app.app_context():

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from webinars.domain import feed_tokens
-from webinars.domain.manage_links import manage_token
-from webinars.domain.registration import RegistrationInput, register
+from webinars.domain.calendars import tokens as feed_tokens
+from webinars.domain.registration.manage_links import manage_token
+from webinars.domain.registration.register import RegistrationInput, register
 from webinars.extensions import db
 from webinars.models import FeedScope, OutboxMessage, User
 

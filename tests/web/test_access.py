@@ -20,8 +20,8 @@ from flask import Flask, url_for
 
 from tests.conftest import PASSWORD
 from tests.registration.world import registration_world
-from webinars.domain.feed_tokens import find_token, issue_token, user_subject
-from webinars.domain.scheduling import cancel_session
+from webinars.domain.calendars.tokens import find_token, issue_token, user_subject
+from webinars.domain.sessions.scheduling import cancel_session
 from webinars.extensions import db
 from webinars.models import FeedScope, Role, Session, SessionStatus, Visibility
 

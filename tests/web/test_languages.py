@@ -7,7 +7,7 @@ from babel import Locale
 
 from tests.conftest import PASSWORD
 from tests.web.markup import by_id, parse
-from webinars.domain.timezones import utc_to_local
+from webinars.domain.sessions.timezones import utc_to_local
 from webinars.extensions import db
 from webinars.models import User
 

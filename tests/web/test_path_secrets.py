@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from webinars.domain.feed_tokens import issue_token
+from webinars.domain.calendars.tokens import issue_token
 from webinars.extensions import db
 from webinars.models import FeedScope
 from webinars.web.feed_http import mask_feed_tokens

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import session_input
 from tests.web.markup import errors_beside, parse
-from webinars.domain.scheduling import create_session
+from webinars.domain.sessions.scheduling import create_session
 from webinars.extensions import db
 from webinars.models import Role, SessionKind, SessionStatus, utcnow
 

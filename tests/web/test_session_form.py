@@ -14,9 +14,9 @@ import pytest
 
 from tests.conftest import session_input
 from tests.web.markup import alerts, all_errors, by_id, chosen, errors_beside, parse, value_of
-from webinars.domain.registration import RegistrationInput, register
-from webinars.domain.scheduling import create_session
-from webinars.domain.timezones import utc_to_local
+from webinars.domain.registration.register import RegistrationInput, register
+from webinars.domain.sessions.scheduling import create_session
+from webinars.domain.sessions.timezones import utc_to_local
 from webinars.extensions import db
 from webinars.models import AuditEntry, Role, Session, SessionKind, SessionStatus, User, utcnow
 

@@ -21,7 +21,7 @@ from tests.fakes.zoom_fixtures import (  # noqa: F401  (pytest finds fixtures by
     zoom_server_session,
 )
 from tests.fakes.zoom_server import ZoomServer
-from webinars.domain.scheduling import create_session
+from webinars.domain.sessions.scheduling import create_session
 from webinars.extensions import db
 from webinars.models import Conference, Session, User, ZoomMeeting
 

@@ -9,8 +9,8 @@ from tests.web.markup import by_id, errors_beside, parse, value_of
 from tests.zoom.conftest import marked, record_of
 from tests.zoom.test_pages import client_as
 from webinars.extensions import db
+from webinars.jobs.zoom import sync_one
 from webinars.models import MeetingState, Role, User, ZoomDefaults
-from webinars.zoom_jobs import sync_one
 
 PAGE = "/admin/integrations"
 

@@ -1,7 +1,8 @@
 """Contract: the bodies the background sync sends (creates with the passcode choice,
 changes after a move or a new setting) are valid against Zoom's OpenAPI document.
 
-Skips, saying why, where ../shared/zoom is absent (see test_contract)."""
+Skips, saying why, where ../shared/zoom is absent, and fails under CI=true (see
+test_contract)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from tests.zoom.test_contract import (
     problems,
     request_validator,
 )
-from webinars.domain.scheduling import reschedule_session
-from webinars.domain.zoom_settings import SettingOverrides, set_session_overrides
+from webinars.domain.sessions.scheduling import reschedule_session
+from webinars.domain.zoom.settings import SettingOverrides, set_session_overrides
 from webinars.extensions import db
+from webinars.jobs.zoom import sync_one
 from webinars.models import AutoRecording, Session
-from webinars.zoom_jobs import sync_one
 
 
 def test_sync_bodies_valid_against_openapi(zoom_session, zoom_server, make_user):

@@ -12,11 +12,11 @@ from pathlib import Path
 from tests.fakes.zoom_fixtures import CLIENT_TIMEOUT
 from tests.zoom.conftest import HOSTS
 from webinars import create_app
-from webinars.domain.conferencing import join_link
+from webinars.domain.sessions.conferencing import join_link
 from webinars.extensions import db
+from webinars.jobs.zoom import sweep_zoom
 from webinars.models import Conference, Session, SessionStatus, utcnow
 from webinars.zoom import marker_session_id
-from webinars.zoom_jobs import sweep_zoom
 
 ROOT = Path(__file__).resolve().parents[2]
 

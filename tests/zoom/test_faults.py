@@ -12,12 +12,12 @@ from datetime import UTC, datetime, time, timedelta
 from tests.conftest import session_input
 from tests.zoom.conftest import HOSTS
 from webinars import jobs
-from webinars.domain.conferencing import join_link
-from webinars.domain.scheduling import cancel_session, create_session, reschedule_session
+from webinars.domain.sessions.conferencing import join_link
+from webinars.domain.sessions.scheduling import cancel_session, create_session, reschedule_session
 from webinars.extensions import db
+from webinars.jobs.zoom import sweep_once
 from webinars.models import Conference, MeetingState, Session, ZoomMeeting
 from webinars.zoom import marker_session_id
-from webinars.zoom_jobs import sweep_once
 
 SESSIONS, MOVED, CANCELLED = 50, 20, 15
 ROUND = timedelta(minutes=15)  # the sweep's clock moves on this much between rounds

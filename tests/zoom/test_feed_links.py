@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.zoom.conftest import soon
-from webinars.domain.feed_tokens import issue_token, user_subject
+from webinars.domain.calendars.tokens import issue_token, user_subject
 from webinars.extensions import db
 from webinars.models import FeedScope, MeetingState, Role, Visibility, ZoomMeeting
 
@@ -69,7 +69,7 @@ def test_personal_feed_reads_join_links_in_one_query_whatever_the_number_of_sess
     zoom_app, zctx, zoom_session, make_user, count_queries
 ):
     from tests.registration.conftest import person
-    from webinars.domain.registration import register
+    from webinars.domain.registration.register import register
     from webinars.models import SessionKind
 
     zoom_app.config["FEED_FINGERPRINT_SECONDS"] = 0

@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.zoom.conftest import HOSTS, marked, record_of, soon
-from webinars.domain import zoom_hosts
-from webinars.domain.scheduling import cancel_session, reschedule_session
-from webinars.domain.zoom_hosts import free_hosts
-from webinars.domain.zoom_status import meeting_status
+from webinars.domain.sessions.scheduling import cancel_session, reschedule_session
+from webinars.domain.zoom import hosts as zoom_hosts
+from webinars.domain.zoom.hosts import free_hosts
+from webinars.domain.zoom.status import meeting_status
 from webinars.extensions import db
+from webinars.jobs.zoom import current_setup, sweep_once, sync_one
 from webinars.models import MeetingState, Session, ZoomHostUsage
 from webinars.zoom import next_utc_midnight
-from webinars.zoom_jobs import current_setup, sweep_once, sync_one
 
 
 def fresh(session_id: int) -> Session:

@@ -18,12 +18,12 @@ from tests.registration.conftest import (  # noqa: F401  (pytest finds fixtures 
 )
 from tests.zoom.conftest import record_of
 from tests.zoom.test_pages import client_as
-from webinars import zoom_jobs
-from webinars.domain.conferencing import link_label
-from webinars.domain.notices import still_wanted
+from webinars.domain.registration.notices import still_wanted
+from webinars.domain.sessions.conferencing import link_label
 from webinars.extensions import db
+from webinars.jobs import zoom as zoom_jobs
+from webinars.jobs.registration import deliver_now
 from webinars.models import AuditEntry, MailStatus, OutboxMessage, Role, Session, SessionKind
-from webinars.registration_jobs import deliver_now
 
 STUDENT, HELD = "student1@example.org", "student2@example.org"
 

@@ -13,6 +13,7 @@ from tests.conftest import PASSWORD
 from tests.web.markup import alerts, by_id, checked, errors_beside, parse, value_of
 from tests.zoom.conftest import marked, record_of, soon
 from webinars.extensions import db
+from webinars.jobs.zoom import sync_one
 from webinars.models import (
     AutoRecording,
     MeetingState,
@@ -21,7 +22,6 @@ from webinars.models import (
     ZoomAttendance,
     ZoomRecording,
 )
-from webinars.zoom_jobs import sync_one
 
 
 def client_as(app: Flask, user):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from webinars.domain.retention import anonymise_after
-from webinars.domain.zoom_reports import attendance_summary, forget_attendance
+from webinars.domain.registration.retention import anonymise_after
+from webinars.domain.zoom.reports import attendance_summary, forget_attendance
 from webinars.extensions import db
+from webinars.jobs.registration import forget_personal_data
 from webinars.models import ZoomAttendance, utcnow
-from webinars.registration_jobs import forget_personal_data
 
 DAYS = 180
 

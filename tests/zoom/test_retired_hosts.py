@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from tests.web.markup import by_id, parse
 from tests.zoom.conftest import marked, record_of, soon
 from tests.zoom.test_pages import client_as
-from webinars import zoom_jobs
-from webinars.domain.zoom_hosts import retired_hosts
+from webinars.domain.zoom.hosts import retired_hosts
+from webinars.jobs import zoom as zoom_jobs
+from webinars.jobs.zoom import current_setup, sweep_once, sync_one
 from webinars.models import MeetingState, Role
 from webinars.zoom import build_meeting_body
-from webinars.zoom_jobs import current_setup, sweep_once, sync_one
 
 RETIRED, KEPT = "host1@example.edu", ("host2@example.edu", "host3@example.edu")
 

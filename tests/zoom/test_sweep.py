@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.zoom.conftest import marked, record_of
-from webinars.domain.scheduling import input_from_session as as_input
-from webinars.domain.scheduling import update_session
+from webinars.domain.sessions.scheduling import input_from_session as as_input
+from webinars.domain.sessions.scheduling import update_session
 from webinars.extensions import db
+from webinars.jobs.zoom import sweep_once, sync_one
 from webinars.models import MeetingState, Session
 from webinars.zoom import build_meeting_body
-from webinars.zoom_jobs import sweep_once, sync_one
 
 HOST = "host2@example.edu"
 

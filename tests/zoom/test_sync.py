@@ -9,17 +9,17 @@ import pytest
 
 from tests.fakes.zoom_server import ZoomServer
 from tests.zoom.conftest import marked, record_of, soon
-from webinars.domain.conferencing import join_link
-from webinars.domain.scheduling import cancel_session, reschedule_session, update_session
-from webinars.domain.scheduling import input_from_session as as_input
-from webinars.domain.zoom_records import SyncResult, mark_failure
-from webinars.domain.zoom_settings import ensure_record
-from webinars.domain.zoom_status import meeting_status
-from webinars.domain.zoom_sweep import due_session_ids
+from webinars.domain.sessions.conferencing import join_link
+from webinars.domain.sessions.scheduling import cancel_session, reschedule_session, update_session
+from webinars.domain.sessions.scheduling import input_from_session as as_input
+from webinars.domain.zoom.records import SyncResult, mark_failure
+from webinars.domain.zoom.settings import ensure_record
+from webinars.domain.zoom.status import meeting_status
+from webinars.domain.zoom.sweep import due_session_ids
 from webinars.extensions import db
+from webinars.jobs.zoom import current_setup, sync_one
 from webinars.models import Conference, MeetingState, Session, SessionStatus, ZoomMeeting
 from webinars.zoom import ZoomValidationError
-from webinars.zoom_jobs import current_setup, sync_one
 
 CREATE, MEETING = "/v2/users/{userId}/meetings", "/v2/meetings/{meetingId}"
 

@@ -11,10 +11,10 @@ import pytest
 from tests.web.markup import by_id, parse
 from tests.zoom.conftest import marked, record_of, soon
 from tests.zoom.test_pages import client_as
-from webinars.domain.scheduling import reschedule_session
-from webinars.domain.zoom_hosts import usage_today
-from webinars.domain.zoom_sweep import due_session_ids
-from webinars.domain.zoom_zones import (
+from webinars.domain.sessions.scheduling import reschedule_session
+from webinars.domain.zoom.hosts import usage_today
+from webinars.domain.zoom.sweep import due_session_ids
+from webinars.domain.zoom.zones import (
     REMEMBER_REFUSAL,
     ZONE_EQUIVALENTS,
     refused_zones,
@@ -23,9 +23,9 @@ from webinars.domain.zoom_zones import (
     zone_for_zoom,
 )
 from webinars.extensions import db
+from webinars.jobs.zoom import current_setup, sync_one
 from webinars.models import MeetingState, Role, Session
 from webinars.zoom import ZoomValidationError
-from webinars.zoom_jobs import current_setup, sync_one
 
 CREATE, MEETING = "/v2/users/{userId}/meetings", "/v2/meetings/{meetingId}"
 HOME, EQUIVALENT = "Asia/Samarkand", "Asia/Tashkent"

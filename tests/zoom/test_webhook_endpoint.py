@@ -14,8 +14,8 @@ from tests.fakes.zoom_fixtures import WEBHOOK_SECRET
 from tests.fakes.zoom_webhooks import WebhookSender
 from tests.zoom.conftest import marked, record_of
 from webinars.extensions import db
+from webinars.jobs.zoom import sync_one
 from webinars.models import LiveStatus, MeetingState, ZoomAttendance, ZoomRecording
-from webinars.zoom_jobs import sync_one
 
 URL = "/zoom/webhook"
 

@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from webinars.domain.feed_tokens import revoke_owned_tokens
+from webinars.domain.calendars.tokens import revoke_owned_tokens
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User, utcnow
 

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from webinars.domain.conferencing import link_label
+from webinars.domain.sessions.conferencing import link_label
 from webinars.i18n import format_when
 
 ACTIONS = {

@@ -23,7 +23,7 @@ from sqlalchemy import func
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from webinars.domain.timezones import all_zones, is_valid_zone
+from webinars.domain.sessions.timezones import all_zones, is_valid_zone
 from webinars.extensions import db, limiter
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import User

@@ -13,9 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
-from webinars.domain.access import is_public, public_sessions
-from webinars.domain.places import session_places
-from webinars.domain.registration import (
+from webinars.domain.registration.register import (
     Closed,
     RegistrationClosedError,
     UnknownAcademyError,
@@ -23,12 +21,14 @@ from webinars.domain.registration import (
     normalise_email,
     register,
 )
-from webinars.domain.seats import seat_counts
-from webinars.domain.timezones import day_end_utc, day_start_utc
+from webinars.domain.registration.seats import seat_counts
+from webinars.domain.sessions.access import is_public, public_sessions
+from webinars.domain.sessions.places import session_places
+from webinars.domain.sessions.timezones import day_end_utc, day_start_utc
 from webinars.extensions import db, limiter
 from webinars.i18n import INSTRUCTION_LANGUAGES, viewer_zone
+from webinars.jobs.registration import mail_queued
 from webinars.models import PartnerAcademy, Session, SessionStatus, session_academies, utcnow
-from webinars.registration_jobs import mail_queued
 from webinars.web.manage.forms import KIND_LABELS
 from webinars.web.registration_forms import (
     CLOSED_MESSAGES,

@@ -13,8 +13,8 @@ from typing import NoReturn
 from flask import Flask, Response, abort, request
 from werkzeug.http import http_date
 
-from webinars.domain.calendars import FEED_CONTENT_TYPE
-from webinars.domain.feed_cache import RenderedFeed, rendered_feed
+from webinars.domain.calendars.cache import RenderedFeed, rendered_feed
+from webinars.domain.calendars.events import FEED_CONTENT_TYPE
 from webinars.models import utcnow
 from webinars.web import path_secrets
 

@@ -19,8 +19,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField
 
-from webinars.domain.feed_selection import feed_name
-from webinars.domain.feed_tokens import (
+from webinars.domain.calendars.selection import feed_name
+from webinars.domain.calendars.tokens import (
     academy_tokens,
     issue_token,
     regenerate,

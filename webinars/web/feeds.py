@@ -20,9 +20,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField
 
-from webinars.domain.access import can_view, is_public
-from webinars.domain.calendars import KIND_LABELS, render_feed
-from webinars.domain.feed_selection import (
+from webinars.domain.calendars.events import KIND_LABELS, render_feed
+from webinars.domain.calendars.selection import (
     FeedFilters,
     FeedSpec,
     academy_from_slug,
@@ -31,7 +30,8 @@ from webinars.domain.feed_selection import (
     lecturer_slug,
     published_feed,
 )
-from webinars.domain.feed_tokens import academy_token_usable, find_token, note_use
+from webinars.domain.calendars.tokens import academy_token_usable, find_token, note_use
+from webinars.domain.sessions.access import can_view, is_public
 from webinars.extensions import db, limiter
 from webinars.i18n import INSTRUCTION_LANGUAGES, LANGUAGE_NAMES
 from webinars.models import (

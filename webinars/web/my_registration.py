@@ -26,21 +26,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
-from webinars.domain import feed_tokens, notices
-from webinars.domain.calendars import render_feed
-from webinars.domain.conferencing import join_link, join_links
-from webinars.domain.invitations import build_invitation, invitation_content_type
-from webinars.domain.manage_links import find_by_token, new_manage_link
-from webinars.domain.places import session_places
-from webinars.domain.registration import (
+from webinars.domain.calendars import tokens as feed_tokens
+from webinars.domain.calendars.events import render_feed
+from webinars.domain.calendars.invitations import build_invitation, invitation_content_type
+from webinars.domain.registration import notices
+from webinars.domain.registration.manage_links import find_by_token, new_manage_link
+from webinars.domain.registration.register import (
     cancel,
     confirm,
     late_closed_reason,
     position,
     ran_out,
 )
+from webinars.domain.sessions.conferencing import join_link, join_links
+from webinars.domain.sessions.places import session_places
 from webinars.extensions import db, limiter
 from webinars.i18n import viewer_zone
+from webinars.jobs.registration import mail_queued
 from webinars.models import (
     FeedScope,
     FeedToken,
@@ -49,7 +51,6 @@ from webinars.models import (
     Session,
     utcnow,
 )
-from webinars.registration_jobs import mail_queued
 from webinars.web import path_secrets
 from webinars.web.feed_http import feed_response
 from webinars.web.registration_forms import CLOSED_MESSAGES

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webinars.domain import notices
+from webinars.domain.registration import notices
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage
 from webinars.web.roles import admin_required

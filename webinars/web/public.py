@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy.orm import selectinload
 
-from webinars.domain.access import is_public, public_sessions
-from webinars.domain.places import session_places
+from webinars.domain.sessions.access import is_public, public_sessions
+from webinars.domain.sessions.places import session_places
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, utcnow

@@ -11,8 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
-from webinars.domain.access import can_edit
-from webinars.domain.registrants import (
+from webinars.domain.registration.register import (
+    RegistrationClosedError,
+    UnknownAcademyError,
+    register,
+)
+from webinars.domain.registration.registrants import (
     SeatRuleError,
     attendance_by_email,
     change_capacity,
@@ -22,15 +26,11 @@ from webinars.domain.registrants import (
     registrants_csv,
     remove,
 )
-from webinars.domain.registration import (
-    RegistrationClosedError,
-    UnknownAcademyError,
-    register,
-)
-from webinars.domain.seats import seats_taken
+from webinars.domain.registration.seats import seats_taken
+from webinars.domain.sessions.access import can_edit
 from webinars.extensions import db
+from webinars.jobs.registration import mail_queued
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
-from webinars.registration_jobs import mail_queued
 from webinars.web.registration_forms import (
     CapacityForm,
     MessageForm,

@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from webinars.domain.registration import Closed, RegistrationInput
+from webinars.domain.registration.register import Closed, RegistrationInput
 from webinars.extensions import db
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import PartnerAcademy

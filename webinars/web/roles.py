@@ -38,7 +38,7 @@ def scheduler_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def may_view_session(session: Any) -> bool:
     """For templates: may the current user open this session (e.g. one listed as an overlap)?"""
-    from webinars.domain.access import can_view
+    from webinars.domain.sessions.access import can_view
 
     return can_view(current_user, session)
 

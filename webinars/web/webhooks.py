@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from webinars import zoom_jobs
-from webinars.domain.zoom_events import EventError, handle_event
-from webinars.domain.zoom_setup import zoom_setup
+from webinars.domain.zoom.events import EventError, handle_event
 from webinars.extensions import csrf, db
+from webinars.jobs import zoom as zoom_jobs
 from webinars.models import utcnow
 from webinars.zoom import (
     WebhookRejected,
@@ -25,6 +24,7 @@ from webinars.zoom import (
     url_validation_response,
     verify_signature,
 )
+from webinars.zoom.setup import zoom_setup
 from webinars.zoom.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, URL_VALIDATION_EVENT
 
 bp = Blueprint("webhooks", __name__)

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 from flask_login import current_user
 
-from webinars.domain.conferencing import can_see_join_link, can_start_meeting, join_link
-from webinars.domain.zoom_reports import Attendee, attendance_summary, recordings_of
-from webinars.domain.zoom_settings import meeting_record
-from webinars.domain.zoom_setup import zoom_setup
-from webinars.domain.zoom_status import MeetingStatus, meeting_status
+from webinars.domain.sessions.conferencing import can_see_join_link, can_start_meeting, join_link
+from webinars.domain.zoom.reports import Attendee, attendance_summary, recordings_of
+from webinars.domain.zoom.settings import meeting_record
+from webinars.domain.zoom.status import MeetingStatus, meeting_status
 from webinars.models import Conference, LiveStatus, Session, ZoomRecording, utcnow
+from webinars.zoom.setup import zoom_setup
 
 
 @dataclass

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from webinars.domain.sessions.timezones import all_zones
 from webinars.domain.staff import (
     StaffRuleError,
     archive_academy,
@@ -15,7 +16,6 @@ from webinars.domain.staff import (
     restore_academy,
     unique_academy_slug,
 )
-from webinars.domain.timezones import all_zones
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User, WorkerHeartbeat
 from webinars.web.admin.forms import ROLE_LABELS, AcademyForm, ConfirmForm, UserForm

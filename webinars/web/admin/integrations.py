@@ -7,24 +7,24 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webinars import zoom_jobs
-from webinars.domain.zoom_hosts import DAILY_LIMIT, retired_hosts, usage_today
-from webinars.domain.zoom_settings import (
+from webinars.domain.zoom.hosts import DAILY_LIMIT, retired_hosts, usage_today
+from webinars.domain.zoom.settings import (
     MeetingSettings,
     department_defaults,
     ensure_record,
     save_department_defaults,
     set_zoom_email,
 )
-from webinars.domain.zoom_setup import zoom_setup
-from webinars.domain.zoom_status import meeting_status
-from webinars.domain.zoom_sweep import request_retry, sessions_out_of_step
-from webinars.domain.zoom_zones import refused_zones
+from webinars.domain.zoom.status import meeting_status
+from webinars.domain.zoom.sweep import request_retry, sessions_out_of_step
+from webinars.domain.zoom.zones import refused_zones
 from webinars.extensions import db
+from webinars.jobs import zoom as zoom_jobs
 from webinars.models import AutoRecording, Role, Session, User, utcnow
 from webinars.web.admin import bp
 from webinars.web.admin.zoom_forms import RetryForm, ZoomDefaultsForm, ZoomEmailForm
 from webinars.web.roles import admin_required
+from webinars.zoom.setup import zoom_setup
 
 
 def _defaults_form() -> ZoomDefaultsForm:

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from webinars.domain.timezones import all_zones
+from webinars.domain.sessions.timezones import all_zones
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User
 

@@ -31,8 +31,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from webinars.domain.scheduling import GuestInput, SessionInput
-from webinars.domain.timezones import is_valid_zone
+from webinars.domain.sessions.scheduling import GuestInput, SessionInput
+from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Conference, SessionKind, SessionStatus, Visibility
 

@@ -6,14 +6,14 @@ from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webinars.domain.access import can_view
-from webinars.domain.conferencing import can_start_meeting
-from webinars.domain.zoom_setup import zoom_client, zoom_setup
-from webinars.domain.zoom_start import StartLinkUnavailable, fresh_start_url
+from webinars.domain.sessions.access import can_view
+from webinars.domain.sessions.conferencing import can_start_meeting
+from webinars.domain.zoom.start import StartLinkUnavailable, fresh_start_url
 from webinars.extensions import db
 from webinars.models import Session
 from webinars.web.manage import bp
 from webinars.web.roles import scheduler_required
+from webinars.zoom.setup import zoom_client, zoom_setup
 
 
 @bp.get("/sessions/<int:session_id>/zoom/start")

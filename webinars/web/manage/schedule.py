@@ -10,9 +10,9 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from webinars.domain.access import visible_sessions
-from webinars.domain.conflicts import conflicting_session_ids
-from webinars.domain.timezones import day_end_utc, day_start_utc
+from webinars.domain.sessions.access import visible_sessions
+from webinars.domain.sessions.conflicts import conflicting_session_ids
+from webinars.domain.sessions.timezones import day_end_utc, day_start_utc
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, session_academies, session_lecturers, utcnow

@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from webinars import jobs
-from webinars.domain.access import can_edit, can_view
-from webinars.domain.conflicts import Conflict, conflicts_for_session, find_conflicts
-from webinars.domain.places import session_places
-from webinars.domain.scheduling import (
+from webinars.domain.registration.seats import seats_taken
+from webinars.domain.sessions.access import can_edit, can_view
+from webinars.domain.sessions.conflicts import Conflict, conflicts_for_session, find_conflicts
+from webinars.domain.sessions.places import session_places
+from webinars.domain.sessions.scheduling import (
     SessionRulesError,
     cancel_session,
     create_session,
@@ -22,7 +23,6 @@ from webinars.domain.scheduling import (
     resolve_times,
     update_session,
 )
-from webinars.domain.seats import seats_taken
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow

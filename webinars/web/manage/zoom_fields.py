@@ -10,16 +10,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 from wtforms.widgets import RadioInput
 
-from webinars.domain.zoom_hosts import free_hosts
-from webinars.domain.zoom_settings import (
+from webinars.domain.zoom.hosts import free_hosts
+from webinars.domain.zoom.settings import (
     SettingOverrides,
     department_defaults,
     meeting_record,
     overrides_of,
     set_session_overrides,
 )
-from webinars.domain.zoom_setup import zoom_setup
 from webinars.models import AutoRecording, Conference, Session
+from webinars.zoom.setup import zoom_setup
 
 ZOOM_LABEL = _l("Zoom meeting, made and kept up to date by the app")
 _ON_OFF = {"": None, "on": True, "off": False}

@@ -1,0 +1,1 @@
+"""Calendars: feed events, which sessions a feed shows, its cache and tokens, e-mail invitations."""

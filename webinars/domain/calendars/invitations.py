@@ -1,0 +1,96 @@
+"""Invitations by email (iMIP): one person's copy of a session as an iTIP message.
+
+METHOD:REQUEST invites or updates, METHOD:CANCEL takes the event out of the person's
+calendar. The MIME part must say the same method, or Outlook ignores it. The event has
+the feeds' UID and the session's current SEQUENCE, so a client that already shows the
+session from a feed, a download or an earlier email updates that one event.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from flask_babel import force_locale
+from icalendar import Calendar, vCalAddress, vText
+
+from webinars.domain.calendars.events import PRODID, build_event
+from webinars.domain.calendars.vtimezone import vtimezones
+from webinars.models import Session
+
+Method = Literal["REQUEST", "CANCEL"]
+METHODS: tuple[Method, ...] = ("REQUEST", "CANCEL")
+
+
+def invitation_content_type(method: Method) -> str:
+    """The MIME type of the text/calendar part, naming the same method as the body."""
+    if method not in METHODS:
+        raise ValueError(f"unknown iTIP method {method!r}")
+    return f"text/calendar; method={method}; charset=utf-8"
+
+
+def _address(email: str, name: str | None, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = vText(name)
+    for key, value in params.items():
+        address.params[key] = value
+    return address
+
+
+def build_invitation(
+    session: Session,
+    *,
+    attendee_email: str,
+    attendee_name: str | None,
+    method: Method,
+    join_url: str | None,
+    locale: str,
+    organizer_email: str,
+    organizer_name: str | None = None,
+    stamp: datetime | None = None,
+    base_url: str | None = None,
+) -> bytes:
+    """The iCalendar body of one person's invitation to (or cancellation of) a session.
+
+    - `method`: "REQUEST" to invite or update, "CANCEL" when the session is cancelled
+      or the person's place is (the event then carries STATUS:CANCELLED).
+    - `join_url`: the link this person may use (from `conferencing.join_link`, only
+      for a confirmed seat), or None; never a host's start link. Ignored for CANCEL.
+    - `locale`: the person's language, for the labels and the "Cancelled:" prefix.
+    - `organizer_email` / `organizer_name`: ORGANIZER (the department's address).
+    - `stamp`: DTSTAMP, when this message's news happened (default: the session's last
+      change; pass e.g. the time a registration was cancelled, so clients see it as new).
+    Send it with `invitation_content_type(method)` as the MIME type.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown iTIP method {method!r}")
+    link = join_url if method == "REQUEST" and not session.is_cancelled else None
+    with force_locale(locale):
+        event = build_event(session, link=link, locale=locale, base_url=base_url)
+        calendar = Calendar()
+        calendar.add("version", "2.0")
+        calendar.add("prodid", PRODID)
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", method)
+    if stamp is not None:
+        event.pop("DTSTAMP")
+        event.add("dtstamp", stamp.astimezone(UTC))
+    if method == "CANCEL":
+        event.pop("STATUS")
+        event.add("status", "CANCELLED")
+    event.add("organizer", _address(organizer_email, organizer_name))
+    event.add(
+        "attendee",
+        _address(
+            attendee_email,
+            attendee_name,
+            ROLE="REQ-PARTICIPANT",
+            PARTSTAT="NEEDS-ACTION",
+            RSVP="FALSE",
+        ),
+    )
+    for zone in vtimezones([(session.time_zone, session.starts_at, session.ends_at)]):
+        calendar.add_component(zone)
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,1 @@
+"""Student registration: sign-ups, seats, waiting list, manage links, notices, retention."""

@@ -1,0 +1,381 @@
+"""The emails students get about their registration, in their own language.
+
+`notify` puts an intent in the outbox inside the caller's transaction (cheap: nothing is
+rendered while a session's seats are locked). The worker calls `prepare` right before
+sending: it drops what no longer makes sense and renders the rest from
+templates/emails/notice.{txt,html} in the registrant's language, from the data as it is
+then. Invitations (METHOD:REQUEST / CANCEL) come from domain.invitations, the one
+iCalendar builder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webinars.domain.outbox import Attachment, queue_message
+from webinars.domain.registration.manage_links import manage_url
+from webinars.domain.registration.seats import waiting_position
+from webinars.domain.sessions.conferencing import join_link
+from webinars.domain.sessions.places import session_places
+from webinars.extensions import db
+from webinars.models import (
+    MailStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    Session,
+    utcnow,
+)
+
+REMINDER_KINDS = ("reminder_24h", "reminder_1h")
+INVITING_KINDS = {"confirmed", "seat_for_you", "session_moved", "session_updated", "join_link"}
+
+
+@dataclass
+class Notice:
+    """What one email says, before it is rendered."""
+
+    subject: str
+    lead: list[str]
+    action_label: str | None = None
+    action_url: str | None = None
+    show_join: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _urls(registration: Registration) -> tuple[str, str]:
+    url = manage_url(registration)
+    return url, f"{url}/confirm"
+
+
+def _compose(registration: Registration, kind: str, **extra: Any) -> Notice:
+    """Subject, lead paragraphs and the main button of each kind of email (in locale)."""
+    session = registration.session
+    title = session.title
+    manage, confirm = _urls(registration)
+    position = waiting_position(registration)
+    if kind == "confirm_address":
+        if registration.status is RegistrationStatus.WAITING:
+            lead = [
+                _("The session is full, so you are on the waiting list (place %(n)d).", n=position),
+                _("Please confirm your email address to keep your place on the list."),
+            ]
+        else:
+            lead = [_("A seat is held for you. Please confirm your email address to keep it.")]
+        if registration.hold_expires_at:
+            lead.append(_("Unconfirmed places are released after the time shown below."))
+        return Notice(
+            _("Confirm your registration: %(title)s", title=title),
+            lead,
+            _("Confirm my email address"),
+            confirm,
+            extra={"expires": registration.hold_expires_at},
+        )
+    if kind == "link_again":
+        return Notice(
+            _("Your registration: %(title)s", title=title),
+            [_("You asked to register again. Here is the link to your registration.")],
+            _("Manage my registration"),
+            manage,
+        )
+    if kind == "confirmed":
+        return Notice(
+            _("You are registered: %(title)s", title=title),
+            [_("Your seat is confirmed. The calendar invitation is attached.")],
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "waiting_confirmed":
+        return Notice(
+            _("You are on the waiting list: %(title)s", title=title),
+            [
+                _(
+                    "Your address is confirmed. You are number %(n)d on the waiting list.",
+                    n=position,
+                ),
+                _("If a seat frees up, it is yours automatically and we will write to you."),
+            ],
+            _("Manage my registration"),
+            manage,
+        )
+    if kind == "seat_for_you":
+        if registration.status is RegistrationStatus.HELD:
+            return Notice(
+                _("A seat for you: %(title)s", title=title),
+                [_("A seat has freed up and is held for you. Confirm your address to keep it.")],
+                _("Confirm my email address"),
+                confirm,
+                extra={"expires": registration.hold_expires_at},
+            )
+        return Notice(
+            _("A seat for you: %(title)s", title=title),
+            [_("A seat has freed up and it is yours. The calendar invitation is attached.")],
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "back_to_waiting":
+        return Notice(
+            _("Back on the waiting list: %(title)s", title=title),
+            [
+                _("The number of seats was reduced, and you are back on the waiting list."),
+                _("You are number %(n)d. We will write when a seat is yours.", n=position),
+            ],
+            _("Manage my registration"),
+            manage,
+        )
+    if kind == "session_moved":
+        return Notice(
+            _("New time: %(title)s", title=title),
+            [_("The session has moved. The new time is below; your calendar is updated.")],
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "session_updated":
+        return Notice(
+            _("Changed: %(title)s", title=title),
+            [_("The details of the session have changed; the current ones are below.")],
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "session_cancelled":
+        lead = [_("We are sorry: the session is cancelled.")]
+        if session.cancel_reason:
+            lead.append(session.cancel_reason)
+        return Notice(_("Cancelled: %(title)s", title=title), lead)
+    if kind in ("registration_cancelled", "removed"):
+        lead = [
+            _("Your registration is cancelled. Thank you for letting the seat go.")
+            if kind == "registration_cancelled"
+            else _("The organisers have removed your registration for this session.")
+        ]
+        return Notice(_("Registration cancelled: %(title)s", title=title), lead)
+    if kind == "join_link":
+        lead = [
+            _(
+                "The link to join the session has changed. Please use the new link below; "
+                "the calendar invitation attached replaces the old one."
+            )
+            if extra.get("replaced")
+            else _(
+                "The link to join the session is ready. It is below, and the calendar "
+                "invitation attached carries it too."
+            )
+        ]
+        return Notice(
+            _("Join link: %(title)s", title=title),
+            lead,
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind in REMINDER_KINDS:
+        lead = [
+            _("The session starts in 24 hours.")
+            if kind == "reminder_24h"
+            else _("The session starts in one hour.")
+        ]
+        return Notice(
+            _("Reminder: %(title)s", title=title),
+            lead,
+            _("Manage my registration"),
+            manage,
+            show_join=True,
+        )
+    if kind == "message":
+        return Notice(
+            extra["subject"],
+            extra["body"].splitlines(),
+            _("Manage my registration"),
+            manage,
+        )
+    raise ValueError(f"unknown notice kind {kind!r}")
+
+
+def _invitation(registration: Registration, method: str) -> Attachment:
+    from webinars.domain.calendars.invitations import (  # noqa: PLC0415 - the feeds' builder
+        build_invitation,
+        invitation_content_type,
+    )
+
+    data = build_invitation(
+        registration.session,
+        attendee_email=registration.email or "",
+        attendee_name=registration.full_name,
+        method=method,  # type: ignore[arg-type]
+        join_url=join_link(registration.session) if method == "REQUEST" else None,
+        locale=registration.locale,
+        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        stamp=utcnow(),
+    )
+    filename = "invitation.ics" if method == "REQUEST" else "cancellation.ics"
+    return Attachment(filename, invitation_content_type(method), data)  # type: ignore[arg-type]
+
+
+def invitation_for(registration: Registration, kind: str, cancel: bool) -> Attachment | None:
+    """The calendar attachment a notice carries, if any: only for confirmed seats."""
+    if cancel:
+        return _invitation(registration, "CANCEL")
+    if kind in INVITING_KINDS and registration.status is RegistrationStatus.CONFIRMED:
+        return _invitation(registration, "REQUEST")
+    return None
+
+
+def notify(
+    registration: Registration,
+    kind: str,
+    now: datetime,
+    *,
+    with_cancel_invitation: bool = False,
+    dedupe_key: str | None = None,
+    **params: Any,
+) -> OutboxMessage | None:
+    """Queue one email to a registrant; None when the personal data is already gone."""
+    if registration.email is None or registration.token_nonce is None:
+        return None
+    if with_cancel_invitation:
+        params["cancel_invitation"] = True
+    return queue_message(
+        kind=kind,
+        to=registration.email,
+        registration=registration,
+        session_id=registration.session_id,
+        params=params,
+        dedupe_key=dedupe_key,
+        now=now,
+    )
+
+
+def render(message: OutboxMessage) -> None:
+    """Fill the message's subject, bodies and attachment from the data as it is now."""
+    registration = message.registration
+    if registration is None or registration.email is None:
+        raise ValueError("the registration of this message is gone")
+    session: Session = registration.session
+    params = dict(message.params or {})
+    cancel = bool(params.pop("cancel_invitation", False)) or (
+        message.kind == "session_cancelled" and registration.status is RegistrationStatus.CONFIRMED
+    )
+    with force_locale(registration.locale):
+        notice = _compose(registration, message.kind, **params)
+        context = dict(
+            notice=notice,
+            registration=registration,
+            session=session,
+            places=session_places(session, current_app.config, None),
+            join_url=join_link(session)
+            if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
+            else None,
+            home_name=current_app.config["HOME_NAME"],
+        )
+        message.subject = notice.subject[:300]
+        message.text_body = render_template("emails/notice.txt", **context)
+        message.html_body = render_template("emails/notice.html", **context)
+    attachment = invitation_for(registration, message.kind, cancel)
+    message.attachment_name = attachment.filename if attachment else None
+    message.attachment_type = attachment.content_type if attachment else None
+    message.attachment = attachment.data if attachment else None
+    message.rendered_at = utcnow()
+
+
+def prepare(message: OutboxMessage) -> str | None:
+    """Right before sending: a reason to drop the message, or None after rendering it."""
+    reason = still_wanted(message)
+    if reason is None:
+        render(message)
+    return reason
+
+
+def drop_reminders(registration: Registration) -> None:
+    """Unsent reminders of a registration will not go out (it was cancelled)."""
+    for message in db.session.execute(
+        select(OutboxMessage).where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.status == MailStatus.PENDING,
+            OutboxMessage.kind.in_(REMINDER_KINDS),
+        )
+    ).scalars():
+        message.status = MailStatus.DROPPED
+        message.last_error = "registration cancelled"
+        message.dedupe_key = None
+
+
+def reminder_key(kind: str, registration: Registration, starts_at: datetime) -> str:
+    """One reminder of each kind per registration and start time."""
+    return f"{kind}:{registration.id}:{starts_at:%Y%m%dT%H%M%SZ}"
+
+
+# Kinds that only make sense while the registration is still in that state.
+WANTS_SEAT = {"confirmed", "seat_for_you"}
+WANTS_WAITING = {"waiting_confirmed", "back_to_waiting"}
+
+
+def still_wanted(message: OutboxMessage) -> str | None:
+    """A reason to drop the message instead of sending it, or None to send it."""
+    registration = message.registration
+    if registration is None or registration.email is None:
+        return "personal data deleted"
+    if message.kind in WANTS_SEAT and not registration.has_seat:
+        return "no seat any more"
+    if message.kind in WANTS_WAITING and registration.status is not RegistrationStatus.WAITING:
+        return "not on the waiting list any more"
+    if message.kind == "confirm_address" and not registration.is_active:
+        return "registration no longer active"
+    if message.kind == "join_link":
+        return _join_link_unwanted(message, registration)
+    if message.kind not in REMINDER_KINDS:
+        return None
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        return "registration no longer confirmed"
+    session = registration.session
+    if session.is_cancelled:
+        return "session cancelled"
+    if message.dedupe_key != reminder_key(message.kind, registration, session.starts_at):
+        return "session moved"
+    if utcnow() >= session.starts_at:
+        return "too late: the session has started"
+    return None
+
+
+def drop_stale_reminders(session: Session) -> None:
+    """Unsent reminders planned for another start time, or for a cancelled session."""
+    for message in db.session.execute(
+        select(OutboxMessage).where(
+            OutboxMessage.session_id == session.id,
+            OutboxMessage.status == MailStatus.PENDING,
+            OutboxMessage.kind.in_(REMINDER_KINDS),
+        )
+    ).scalars():
+        stamp = f":{session.starts_at:%Y%m%dT%H%M%SZ}"
+        if session.is_cancelled or not (message.dedupe_key or "").endswith(stamp):
+            message.status = MailStatus.DROPPED
+            message.last_error = "session cancelled" if session.is_cancelled else "session moved"
+            message.dedupe_key = None
+
+
+def join_link_key(registration: Registration, link: str) -> str:
+    """One "join link" email per registration and link."""
+    digest = hashlib.sha256(link.encode()).hexdigest()[:16]
+    return f"join_link:{registration.id}:{digest}"
+
+
+def _join_link_unwanted(message: OutboxMessage, registration: Registration) -> str | None:
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        return "registration no longer confirmed"
+    link = join_link(registration.session)
+    if link is None:
+        return "no join link any more"
+    if message.dedupe_key != join_link_key(registration, link):
+        return "the join link changed again (a later email carries it)"
+    return None

@@ -1,0 +1,225 @@
+"""What lecturers do with the people registered for their session.
+
+List, export, add, remove and promote by hand, change the capacity, write to everyone.
+Access is checked by the caller (domain.access.can_edit); personal data goes nowhere else.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, select
+from sqlalchemy.orm import selectinload
+
+from webinars.domain.registration import notices
+from webinars.domain.registration.register import cancel
+from webinars.domain.registration.seats import (
+    demote_latest,
+    give_seat,
+    lock_session,
+    seats_taken,
+    settle,
+)
+from webinars.domain.zoom.reports import attendance_summary
+from webinars.extensions import db
+from webinars.models import (
+    AuditEntry,
+    Registration,
+    RegistrationStatus,
+    Session,
+    User,
+    utcnow,
+)
+
+STATUS_ORDER = case(
+    (Registration.status == RegistrationStatus.CONFIRMED, 0),
+    (Registration.status == RegistrationStatus.HELD, 1),
+    (Registration.status == RegistrationStatus.WAITING, 2),
+    (Registration.status == RegistrationStatus.CANCELLED, 3),
+    else_=4,
+)
+
+
+class SeatRuleError(ValueError):
+    """A staff action would break a seat rule; `message` says what to do instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def registrants(session_id: int) -> list[Registration]:
+    """Everyone who registered: seats first, then the waiting list in order, then the rest."""
+    return list(
+        db.session.execute(
+            select(Registration)
+            .where(Registration.session_id == session_id)
+            .options(selectinload(Registration.academy))
+            .order_by(
+                STATUS_ORDER,
+                Registration.waitlisted_at,
+                Registration.seat_at,
+                Registration.created_at,
+                Registration.id,
+            )
+        ).scalars()
+    )
+
+
+def attendance_by_email(session_id: int) -> dict[str, int]:
+    """Minutes in the Zoom meeting per (lower-case) email, from the recorded stays."""
+    return {
+        attendee.email.lower(): attendee.minutes
+        for attendee in attendance_summary(session_id)
+        if attendee.email
+    }
+
+
+CSV_COLUMNS = (
+    "status",
+    "waiting_position",
+    "full_name",
+    "email",
+    "academy",
+    "programme",
+    "year_of_study",
+    "language",
+    "registered_at",
+    "confirmed_at",
+    "attended_minutes",
+)
+
+
+def registrants_csv(session_id: int) -> str:
+    """The registrants as CSV (UTF-8), one row each, in the order of the page."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    position = 0
+    attended = attendance_by_email(session_id)
+    for r in registrants(session_id):
+        position += r.status is RegistrationStatus.WAITING
+        writer.writerow(
+            [
+                r.status.value,
+                position if r.status is RegistrationStatus.WAITING else "",
+                _cell(r.full_name),
+                _cell(r.email),
+                _cell(r.academy.name_en if r.academy else r.academy_other),
+                _cell(r.programme),
+                r.year_of_study or "",
+                r.locale,
+                r.created_at.isoformat(),
+                r.confirmed_at.isoformat() if r.confirmed_at else "",
+                attended.get(r.email or "", ""),
+            ]
+        )
+    return out.getvalue()
+
+
+def _cell(value: str | None) -> str:
+    """Text for a spreadsheet: a leading =, +, - or @ would be read as a formula."""
+    text = value or ""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def remove(registration: Registration, actor: User, now: datetime | None = None) -> None:
+    """Take someone off the session (seat or waiting list); the next in line moves up."""
+    cancel(registration, now, by=actor)
+
+
+def promote(
+    registration: Registration, actor: User, *, add_seat: bool, now: datetime | None = None
+) -> None:
+    """Give this waiting person a seat now, out of turn.
+
+    With no free seat, `add_seat` must be chosen explicitly: the capacity grows by one.
+    """
+    now = now or utcnow()
+    session = lock_session(registration.session_id)
+    assert session is not None
+    settle(session, now)
+    db.session.refresh(registration)
+    if registration.status is not RegistrationStatus.WAITING:
+        raise SeatRuleError(_l("This person is not on the waiting list any more."))
+    if session.capacity is not None and seats_taken(session.id, now) >= session.capacity:
+        if not add_seat:
+            raise SeatRuleError(
+                _l("The session is full. Choose “add a seat” to promote this person anyway.")
+            )
+        _set_capacity(session, session.capacity + 1, actor, now)
+    give_seat(registration, now)
+    notices.notify(registration, "seat_for_you", now)
+
+
+def change_capacity(
+    session: Session,
+    capacity: int,
+    actor: User,
+    *,
+    demote: bool = False,
+    now: datetime | None = None,
+) -> int:
+    """Raise or lower the number of seats; returns how many people moved.
+
+    Lower than the seats taken only with `demote` chosen: the most recently seated go back
+    to the head of the waiting list and are told. Raised: the waiting list moves up.
+    """
+    now = now or utcnow()
+    session = lock_session(session.id)
+    assert session is not None
+    settle(session, now)
+    taken = seats_taken(session.id, now)
+    if capacity < taken and not demote:
+        raise SeatRuleError(
+            _l(
+                "%(taken)d seats are taken. Choose to move the last %(extra)d back to the "
+                "waiting list, or keep more seats.",
+                taken=taken,
+                extra=taken - capacity,
+            )
+        )
+    _set_capacity(session, capacity, actor, now)
+    moved = 0
+    if capacity < taken:
+        for registration in demote_latest(session, taken - capacity, now):
+            notices.notify(registration, "back_to_waiting", now)
+            moved += 1
+    else:
+        for registration in settle(session, now).promoted:
+            notices.notify(registration, "seat_for_you", now)
+            moved += 1
+    return moved
+
+
+def _set_capacity(session: Session, capacity: int, actor: User, now: datetime) -> None:
+    if session.capacity == capacity:
+        return
+    session.audit_entries.append(
+        AuditEntry(
+            user_id=actor.id,
+            at=now,
+            action="edited",
+            changes={"capacity": [session.capacity, capacity]},
+        )
+    )
+    session.capacity = capacity
+    session.updated_at = now
+    db.session.flush()
+
+
+def message_everyone(
+    session: Session, subject: str, body: str, actor: User, now: datetime | None = None
+) -> int:
+    """Write to everyone with a seat or on the waiting list; returns how many emails."""
+    now = now or utcnow()
+    sent = 0
+    for registration in registrants(session.id):
+        if registration.is_active and notices.notify(
+            registration, "message", now, subject=subject.strip(), body=body.strip()
+        ):
+            sent += 1
+    return sent

@@ -1,0 +1,367 @@
+"""Scheduling: create, change, reschedule, cancel and duplicate sessions.
+
+Every change is written to the audit trail; every change a participant would notice
+(time, duration, title, join link, cancellation) raises the session's SEQUENCE, which
+calendar clients use to tell a new version from an old one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from webinars.domain.sessions.timezones import (
+    LocalTimeError,
+    is_valid_zone,
+    local_to_utc,
+    utc_to_local,
+)
+from webinars.extensions import db
+from webinars.models import (
+    AuditEntry,
+    Conference,
+    GuestSpeaker,
+    PartnerAcademy,
+    Session,
+    SessionKind,
+    SessionStatus,
+    User,
+    Visibility,
+    utcnow,
+)
+
+# Fields whose change a participant would notice: each raises SEQUENCE once per save.
+VISIBLE_FIELDS = frozenset({"starts_at", "ends_at", "title", "conference", "join_url", "status"})
+MAX_DURATION_MINUTES = 24 * 60
+# Nobody plans a lecture decades ahead: a start that far is a typo in the year.
+MAX_YEARS_AHEAD = 10
+
+
+@dataclass
+class GuestInput:
+    name: str
+    affiliation: str | None = None
+    academy_id: int | None = None
+
+
+@dataclass
+class SessionInput:
+    """What a person entered for a session, with local times in `time_zone`."""
+
+    kind: SessionKind
+    title: str
+    language: str
+    starts_local: datetime
+    time_zone: str
+    duration_minutes: int
+    lecturer_ids: list[int]
+    academy_ids: list[int]
+    description: str = ""
+    guests: list[GuestInput] = field(default_factory=list)
+    capacity: int | None = None
+    registration_opens_local: datetime | None = None
+    registration_closes_local: datetime | None = None
+    status: SessionStatus = SessionStatus.SCHEDULED
+    visibility: Visibility = Visibility.PUBLIC
+    conference: Conference = Conference.LINK
+    join_url: str | None = None
+
+
+class SessionRulesError(ValueError):
+    """The input breaks a rule; `errors` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        # Field names only: rendering the lazy messages here would pick a locale, which
+        # needs a request, and the rules also run from the CLI and background jobs.
+        super().__init__("broken rules: " + ", ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ResolvedTimes:
+    starts_at: datetime
+    ends_at: datetime
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+
+
+def _to_utc(local: datetime | None, zone: str, field_name: str, errors: dict[str, Any]):
+    if local is None:
+        return None
+    try:
+        return local_to_utc(local, zone)
+    except OverflowError:  # year 1 or 9999 on the other side of UTC
+        errors[field_name] = _l("This date is out of range; check the year.")
+        return None
+    except LocalTimeError as exc:
+        errors[field_name] = (
+            _l("This time does not exist in the chosen time zone (the clocks skip it).")
+            if str(exc) == "skipped"
+            else _l("This time happens twice in the chosen time zone; pick another.")
+        )
+        return None
+
+
+def resolve_times(
+    data: SessionInput, now: datetime, session: Session | None = None, seats_taken: int = 0
+) -> ResolvedTimes:
+    """Check the rules that span several fields and turn local times into UTC.
+
+    Raises SessionRulesError with a message per field. A start in the past is refused
+    for new sessions and for edits that move the start; editing other fields of a
+    session that has already begun stays possible.
+    """
+    errors: dict[str, Any] = {}
+    if not is_valid_zone(data.time_zone):
+        raise SessionRulesError({"time_zone": _l("Choose a time zone from the list.")})
+    starts_at = _to_utc(data.starts_local, data.time_zone, "starts_local", errors)
+    opens = _to_utc(data.registration_opens_local, data.time_zone, "registration_opens", errors)
+    closes = _to_utc(data.registration_closes_local, data.time_zone, "registration_closes", errors)
+    if not 1 <= data.duration_minutes <= MAX_DURATION_MINUTES:
+        errors["duration_minutes"] = _l("The duration must be between 1 and 1440 minutes.")
+    if starts_at is not None:
+        moved = session is None or session.starts_at != starts_at
+        if moved and starts_at <= now:
+            errors["starts_local"] = _l("The start is in the past. Choose a time from now on.")
+        elif starts_at > now + timedelta(days=366 * MAX_YEARS_AHEAD):
+            errors["starts_local"] = _l(
+                "The start is more than %(years)d years ahead; check the year.",
+                years=MAX_YEARS_AHEAD,
+            )
+    if data.kind is SessionKind.MASTER_CLASS and not data.capacity:
+        errors["capacity"] = _l("A master class needs a capacity (the number of seats).")
+    if data.capacity is not None and data.capacity < seats_taken:
+        errors["capacity"] = _l(
+            "%(taken)d seats are already taken: the capacity cannot be lower.", taken=seats_taken
+        )
+    if opens and closes and closes <= opens:
+        errors["registration_closes"] = _l("Registration must close after it opens.")
+    if starts_at and opens and opens >= starts_at:
+        errors["registration_opens"] = _l("Registration must open before the session starts.")
+    if starts_at and closes and closes > starts_at:
+        errors["registration_closes"] = _l(
+            "Registration must close by the time the session starts."
+        )
+    if not data.lecturer_ids:
+        errors["lecturer_ids"] = _l("Choose at least one lecturer.")
+    if not data.academy_ids:
+        errors["academy_ids"] = _l("Choose at least one partner academy.")
+    if data.conference is Conference.LINK and not data.join_url:
+        errors["join_url"] = _l("Paste the meeting link, or choose another way to join.")
+    if errors or starts_at is None:
+        raise SessionRulesError(errors)
+    ends_at = starts_at + timedelta(minutes=data.duration_minutes)
+    return ResolvedTimes(starts_at, ends_at, opens, closes)
+
+
+def _load(model: type, ids: list[int]) -> list[Any]:
+    if not ids:
+        return []
+    rows = db.session.execute(db.select(model).where(model.id.in_(ids))).scalars().all()
+    return sorted(rows, key=lambda r: ids.index(r.id))
+
+
+def _snapshot(session: Session) -> dict[str, Any]:
+    """The audited view of a session: plain JSON values, readable in the trail."""
+    return {
+        "kind": session.kind.value if session.kind else None,
+        "title": session.title,
+        "description": session.description,
+        "language": session.language,
+        "starts_at": session.starts_at.isoformat() if session.starts_at else None,
+        "ends_at": session.ends_at.isoformat() if session.ends_at else None,
+        "time_zone": session.time_zone,
+        "capacity": session.capacity,
+        "registration_opens_at": _iso(session.registration_opens_at),
+        "registration_closes_at": _iso(session.registration_closes_at),
+        "status": session.status.value if session.status else None,
+        "visibility": session.visibility.value if session.visibility else None,
+        "conference": session.conference.value if session.conference else None,
+        "join_url": session.join_url,
+        # Sorted: the same people chosen in another order are no change.
+        "lecturers": sorted(u.name for u in session.lecturers),
+        "academies": sorted(a.name_en for a in session.academies),
+        "guest_speakers": [_guest_label(g) for g in session.guest_speakers],
+        "cancel_reason": session.cancel_reason,
+    }
+
+
+def _guest_label(guest: GuestSpeaker) -> str:
+    return f"{guest.name} ({guest.affiliation})" if guest.affiliation else guest.name
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _apply(session: Session, data: SessionInput, times: ResolvedTimes) -> None:
+    session.kind = data.kind
+    session.title = data.title.strip()
+    session.description = (data.description or "").strip()
+    session.language = data.language
+    session.time_zone = data.time_zone
+    session.starts_at = times.starts_at
+    session.ends_at = times.ends_at
+    session.capacity = data.capacity
+    session.registration_opens_at = times.registration_opens_at
+    session.registration_closes_at = times.registration_closes_at
+    session.visibility = data.visibility
+    session.conference = data.conference
+    session.join_url = (data.join_url or None) if data.conference is Conference.LINK else None
+    if session.status is not SessionStatus.CANCELLED:
+        session.status = data.status
+    session.lecturers = _load(User, data.lecturer_ids)
+    session.academies = _load(PartnerAcademy, data.academy_ids)
+    wanted = [
+        (g.name.strip(), (g.affiliation or "").strip() or None, g.academy_id)
+        for g in data.guests
+        if g.name.strip()
+    ]
+    current = [(g.name, g.affiliation, g.academy_id) for g in session.guest_speakers]
+    if wanted != current:
+        session.guest_speakers = [
+            GuestSpeaker(name=n, affiliation=a, academy_id=aid, position=i)
+            for i, (n, a, aid) in enumerate(wanted)
+        ]
+
+
+def _record(session: Session, actor: User | None, action: str, before: dict, now: datetime):
+    after = _snapshot(session)
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if not changes and action == "edited":
+        return changes
+    if set(changes) & VISIBLE_FIELDS and action != "created":
+        session.sequence += 1
+    session.updated_at = now
+    session.audit_entries.append(
+        AuditEntry(user_id=actor.id if actor else None, at=now, action=action, changes=changes)
+    )
+    return changes
+
+
+def create_session(data: SessionInput, actor: User | None, now: datetime | None = None) -> Session:
+    """Create a session from checked input; SEQUENCE starts at 0."""
+    now = now or utcnow()
+    times = resolve_times(data, now)
+    session = Session(
+        sequence=0, created_by_id=actor.id if actor else None, created_at=now, status=data.status
+    )
+    db.session.add(session)
+    _apply(session, data, times)
+    _record(session, actor, "created", {}, now)
+    db.session.flush()
+    return session
+
+
+def update_session(
+    session: Session,
+    data: SessionInput,
+    actor: User | None,
+    now: datetime | None = None,
+    seats_taken: int = 0,
+) -> dict[str, list[Any]]:
+    """Apply an edit; returns the changed fields as {field: [old, new]} (empty: nothing)."""
+    now = now or utcnow()
+    times = resolve_times(data, now, session=session, seats_taken=seats_taken)
+    before = _snapshot(session)
+    _apply(session, data, times)
+    action = "rescheduled" if before["starts_at"] != _iso(times.starts_at) else "edited"
+    return _record(session, actor, action, before, now)
+
+
+def reschedule_session(
+    session: Session,
+    starts_local: datetime,
+    time_zone: str,
+    duration_minutes: int,
+    actor: User | None,
+    now: datetime | None = None,
+    seats_taken: int = 0,
+) -> dict[str, list[Any]]:
+    """Move a session to a new start (and duration), keeping everything else."""
+    data = moved_input(session, starts_local, time_zone, duration_minutes)
+    return update_session(session, data, actor, now=now, seats_taken=seats_taken)
+
+
+def moved_input(
+    session: Session, starts_local: datetime, time_zone: str, duration_minutes: int
+) -> SessionInput:
+    """The session's input with a new start and duration (check it with resolve_times)."""
+    data = replace(
+        input_from_session(session),
+        starts_local=starts_local,
+        time_zone=time_zone,
+        duration_minutes=duration_minutes,
+    )
+    if time_zone != session.time_zone and is_valid_zone(time_zone):
+        # The window's local times were read in the old zone: keep its instants instead
+        # of reading the same wall-clock times in the new zone.
+        data.registration_opens_local = _local_in(session.registration_opens_at, time_zone)
+        data.registration_closes_local = _local_in(session.registration_closes_at, time_zone)
+    # The registration window keeps its wall-clock times unless it no longer fits.
+    if data.registration_closes_local and data.registration_closes_local > starts_local:
+        data.registration_closes_local = starts_local
+    if data.registration_opens_local and data.registration_opens_local >= starts_local:
+        data.registration_opens_local = None
+    return data
+
+
+def _local_in(moment: datetime | None, zone: str) -> datetime | None:
+    return utc_to_local(moment, zone).replace(tzinfo=None) if moment else None
+
+
+def cancel_session(
+    session: Session, reason: str, actor: User | None, now: datetime | None = None
+) -> None:
+    """Cancel with a reason; the session stays visible as cancelled."""
+    if session.is_cancelled:
+        return
+    now = now or utcnow()
+    before = _snapshot(session)
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason.strip()
+    session.cancelled_at = now
+    _record(session, actor, "cancelled", before, now)
+
+
+def input_from_session(session: Session) -> SessionInput:
+    """The input that would recreate this session, in its own zone (for edit and duplicate)."""
+
+    def local(value: datetime | None) -> datetime | None:
+        return _local_in(value, session.time_zone)
+
+    return SessionInput(
+        kind=session.kind,
+        title=session.title,
+        description=session.description,
+        language=session.language,
+        starts_local=local(session.starts_at),  # type: ignore[arg-type]
+        time_zone=session.time_zone,
+        duration_minutes=session.duration_minutes,
+        lecturer_ids=[u.id for u in session.lecturers],
+        academy_ids=[a.id for a in session.academies],
+        guests=[GuestInput(g.name, g.affiliation, g.academy_id) for g in session.guest_speakers],
+        capacity=session.capacity,
+        registration_opens_local=local(session.registration_opens_at),
+        registration_closes_local=local(session.registration_closes_at),
+        status=(SessionStatus.SCHEDULED if session.is_cancelled else session.status),
+        visibility=session.visibility,
+        conference=session.conference,
+        join_url=session.join_url,
+    )
+
+
+def duplicate_input(session: Session) -> SessionInput:
+    """A copy to start a new session from: same content, a draft, a week later."""
+    data = input_from_session(session)
+    shift = timedelta(days=7)
+    data.starts_local = data.starts_local + shift
+    if data.registration_opens_local:
+        data.registration_opens_local += shift
+    if data.registration_closes_local:
+        data.registration_closes_local += shift
+    data.status = SessionStatus.DRAFT
+    return data

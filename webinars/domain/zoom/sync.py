@@ -1,0 +1,349 @@
+"""Bringing one session's Zoom meeting in line with the database: ``reconcile``.
+
+The database says what should be; ``reconcile`` compares it with what Zoom was last seen
+to hold and makes the calls that close the gap, and no others. Running it twice does no
+harm: the second run finds nothing to do.
+
+Zoom has no idempotency key, so a create is guarded: before it goes out the record is
+committed with ``create_sent_at``; if the answer is lost, the next run looks for the
+session's marker among the host's upcoming meetings and adopts what it finds rather than
+creating a second meeting. Commits happen inside ``reconcile`` for that reason.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from webinars.domain.zoom.hosts import (
+    choose_host,
+    count_call,
+    has_quota,
+    host_clashes,
+    later_clashing_sessions,
+    mark_exhausted,
+)
+from webinars.domain.zoom.records import (
+    SyncResult,
+    ZoomNotApplied,
+    differences,
+    dropped_hosts,
+    mark_deferred,
+    mark_failure,
+    mark_invalid,
+    mark_no_host,
+    mark_ready,
+    mark_removed,
+    note_join_link,
+)
+from webinars.domain.zoom.settings import (
+    MeetingSettings,
+    department_defaults,
+    effective_settings,
+    ensure_record,
+    fingerprint,
+    meeting_body,
+    meeting_record,
+)
+from webinars.domain.zoom.zones import send_with_zone_fallback
+from webinars.extensions import db
+from webinars.models import Conference, MeetingState, Session, SessionStatus, ZoomMeeting, utcnow
+from webinars.zoom import (
+    ZoomClient,
+    ZoomError,
+    ZoomNotFound,
+    ZoomRateLimited,
+    ZoomTransientError,
+    meetings_for_session,
+    next_utc_midnight,
+)
+from webinars.zoom.setup import ZoomSetup
+
+
+def wants_meeting(session: Session, now: datetime) -> bool | None:
+    """True: the session needs a meeting; False: it must have none; None: leave it be.
+
+    Published Zoom sessions that have not ended need one. Drafts, cancelled sessions and
+    sessions joined another way need none. A session that is over keeps what it has:
+    its meeting, attendance and recordings belong to the record.
+    """
+    if session.conference is not Conference.ZOOM or session.status is not SessionStatus.SCHEDULED:
+        return False
+    if session.ends_at <= now:
+        return None
+    return True
+
+
+def reconcile(
+    session_id: int,
+    client: ZoomClient,
+    setup: ZoomSetup,
+    now: datetime | None = None,
+    rng: Any = random,
+) -> SyncResult:
+    """Make Zoom hold what the database says for one session; commits as it goes."""
+    now = now or utcnow()
+    session = db.session.get(Session, session_id)
+    if session is None:  # gone entirely; the sweep deletes any meeting it left
+        return SyncResult(session_id, "none")
+    record = meeting_record(session_id)
+    wanted = wants_meeting(session, now)
+    if wanted is None:
+        return SyncResult(session_id, "finished")
+    if not wanted and (record is None or _nothing_held(record)):
+        if record is not None and record.state is not MeetingState.DELETED:
+            mark_removed(record, now)
+            db.session.commit()
+        return SyncResult(session_id, "none")
+    record = record or ensure_record(session)
+    if wanted and record.deferred_until and record.deferred_until > now:
+        return SyncResult(session_id, "deferred", retry_at=record.deferred_until)
+    before = record.join_url  # the link people were last given, if any
+    try:
+        if wanted:
+            result = _bring_in_line(session, record, client, setup, now)
+        else:
+            result = _remove(session, record, client, setup, now)
+    except ZoomError as exc:
+        result = mark_failure(record, exc, now, rng)
+    except ValueError as exc:  # the session cannot be put in Zoom's terms
+        result = mark_invalid(record, str(exc), now)
+    result.join_link = note_join_link(session, record, before, now)
+    db.session.commit()
+    return result
+
+
+def _nothing_held(record: ZoomMeeting) -> bool:
+    return record.meeting_id is None and record.create_sent_at is None
+
+
+def _settings(record: ZoomMeeting) -> MeetingSettings:
+    return effective_settings(record, department_defaults())
+
+
+def _bring_in_line(
+    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
+) -> SyncResult:
+    if record.meeting_id is None and record.create_sent_at is not None:
+        _adopt_lost_create(session, record, client, setup, now)
+    if record.meeting_id is None:
+        return _create(session, record, client, setup, now)
+    if host_clashes(record, session, setup.buffer):
+        return _switch_host(session, record, client, setup, now)
+    body = meeting_body(
+        session, _settings(record), record.host_email, setup.namespace, creating=False
+    )
+    digest = fingerprint(record.host_email, body)
+    if record.verify_needed:
+        try:
+            held = client.get_meeting(record.meeting_id)
+        except ZoomNotFound:
+            return _recreate(session, record, client, setup, now)
+        if record.synced_fingerprint == digest and not _differs(held, body, session, setup, now):
+            mark_ready(record, session, held, record.host_email or "", digest, now)
+            return _done(session, record, setup, "verified")
+    elif record.synced_fingerprint == digest:
+        if record.state is not MeetingState.READY:  # e.g. a retry asked for with nothing to send
+            record.state = MeetingState.READY
+            record.error_kind = record.last_error = None
+            record.next_attempt_at = None
+        return SyncResult(session.id, "unchanged")
+    return _update(session, record, body, digest, client, setup, now)
+
+
+def _differs(held: Mapping[str, Any], body: Mapping[str, Any], session, setup, now) -> bool:
+    return bool(differences(held, body, session.id, setup.namespace, now))
+
+
+def _adopt_lost_create(
+    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
+) -> None:
+    """An earlier create got no answer: adopt the meeting if Zoom made it, delete extras."""
+    found: list[Mapping[str, Any]] = []
+    if record.host_email:
+        listed = client.list_upcoming_meetings(record.host_email)
+        found = meetings_for_session(listed, session.id, setup.namespace)
+    if found:
+        keep, extras = found[0], found[1:]
+        for extra in extras:
+            client.delete_meeting(int(extra["id"]))
+        record.meeting_id = int(keep["id"])
+        record.join_url = str(keep.get("join_url") or "") or record.join_url
+        record.synced_fingerprint = None  # what it holds is not known: send the body again
+    record.create_sent_at = None
+    record.updated_at = now
+    db.session.commit()
+
+
+def _create(
+    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
+) -> SyncResult:
+    """Create the meeting on a free host with quota, trying the next host at a daily 429."""
+    tried: set[str] = set()
+    settings = _settings(record)
+    while True:
+        choice = choose_host(record, session, setup.hosts, setup.buffer, now, exclude=tried)
+        if choice.host is None:
+            if choice.reason == "daily_limit" and choice.retry_at:
+                return mark_deferred(record, choice.retry_at, now)
+            return mark_no_host(record, now, keeps_meeting=False)
+        host = choice.host
+        body = meeting_body(session, settings, host, setup.namespace, creating=True)
+        record.host_email = host
+        record.create_sent_at = now
+        record.state = MeetingState.CREATING
+        count_call(host, now)
+        db.session.commit()  # durable before the request, so a lost answer is searched for
+        try:
+            meeting, body = send_with_zone_fallback(
+                lambda sent, host=host: client.create_meeting(host, sent),
+                body,
+                session.time_zone,
+                now,
+                lambda host=host: _count_and_commit(host, now),
+            )
+        except ZoomTransientError:
+            raise  # the meeting may exist: create_sent_at stays set
+        except ZoomRateLimited as exc:
+            record.create_sent_at = None
+            if not exc.daily:
+                raise
+            mark_exhausted(host, now)
+            db.session.commit()
+            tried.add(host)
+            continue
+        except ZoomError:
+            record.create_sent_at = None  # Zoom answered: nothing was made
+            db.session.commit()
+            raise
+        digest = fingerprint(host, body)  # of what Zoom accepted (default_password aside)
+        mark_ready(record, session, meeting, host, digest, now)
+        _note_dropped_hosts(record, meeting, body)
+        return _done(session, record, setup, "created")
+
+
+def _update(
+    session: Session,
+    record: ZoomMeeting,
+    body: dict[str, Any],
+    digest: str,
+    client: ZoomClient,
+    setup: ZoomSetup,
+    now: datetime,
+) -> SyncResult:
+    """PATCH the meeting, then read it back: Zoom may ignore fields without saying so."""
+    host = record.host_email or ""
+    meeting_id = record.meeting_id
+    assert meeting_id is not None
+    if not has_quota(host, now):
+        return mark_deferred(record, next_utc_midnight(now), now)
+    count_call(host, now)
+    try:
+        _, sent = send_with_zone_fallback(
+            lambda sent: client.update_meeting(meeting_id, sent),
+            body,
+            session.time_zone,
+            now,
+            lambda: count_call(host, now),
+        )
+        held = client.get_meeting(meeting_id)
+    except ZoomNotFound:
+        return _recreate(session, record, client, setup, now)
+    except ZoomRateLimited as exc:
+        if not exc.daily:
+            raise
+        mark_exhausted(host, now)
+        return mark_deferred(record, next_utc_midnight(now), now)
+    if sent is not body:  # Zoom refused the time zone: the fallback is what it holds
+        body, digest = sent, fingerprint(host, sent)
+    wrong = differences(held, body, session.id, setup.namespace, now)
+    if wrong:
+        raise ZoomNotApplied("Zoom did not apply: " + ", ".join(wrong))
+    mark_ready(record, session, held, host, digest, now)
+    _note_dropped_hosts(record, held, body)
+    return _done(session, record, setup, "updated")
+
+
+def _recreate(
+    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
+) -> SyncResult:
+    """The meeting is gone from Zoom (deleted by hand): make a new one."""
+    record.changed_in_zoom_at = record.changed_in_zoom_at or now
+    return _create_anew(session, record, client, setup, now, "recreated")
+
+
+def _create_anew(
+    session: Session,
+    record: ZoomMeeting,
+    client: ZoomClient,
+    setup: ZoomSetup,
+    now: datetime,
+    action: str,
+) -> SyncResult:
+    """Forget the meeting the record held and create another; ``action`` names why."""
+    record.meeting_id = None
+    record.synced_fingerprint = None
+    result = _create(session, record, client, setup, now)
+    if result.action == "created":
+        result.action = action
+    return result
+
+
+def _switch_host(
+    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
+) -> SyncResult:
+    """The session moved to a time its host is busy: move the meeting to a free host.
+
+    Zoom cannot hand a meeting to another host, so the old one is deleted and a new one
+    made (with a new join link, which raises the session's SEQUENCE).
+    """
+    current = record.host_email or ""
+    choice = choose_host(record, session, setup.hosts, setup.buffer, now, exclude={current})
+    if choice.host is None:
+        if choice.reason == "daily_limit" and choice.retry_at:
+            return mark_deferred(record, choice.retry_at, now)
+        return mark_no_host(record, now, keeps_meeting=True)
+    assert record.meeting_id is not None
+    client.delete_meeting(record.meeting_id)
+    record.meeting_id = None
+    record.host_email = choice.host
+    db.session.commit()
+    return _create_anew(session, record, client, setup, now, "moved_host")
+
+
+def _remove(
+    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
+) -> SyncResult:
+    """Delete the session's meeting (and any a lost create may have made)."""
+    record.state = MeetingState.DELETING
+    if record.create_sent_at is not None and record.host_email:
+        listed = client.list_upcoming_meetings(record.host_email)
+        for found in meetings_for_session(listed, session.id, setup.namespace):
+            client.delete_meeting(int(found["id"]))
+        record.create_sent_at = None
+        db.session.commit()
+    if record.meeting_id is not None:
+        client.delete_meeting(record.meeting_id)
+    mark_removed(record, now)
+    return SyncResult(session.id, "deleted")
+
+
+def _count_and_commit(host: str, now: datetime) -> None:
+    """Before a create is sent again: count it, and keep ``create_sent_at`` durable."""
+    count_call(host, now)
+    db.session.commit()
+
+
+def _note_dropped_hosts(record: ZoomMeeting, held: Mapping[str, Any], body: Mapping[str, Any]):
+    dropped = dropped_hosts(held, body)
+    if dropped:  # the meeting is fine; the page tells who could not be an alternative host
+        record.error_kind = "alternative_hosts"
+        record.last_error = ", ".join(dropped)
+
+
+def _done(session: Session, record: ZoomMeeting, setup: ZoomSetup, action: str) -> SyncResult:
+    """A success; names later sessions whose meetings now clash with this host."""
+    others = later_clashing_sessions(record, session, setup.buffer)
+    return SyncResult(session.id, action, also_sync=others)
