@@ -35,7 +35,9 @@ worker: install
 	$(FLASK) worker
 
 # The whole suite. PostgreSQL tests run when TEST_DATABASE_URL is set, browser tests
-# when Chromium is installed; both skip with a reason otherwise.
+# when Chromium is installed, Redis and Zoom-contract tests when those are there; otherwise
+# they skip with a reason (listed by reason at the end). With CI=true, anything missing
+# fails the run instead, and so does any skip not on tests/skip_report.py's allow-list.
 test: install-test
 	$(PY) -m pytest -n auto --dist loadfile -q $(PYTEST_ARGS)
 

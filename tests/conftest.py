@@ -3,6 +3,10 @@
 Every test that uses `app` runs once per database: SQLite always, and PostgreSQL too when
 TEST_DATABASE_URL is set (.ci/run sets it). Under pytest-xdist each worker gets its own
 PostgreSQL database, so parallel runs never share tables.
+
+Two plugins come along: tests/environment (what the machine must provide; under CI=true
+anything missing fails the run) and tests/skip_report (skips by reason at the end; under
+CI only the allowed ones pass).
 """
 
 from __future__ import annotations
@@ -23,11 +27,10 @@ from tests.fixtures.app import (
     PASSWORD,
     PG_URL,
     QueryCounter,
-    database_url,
+    app_on,
     session_input,
     worker_pg_url,
 )
-from webinars import create_app
 from webinars.domain.sessions.scheduling import create_session
 from webinars.domain.staff import create_user
 from webinars.extensions import db, huey
@@ -37,6 +40,8 @@ from webinars.models import (
     Session,
     User,
 )
+
+pytest_plugins = ["tests.environment", "tests.skip_report", "pytester"]
 
 
 @pytest.fixture(scope="session")
@@ -57,26 +62,8 @@ def database(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def app(database: str, tmp_path, pg_url: str | None) -> Iterator[Flask]:
     """An app on an empty database with the schema created from the models."""
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url(database, tmp_path, pg_url),
-            "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3"),
-        }
-    )
-    with app.app_context():
-        db.drop_all()
-        _drop_alembic_version()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
-
-
-def _drop_alembic_version() -> None:
-    with db.engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    with app_on(database, tmp_path, pg_url) as app:
+        yield app
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import random
+import select
+import socket
 import sys
 import threading
 import time
@@ -36,7 +38,8 @@ from tests.fakes.zoom_webhooks import WebhookSender
 __all__ = ["FAULT_KINDS", "RecordedRequest", "WebhookSender", "ZoomServer"]
 
 # "drop": Zoom does the work, then the connection closes without a reply.
-# "slow": Zoom does the work and replies after ``slow_seconds`` (past the client's timeout).
+# "slow": Zoom does the work and replies after ``slow_seconds`` (past the client's timeout);
+# a client that hangs up before then gets nothing, however late it looks for the reply.
 FAULT_KINDS = ("500", "502", "503", "429", "429-retry-after", "slow", "drop")
 
 
@@ -62,7 +65,7 @@ class ZoomServer:
         self._httpd = _QuietServer((host, port), _Handler)
         self._httpd.zoom = self  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()  # notified whenever a request is recorded
         self.reset()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -172,6 +175,20 @@ class ZoomServer:
                 and (route is None or r.route == route)
             ]
 
+    def wait_for_api_requests(self, count: int, timeout: float = 10.0) -> list[RecordedRequest]:
+        """The recorded ``/v2`` requests once there are at least ``count`` of them.
+
+        A client that timed out may be ahead of the stand-in, which can still be reading
+        the request on a busy machine; raises AssertionError after ``timeout`` seconds.
+        """
+        with self._lock:
+            if not self._lock.wait_for(lambda: len(self._api_log()) >= count, timeout):
+                raise AssertionError(f"the stand-in saw {len(self._api_log())} of {count} calls")
+            return self._api_log()
+
+    def _api_log(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path.startswith("/v2/")]
+
     @property
     def token_requests(self) -> int:
         """How many times the token endpoint was asked for a token."""
@@ -196,32 +213,37 @@ class ZoomServer:
     # -- serving --------------------------------------------------------------------------
 
     def _draw_fault(self, path: str) -> str | None:
+        """The fault for the next request (the caller holds the lock)."""
         if not path.startswith("/v2/"):
             return None
-        with self._lock:
-            if self._queued:
-                return self._queued.popleft()
-            if self.fault_rate and self._fault_rng.random() < self.fault_rate:
-                return self._fault_rng.choice(self.fault_kinds)
+        if self._queued:
+            return self._queued.popleft()
+        if self.fault_rate and self._fault_rng.random() < self.fault_rate:
+            return self._fault_rng.choice(self.fault_kinds)
         return None
 
     def serve(self, method: str, target: str, headers: dict[str, str], body: bytes) -> _Outcome:
-        """Record the request, apply any fault and let the account answer."""
+        """Record the request, apply any fault and let the account answer.
+
+        The request is recorded before the work, so a client that gave up waiting still
+        finds it in the log (``wait_for_api_requests``).
+        """
         split = urlsplit(target)
         query = dict(parse_qsl(split.query))
-        fault = self._draw_fault(split.path)
-        reply = _fault_reply(fault, self.account.clock)
-        if reply is None:
-            reply = self.account.handle(method, split.path, query, headers, body)
         try:
             parsed = json.loads(body) if body else None
         except (ValueError, UnicodeDecodeError):
             parsed = None
         route = route_of(split.path)
-        record = RecordedRequest(method, split.path, route, query, headers, parsed, body, fault)
         with self._lock:
+            fault = self._draw_fault(split.path)
+            record = RecordedRequest(method, split.path, route, query, headers, parsed, body, fault)
             self.requests.append(record)
             self.calls[f"{method} {route}"] += 1
+            self._lock.notify_all()
+        reply = _fault_reply(fault, self.account.clock)
+        if reply is None:
+            reply = self.account.handle(method, split.path, query, headers, body)
         delay = self.slow_seconds if fault == "slow" else 0.0
         return _Outcome(reply, drop=fault == "drop", delay=delay)
 
@@ -281,9 +303,29 @@ class _Handler(BaseHTTPRequestHandler):
         if outcome.drop:
             self.close_connection = True  # close without a word: the reply is lost
             return
-        if outcome.delay:
-            time.sleep(outcome.delay)
+        if outcome.delay and self._client_hangs_up_within(outcome.delay):
+            self.close_connection = True  # the slowed reply never reaches the client
+            return
         self._write(outcome.reply)
+
+    def _client_hangs_up_within(self, seconds: float) -> bool:
+        """Wait `seconds` for the reply's time; True as soon as the client hangs up.
+
+        A slowed reply is then never written, so a client that gave up cannot read it
+        late (a loaded runner may look at its socket only after its timeout has passed).
+        """
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.connection], [], [], left)
+            if not readable:
+                continue
+            try:
+                if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                    return True
+            except ConnectionError:
+                return True
+            time.sleep(left)  # it sent more (pipelining), never an end: wait out the delay
+        return False
 
     def _write(self, reply: Reply) -> None:
         if isinstance(reply.body, bytes):

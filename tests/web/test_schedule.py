@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,8 +17,15 @@ DAY = (utcnow() + timedelta(days=10)).date()
 
 
 def _titles(response) -> list[str]:
+    """The sessions the staff schedule lists, in order."""
     page = parse(response.get_data(as_text=True))
     return [e.text() for e in page.iter() if e.tag == "a" and "title" in e.classes]
+
+
+def _catalogue_titles(response) -> list[str]:
+    """The sessions the public catalogue lists, in order (each a link in its heading)."""
+    page = parse(response.get_data(as_text=True))
+    return [e.text() for e in page.iter() if e.tag == "a" and e.parent.tag == "h2"]
 
 
 @pytest.fixture
@@ -160,20 +168,50 @@ def test_schedule_bad_date_says_so_beside_the_field(world, viewer, path, message
     assert errors_beside(parse(response.get_data(as_text=True)), "date_from") == [message]
 
 
+def _next_day_without_midnight(zone: str, after: date) -> date:
+    """The first day after `after` whose 00:00 the clocks of `zone` skip."""
+    tz = ZoneInfo(zone)
+    for n in range(1, 400):
+        day = after + timedelta(days=n)
+        midnight = datetime.combine(day, time(0), tzinfo=tz)
+        if midnight.astimezone(UTC).astimezone(tz).time() != time(0):
+            return day
+    raise AssertionError(f"{zone} skips no midnight in the coming year")
+
+
 @pytest.mark.parametrize("path", ["/manage/schedule", "/catalog/"])
-def test_schedule_day_whose_midnight_the_clocks_skip(app, world, client, login, make_user, path):
-    """In Santiago the clocks jump from 00:00 to 01:00 on the first Sunday of September."""
+def test_schedule_day_whose_midnight_the_clocks_skip(
+    app, client, login, make_user, make_session, path
+):
+    """In Santiago the clocks jump from 00:00 to 01:00 on a Sunday in September.
+
+    That day starts at 01:00 (04:00 UTC); one hour earlier by the clock before the jump
+    is still Saturday, 23:00. A session on each side of both ends of the day tells
+    whether the filter drew the day's bounds where the clocks put them.
+    """
     santiago = make_user(time_zone="America/Santiago")
+    sunday = _next_day_without_midnight("America/Santiago", utcnow().date() + timedelta(days=2))
+    for title, day, at in [
+        ("Saturday, 23:00", sunday - timedelta(days=1), time(23)),
+        ("Sunday, 01:00", sunday, time(1)),
+        ("Sunday, 23:00", sunday, time(23)),
+        ("Monday, 00:30", sunday + timedelta(days=1), time(0, 30)),
+    ]:
+        make_session(
+            actor=santiago,
+            title=title,
+            starts_local=datetime.combine(day, at),
+            time_zone="America/Santiago",
+            duration_minutes=45,
+        )
     login(santiago)
-    september = next(
-        d
-        for d in (DAY.replace(month=9, day=1) + timedelta(days=n) for n in range(7))
-        if d.weekday() == 6
-    )
 
-    response = client.get(f"{path}?date_from={september}&date_to={september}")
+    response = client.get(f"{path}?date_from={sunday}&date_to={sunday}")
 
+    assert (sunday.weekday(), sunday.month) == (6, 9)
     assert response.status_code == 200
+    listed = _titles(response) if path == "/manage/schedule" else _catalogue_titles(response)
+    assert listed == ["Sunday, 01:00", "Sunday, 23:00"]
 
 
 def test_schedule_for_a_coordinator_shows_their_academy_only(world, client, login, make_user):

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.environment import REDIS_URL, redis_missing, require
 from tests.fakes.zoom_server import ZoomServer
 from webinars.zoom import FileTokenStore, RedisTokenStore, TokenStore, ZoomClient
 
 HOST = "host1@example.edu"
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 class Clock:
@@ -30,11 +30,7 @@ class Clock:
 
 @pytest.fixture
 def redis_store() -> Iterator[RedisTokenStore]:
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.RedisError as exc:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    require(redis_missing())
     store = RedisTokenStore(REDIS_URL, key=f"test:zoom-token:{uuid.uuid4().hex}")
     yield store
     store._redis.delete(store.key, f"{store.key}:lock")

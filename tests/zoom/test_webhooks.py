@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -68,6 +69,68 @@ def test_verify_signature_altered_body_rejected_403(webhook_sender: WebhookSende
         check(headers, body.replace(b"81234567890", b"81234567891"))
 
     assert caught.value.status == 403
+
+
+def _one_character_changed(signature: str, position: int) -> str:
+    """`signature` with the hex digit at `position` of its digest (after "v0=") changed."""
+    at = len("v0=") + position
+    digit = signature[at]
+    return signature[:at] + ("0" if digit != "0" else "1") + signature[at + 1 :]
+
+
+@pytest.mark.parametrize("position", [0, 32, 63], ids=["start", "middle", "end"])
+def test_verify_signature_one_character_changed_rejected_403(
+    webhook_sender: WebhookSender, position: int
+) -> None:
+    headers, body = signed(webhook_sender)
+    near_miss = _one_character_changed(headers["x-zm-signature"], position)
+
+    with pytest.raises(WebhookRejected) as caught:
+        check({**headers, "x-zm-signature": near_miss}, body)
+
+    assert len(near_miss) == len(headers["x-zm-signature"]) == 67
+    assert (caught.value.status, caught.value.reason) == (403, "the signature does not match")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [lambda s: s[:-1], lambda s: s + "0", lambda s: s[3:], lambda s: s.upper()],
+    ids=["last-missing", "one-more", "no-v0-prefix", "upper-case"],
+)
+def test_verify_signature_almost_the_same_text_rejected_403(
+    webhook_sender: WebhookSender, edit: Callable[[str], str]
+) -> None:
+    headers, body = signed(webhook_sender)
+    near_miss = edit(headers["x-zm-signature"])
+
+    with pytest.raises(WebhookRejected) as caught:
+        check({**headers, "x-zm-signature": near_miss}, body)
+
+    assert (caught.value.status, caught.value.reason) == (403, "the signature does not match")
+
+
+def test_verify_signature_of_another_body_rejected_403(webhook_sender: WebhookSender) -> None:
+    headers, body = signed(webhook_sender)
+    other_body = body.replace(b"meeting.started", b"meeting.ended")
+
+    with pytest.raises(WebhookRejected) as caught:
+        check({**headers, "x-zm-signature": webhook_sender.signature(STAMP, other_body)}, body)
+
+    assert other_body != body
+    assert (caught.value.status, caught.value.reason) == (403, "the signature does not match")
+
+
+@pytest.mark.parametrize("other_stamp", [STAMP - 1, STAMP + 1, STAMP - 300])
+def test_verify_signature_of_another_timestamp_rejected_403(
+    webhook_sender: WebhookSender, other_stamp: int
+) -> None:
+    # Every stamp here is fresh enough on its own: only the signature gives it away.
+    headers, body = signed(webhook_sender)
+
+    with pytest.raises(WebhookRejected) as caught:
+        check({**headers, "x-zm-signature": webhook_sender.signature(other_stamp, body)}, body)
+
+    assert (caught.value.status, caught.value.reason) == (403, "the signature does not match")
 
 
 @pytest.mark.parametrize("missing", ["x-zm-request-timestamp", "x-zm-signature"])

@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from webinars.domain.calendars.tokens import revoke_owned_tokens
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User, utcnow
 
@@ -84,8 +85,13 @@ def change_user(
     active: bool,
     academy_id: int | None,
     time_zone: str,
-) -> None:
-    """Edit an account; never leaves the service without an active admin."""
+) -> int:
+    """Edit an account; never leaves the service without an active admin.
+
+    An inactive account keeps no private feed address: saving one revokes every address
+    it made (a calendar must not keep reading join links for someone who has left).
+    Returns how many addresses that revoked.
+    """
     _check_identity(email, name)
     if email_taken(email, except_id=user.id):
         raise StaffRuleError("email", _l("An account with this email already exists."))
@@ -102,6 +108,9 @@ def change_user(
     user.name, user.email = name.strip(), email.strip().lower()
     user.role, user.is_active_account, user.time_zone = role, active, time_zone
     user.academy_id = academy_id if role is Role.COORDINATOR else None
+    # Any address still open on an inactive account goes, not only on the save that
+    # deactivates it: accounts deactivated before this rule lose theirs at their next save.
+    return revoke_owned_tokens(user) if not active else 0
 
 
 def slugify(text: str) -> str:

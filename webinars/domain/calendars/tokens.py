@@ -143,6 +143,18 @@ def academy_token_usable(token: FeedToken) -> bool:
     )
 
 
+def revoke_owned_tokens(owner: User, now: datetime | None = None) -> int:
+    """Revoke every private feed address `owner` made; returns how many were still open.
+
+    Called when an account is deactivated: its addresses stop for good (410 Gone), and
+    making the account active again brings none of them back.
+    """
+    tokens = academy_tokens(owner=owner)
+    for token in tokens:
+        revoke_token(token, now)
+    return len(tokens)
+
+
 def academy_tokens(academy_id: int | None = None, owner: User | None = None) -> list[FeedToken]:
     """Academy feed tokens that are not revoked, newest first, filtered by academy/owner."""
     query = db.select(FeedToken).where(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from webinars.domain.sessions.timezones import all_zones
@@ -89,7 +90,7 @@ def user_edit(user_id: int):
     form = _user_form(user)
     if form.validate_on_submit():
         try:
-            change_user(
+            revoked = change_user(
                 user,
                 name=form.name.data,
                 email=form.email.data,
@@ -106,6 +107,13 @@ def user_edit(user_id: int):
                 user.set_password(form.password.data)
             db.session.commit()
             flash(_("The account is saved."), "success")
+            if revoked:
+                message = ngettext(
+                    "Its %(num)d private calendar address was revoked.",
+                    "Its %(num)d private calendar addresses were revoked.",
+                    revoked,
+                )
+                flash(message, "info")
             if user.id == current_user.id and not user.is_admin:
                 return redirect(url_for("manage.dashboard"))
             return redirect(url_for("admin.users"))

@@ -34,7 +34,15 @@ class UserForm(FlaskForm):
     time_zone = SelectField(
         _l("Time zone"), validate_choice=False, validators=[DataRequired(), _zone]
     )
-    active = BooleanField(_l("Active (may sign in)"), default=True)
+    active = BooleanField(
+        _l("Active (may sign in)"),
+        default=True,
+        description=_l(
+            "Deactivating an account signs it out and revokes every private calendar "
+            "address it made: calendars that use them stop updating. Making the account "
+            "active again does not bring them back."
+        ),
+    )
     password = PasswordField(
         _l("Password (leave empty to keep it)"), validators=[Optional(), Length(8, 200)]
     )
