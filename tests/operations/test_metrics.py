@@ -114,6 +114,7 @@ def test_heartbeat_age_and_zoom_budget_are_read_from_the_database(app, client):
 
     seen = figures(client)
 
+    assert seen[("webinars_database_up", ())] == 1
     assert seen[("webinars_worker_heartbeat_age_seconds", (("worker", "worker-a"),))] < 60
     assert seen[("webinars_zoom_daily_budget_remaining", (("host", "host1@example.org"),))] == 70
     assert seen[("webinars_zoom_daily_budget_remaining", (("host", "host2@example.org"),))] == 100

@@ -117,3 +117,16 @@ def test_check_command_passes_on_a_migrated_database(app, runner):
         0,
         "✓ No problem found (development (settings not checked)).",
     )
+
+
+def test_health_and_metrics_answer_plain_http_in_production():
+    config = type("Sound", (ProductionConfig,), {**GOOD, "SELF_CHECK": "warn"})
+    client = create_app(config).test_client()
+
+    answers = [client.get(path).status_code for path in ("/healthz", "/metrics", "/catalog/")]
+
+    # Health checks and the scraper talk to gunicorn's port over http on the machine;
+    # every page still goes to https. (The database here cannot be reached: /metrics
+    # still answers, with webinars_database_up 0.)
+    assert answers == [200, 200, 302]
+    assert "webinars_database_up 0.0" in client.get("/metrics").get_data(as_text=True)

@@ -17,9 +17,10 @@ from flask import Blueprint, Response, abort, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
+from sqlalchemy.exc import SQLAlchemyError
 
 from webinars.domain.operations import service_figures
-from webinars.extensions import csrf, huey, talisman
+from webinars.extensions import csrf, db, huey, talisman
 from webinars.models import utcnow
 from webinars.observability.metrics import registry
 from webinars.zoom.setup import zoom_setup
@@ -65,7 +66,18 @@ class _StateCollector(Collector):
     """Gauges read from the database and the queue at scrape time."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        figures = service_figures(utcnow(), zoom_setup(current_app.config).hosts)
+        try:
+            figures = service_figures(utcnow(), zoom_setup(current_app.config).hosts)
+        except SQLAlchemyError:  # the database is down: say so, keep the process's counters
+            log.warning("metrics: the database could not be read", exc_info=True)
+            db.session.rollback()
+            yield GaugeMetricFamily(
+                "webinars_database_up", "1 when the database answered this scrape.", value=0
+            )
+            return
+        yield GaugeMetricFamily(
+            "webinars_database_up", "1 when the database answered this scrape.", value=1
+        )
         yield _by_label(
             "webinars_outbox_messages", "Emails in the outbox, by status.", "status", figures.outbox
         )
