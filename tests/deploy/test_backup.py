@@ -77,7 +77,7 @@ def test_dump_drop_restore_serves_the_same(tmp_path):
             )  # fmt: skip
             db.session.flush()
             session = create_session(
-                session_input(academy_ids=[academy.id], lecturer_ids=[lecturer.id], capacity=5),
+                session_input(academy_ids=[academy.id], lecturer_ids=[lecturer.id], capacity=1),
                 lecturer,
             )
             for n, status in enumerate([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]):
