@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.markup import parse
+from tests.fixtures.markup import parse
 from webinars.domain.calendars.tokens import academy_token_usable, issue_token, user_subject
 from webinars.domain.staff import change_user
 from webinars.extensions import db

@@ -32,3 +32,9 @@ mail_queued = _signals.signal(
     "mail-queued",
     doc="New messages wait in the outbox. Sender: None.",
 )
+account_deactivated = _signals.signal(
+    "account-deactivated",
+    doc="A staff account was saved as inactive, in the open transaction. Sender: the User. "
+    "Receivers act at once (not after the commit) and return how many private things "
+    "they revoked; webinars.domain.calendars.tokens revokes the account's feed tokens.",
+)

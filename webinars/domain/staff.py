@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from webinars.domain.calendars.tokens import revoke_owned_tokens
+from webinars.domain.signals import account_deactivated
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User, utcnow
 
@@ -110,7 +110,10 @@ def change_user(
     user.academy_id = academy_id if role is Role.COORDINATOR else None
     # Any address still open on an inactive account goes, not only on the save that
     # deactivates it: accounts deactivated before this rule lose theirs at their next save.
-    return revoke_owned_tokens(user) if not active else 0
+    if active:
+        return 0
+    # The calendars area answers (domain.calendars.tokens): general modules import no area.
+    return sum(revoked for _receiver, revoked in account_deactivated.send(user))
 
 
 def slugify(text: str) -> str:

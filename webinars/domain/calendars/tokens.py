@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement
 
+from webinars.domain.signals import account_deactivated
 from webinars.extensions import db
 from webinars.models import FeedScope, FeedToken, Role, User, utcnow
 
@@ -198,3 +199,9 @@ def forget_personal_tokens(emails: Collection[str]) -> None:
             db.delete(FeedToken).where(*_personal(emails)),
             execution_options={"synchronize_session": False},
         )
+
+
+@account_deactivated.connect
+def _revoke_on_deactivation(owner: User) -> int:
+    """An inactive account keeps no private feed address (domain.staff sends this)."""
+    return revoke_owned_tokens(owner)
