@@ -29,6 +29,7 @@ from webinars.domain.sessions.places import session_places
 from webinars.extensions import db, limiter
 from webinars.i18n import INSTRUCTION_LANGUAGES, viewer_zone
 from webinars.models import PartnerAcademy, Session, SessionStatus, utcnow
+from webinars.web.bounds import page_number
 from webinars.web.list_filters import session_filters
 from webinars.web.registration_forms import (
     CLOSED_MESSAGES,
@@ -82,7 +83,7 @@ def index():
     form = _filters()
     form.validate()
     now = utcnow()
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     if form.errors:
         form.date_from.data = form.date_to.data = None
     pagination = db.paginate(_catalogue_query(form, now), page=page, per_page=20, error_out=False)

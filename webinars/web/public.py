@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.sessions.access import is_public, public_sessions
@@ -10,6 +10,7 @@ from webinars.domain.sessions.places import session_places
 from webinars.extensions import db, talisman
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, utcnow
+from webinars.web.bounds import page_number
 
 bp = Blueprint("public", __name__)
 
@@ -17,7 +18,7 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def index():
     """Upcoming public sessions, soonest first."""
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     query = (
         public_sessions()
         .where(Session.ends_at > utcnow(), Session.status == SessionStatus.SCHEDULED)

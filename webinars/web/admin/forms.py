@@ -11,6 +11,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional, Valid
 from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Role
+from webinars.web.bounds import IdSelectField
 
 ROLE_LABELS = {
     Role.ADMIN.value: lazy_pgettext("role", "Admin"),
@@ -30,7 +31,7 @@ class UserForm(FlaskForm):
     )
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
-    academy_id = SelectField(_l("Partner academy (coordinators)"), coerce=int, default=0)
+    academy_id = IdSelectField(_l("Partner academy (coordinators)"), default=0)
     time_zone = SelectField(
         _l("Time zone"), validate_choice=False, validators=[DataRequired(), _zone]
     )

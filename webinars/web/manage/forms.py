@@ -15,7 +15,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -36,6 +35,7 @@ from webinars.domain.sessions.scheduling import GuestInput, SessionInput
 from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Conference, SessionKind, SessionStatus, Visibility
+from webinars.web.bounds import BoundedIntegerField, IdSelectField, IdSelectMultipleField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -62,7 +62,7 @@ class GuestSpeakerForm(Form):
 
     name = StringField(_l("Guest speaker"), validators=[Optional(), Length(max=200)])
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=300)])
-    academy_id = SelectField(_l("From partner academy"), coerce=int, default=0)
+    academy_id = IdSelectField(_l("From partner academy"), default=0)
 
 
 class SessionForm(FlaskForm):
@@ -80,7 +80,7 @@ class SessionForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter the date and time the session starts."))],
     )
     time_zone = zone_field(_l("Time zone of the start time"))
-    duration_minutes = IntegerField(
+    duration_minutes = BoundedIntegerField(
         _l("Duration (minutes)"),
         default=90,
         validators=[
@@ -89,10 +89,10 @@ class SessionForm(FlaskForm):
             NumberRange(1, 1440, message=_l("Between 1 and 1440 minutes.")),
         ],
     )
-    lecturer_ids = SelectMultipleField(_l("Lecturers"), coerce=int)
-    academy_ids = SelectMultipleField(_l("Partner academies"), coerce=int)
+    lecturer_ids = IdSelectMultipleField(_l("Lecturers"))
+    academy_ids = IdSelectMultipleField(_l("Partner academies"))
     guests = FieldList(FormField(GuestSpeakerForm), min_entries=3, max_entries=10)
-    capacity = IntegerField(
+    capacity = BoundedIntegerField(
         _l("Capacity (seats)"),
         validators=[
             Optional(),
@@ -202,7 +202,7 @@ class RescheduleForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter the new date and time."))],
     )
     time_zone = zone_field(_l("Time zone of the start time"))
-    duration_minutes = IntegerField(
+    duration_minutes = BoundedIntegerField(
         _l("Duration (minutes)"),
         validators=[
             InputRequired(),
@@ -232,8 +232,8 @@ class ScheduleFilterForm(FlaskForm):
         csrf = False
 
     kind = SelectField(_l("Kind"), choices=kind_filter_choices(), validators=[Optional()])
-    academy = SelectField(_l("Academy"), coerce=int, validators=[Optional()])
-    lecturer = SelectField(_l("Lecturer"), coerce=int, validators=[Optional()])
+    academy = IdSelectField(_l("Academy"), validators=[Optional()])
+    lecturer = IdSelectField(_l("Lecturer"), validators=[Optional()])
     language = SelectField(
         _l("Language"),
         choices=[("", _l("All languages")), *INSTRUCTION_LANGUAGES.items()],

@@ -16,6 +16,7 @@ from webinars.domain.sessions.filters import filter_sessions, taught_by
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, utcnow
+from webinars.web.bounds import page_number
 from webinars.web.list_filters import session_filters
 from webinars.web.manage.blueprint import bp
 from webinars.web.manage.choices import academy_choices, lecturer_choices
@@ -84,7 +85,7 @@ def schedule():
     query = query.order_by(Session.starts_at, Session.id)
     pagination = db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["SCHEDULE_PAGE_SIZE"],
         error_out=False,
     )

@@ -1,0 +1,112 @@
+"""Numbers and files from a request, bounded before anything reaches the database.
+
+A page number, an id or a count typed into a query string or a form is checked here, on
+every route: a number past what a column holds is refused as invalid input (it would
+otherwise fail in the database driver as a 500: PostgreSQL's `bigint out of range`,
+SQLite's `int too large`), and a file sent where the app takes none is refused with a
+message instead of reaching a text field as an object that has no length.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest
+from wtforms import IntegerField, SelectField, SelectMultipleField
+
+MAX_ROW_ID = 2**31 - 1  # INTEGER primary keys, on PostgreSQL and SQLite alike
+MAX_PAGE = 10_000  # far past any list this app shows; offsets stay small
+MAX_NUMBER = 2**31 - 1  # any other whole number a form or a query string holds
+
+NO_FILES = _l("This address takes no files: type the text into the form instead.")
+OUT_OF_RANGE = _l("This number is out of range.")
+
+
+def whole_number(value: object, low: int = -MAX_NUMBER, high: int = MAX_NUMBER) -> int:
+    """`value` as an int within [low, high]; ValueError for anything else."""
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and len(value.strip()) <= 12:
+        number = int(value)  # ValueError for words, floats, "nan"
+    else:
+        raise ValueError("not a number, or far too long to be one in range")
+    if not low <= number <= high:
+        raise ValueError("out of range")
+    return number
+
+
+def row_id(value: object) -> int:
+    """A select's id (0 is “none”, as in the filters' “All …”); ValueError past the range.
+
+    Used as `coerce=` of every id select, so that an id past the range is a form error
+    (“Not a valid choice”), never a query."""
+    return whole_number(value, 0, MAX_ROW_ID)
+
+
+def arg_number(name: str, default: int, low: int, high: int) -> int:
+    """A whole number from the query string (the first, if repeated): `default` when it is
+    missing or no number at all, else clamped into [low, high]."""
+    text = (request.args.get(name) or "").strip()
+    try:
+        number = whole_number(text)
+    except ValueError:
+        if not text.lstrip("+-").isdigit():
+            return default
+        number = low if text.startswith("-") else high  # a number, just far too big
+    return min(max(number, low), high)
+
+
+def page_number() -> int:
+    """The `page` of a paginated list: 1 when missing or no number, at most MAX_PAGE."""
+    return arg_number("page", 1, 1, MAX_PAGE)
+
+
+class BoundedIntegerField(IntegerField):
+    """An IntegerField that refuses, with a message, a number no column can hold."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = whole_number(valuelist[0])
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self.gettext(str(OUT_OF_RANGE))) from exc
+
+
+class IdSelectField(SelectField):
+    """A select of row ids: values past the id range are invalid choices."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", row_id)
+        super().__init__(*args, **kwargs)
+
+
+class IdSelectMultipleField(SelectMultipleField):
+    """A multiple select of row ids: values past the id range are invalid choices."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", row_id)
+        super().__init__(*args, **kwargs)
+
+
+class FilesRefused(BadRequest):
+    """A 400 whose description is written for people (the error page shows it)."""
+
+    explained = True
+
+
+def _refuse_files() -> None:
+    """No route takes an upload: a file anywhere in a request is refused before a form
+    reads it (Flask-WTF would hand it to a text field as an object)."""
+    if request.method in ("POST", "PUT", "PATCH") and request.files:
+        raise FilesRefused(description=str(NO_FILES))
+
+
+def init_app(app: Flask) -> None:
+    """Refuse files on every route."""
+    app.before_request(_refuse_files)
