@@ -2,6 +2,7 @@
 
 from webinars.models.academy import PartnerAcademy
 from webinars.models.feed_token import FeedScope, FeedToken
+from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
 from webinars.models.registration import (
     ACTIVE_STATUSES,
@@ -46,6 +47,7 @@ __all__ = [
     "AuditEntry",
     "FeedScope",
     "FeedToken",
+    "FeedVersion",
     "Conference",
     "GuestSpeaker",
     "PartnerAcademy",

@@ -32,6 +32,7 @@ from webinars.domain.calendars.events import (
     language_name,
     render_feed,
 )
+from webinars.domain.calendars.versions import settled
 from webinars.domain.sessions.filters import taught_by, with_academy
 from webinars.domain.sessions.kinds import KIND_LABELS
 from webinars.extensions import db
@@ -246,7 +247,8 @@ def published_feed(
     covers the academy or lecturer it names). Last-Modified is the latest of: any
     change to the data feeds show, and the last time the window moved a session in or
     out; if the size limit left sessions out, today's midnight (the kept set may shift
-    daily).
+    daily); and never earlier than one given before with another body (`settled`).
+    A render may note the feed's new version: the caller commits.
     """
     window = feed_window(today)
     cache = app_feed_cache()
@@ -268,6 +270,6 @@ def published_feed(
         changed = max(fingerprint.latest, window_changed_at(spec, window, sessions))
         if body.count(b"BEGIN:VEVENT\r\n") < len(sessions):
             changed = max(changed, datetime.combine(window.today, time(0), tzinfo=UTC))
-        return rendered_feed(body, changed)
+        return settled(f"feed:{spec!r}:{locale}", rendered_feed(body, changed))
 
     return cache.get_or_render(identity, version, render)
