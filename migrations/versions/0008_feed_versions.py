@@ -1,7 +1,7 @@
 """Feeds: each feed's latest body hash and Last-Modified, so Last-Modified never goes back
 
-Revision ID: 0007_feed_versions
-Revises: 0006_registration_seat_index
+Revision ID: 0008_feed_versions
+Revises: 0007_coordinator_invitations
 Create Date: 2026-12-06 08:30:00
 
 """
@@ -12,8 +12,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_feed_versions'
-down_revision = '0006_registration_seat_index'
+revision = '0008_feed_versions'
+down_revision = '0007_coordinator_invitations'
 branch_labels = None
 depends_on = None
 
