@@ -49,6 +49,7 @@ AREA_DEPENDS = {
     "calendars": {"sessions"},
     "registration": {"sessions", "calendars", "zoom"},
     "operations": {"sessions", "calendars", "zoom", "registration"},  # figures for /metrics
+    "partners": {"sessions", "calendars", "registration"},
 }
 GENERAL = {"outbox", "staff", "signals"}
 
