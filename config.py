@@ -125,6 +125,9 @@ class Config:
     AGREEMENT_DOCUMENT_MAX_BYTES = int(
         os.environ.get("AGREEMENT_DOCUMENT_MAX_BYTES", str(8 * 1024 * 1024))
     )
+    # Partner academies: invitation links for coordinators, lecture requests left unanswered.
+    COORDINATOR_INVITATION_DAYS = int(os.environ.get("COORDINATOR_INVITATION_DAYS", "7"))
+    LECTURE_REQUEST_OVERDUE_DAYS = int(os.environ.get("LECTURE_REQUEST_OVERDUE_DAYS", "7"))
 
 
 class DevelopmentConfig(Config):

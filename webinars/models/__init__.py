@@ -4,6 +4,7 @@ from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.outbox import MailStatus, OutboxMessage
+from webinars.models.partners import CoordinatorInvitation
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -42,6 +43,7 @@ __all__ = [
     "AgreementKind",
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
+    "CoordinatorInvitation",
     "MailStatus",
     "OutboxMessage",
     "Registration",

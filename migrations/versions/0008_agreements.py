@@ -1,8 +1,8 @@
 """Agreements with partner academies (kind, number, dates, responsible people, a scanned
 document kept outside the web root, whether the partner may be named publicly)
 
-Revision ID: 0007_agreements
-Revises: 0006_registration_seat_index
+Revision ID: 0008_agreements
+Revises: 0007_coordinator_invitations
 Create Date: 2026-12-06 08:11:02.569084
 
 """
@@ -13,8 +13,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_agreements'
-down_revision = '0006_registration_seat_index'
+revision = '0008_agreements'
+down_revision = '0007_coordinator_invitations'
 branch_labels = None
 depends_on = None
 
