@@ -1,7 +1,7 @@
 """Feeds: each feed's latest body hash and Last-Modified, so Last-Modified never goes back
 
-Revision ID: 0008_feed_versions
-Revises: 0007_coordinator_invitations
+Revision ID: 0009_feed_versions
+Revises: 0008_agreements
 Create Date: 2026-12-06 08:30:00
 
 """
@@ -12,8 +12,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_feed_versions'
-down_revision = '0007_coordinator_invitations'
+revision = '0009_feed_versions'
+down_revision = '0008_agreements'
 branch_labels = None
 depends_on = None
 
