@@ -3,6 +3,7 @@
 from webinars.models.academy import PartnerAcademy
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.outbox import MailStatus, OutboxMessage
+from webinars.models.partners import CoordinatorInvitation
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -39,6 +40,7 @@ from webinars.models.zoom import (
 __all__ = [
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
+    "CoordinatorInvitation",
     "MailStatus",
     "OutboxMessage",
     "Registration",
