@@ -1,8 +1,11 @@
 """Typed SQLAlchemy models, one module per aggregate. No business rules here."""
 
 from webinars.models.academy import PartnerAcademy
+from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.feed_token import FeedScope, FeedToken
+from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
+from webinars.models.partners import CoordinatorInvitation
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -37,8 +40,11 @@ from webinars.models.zoom import (
 )
 
 __all__ = [
+    "Agreement",
+    "AgreementKind",
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
+    "CoordinatorInvitation",
     "MailStatus",
     "OutboxMessage",
     "Registration",
@@ -46,6 +52,7 @@ __all__ = [
     "AuditEntry",
     "FeedScope",
     "FeedToken",
+    "FeedVersion",
     "Conference",
     "GuestSpeaker",
     "PartnerAcademy",

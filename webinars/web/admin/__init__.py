@@ -1,8 +1,14 @@
-"""Admin pages: staff accounts, partner academies, the worker's health, integrations."""
+"""Admin pages: staff accounts, partner academies and their agreements, the worker's
+health, integrations, coordinator invitations."""
 
 from __future__ import annotations
 
-from webinars.web.admin import accounts, integrations  # noqa: F401 - routes register on bp
+from webinars.web.admin import (  # noqa: F401 - routes register on bp
+    accounts,
+    agreements,
+    integrations,
+    invitations,
+)
 from webinars.web.admin.blueprint import bp
 
 __all__ = ["bp"]
