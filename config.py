@@ -61,6 +61,8 @@ class Config:
     # Operations: see docs/operations.md.
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # unset: /metrics from loopback
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one object per line
+    # /readyz: how long the database (and Redis) may take to answer before it says 503.
+    READINESS_TIMEOUT_SECONDS = float(os.environ.get("READINESS_TIMEOUT_SECONDS", "2"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # "refuse": production does not start on a wrong configuration (webinars.selfcheck);
     # "warn": it logs the problems and starts, for benchmarks and trials on one machine.

@@ -123,7 +123,7 @@ def test_health_and_metrics_answer_plain_http_in_production():
     config = type("Sound", (ProductionConfig,), {**GOOD, "SELF_CHECK": "warn"})
     client = create_app(config).test_client()
 
-    answers = [client.get(path).status_code for path in ("/healthz", "/metrics", "/catalog/")]
+    answers = [client.get(path).status_code for path in ("/livez", "/metrics", "/catalog/")]
 
     # Health checks and the scraper talk to gunicorn's port over http on the machine;
     # every page still goes to https. (The database here cannot be reached: /metrics
