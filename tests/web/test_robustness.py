@@ -112,7 +112,7 @@ def test_a_file_in_a_text_field_is_refused_with_a_message(app, client, make_sess
     response = client.post(f"/catalog/{session.id}/register", data=data)
 
     assert response.status_code == 400
-    assert "This address takes no files" in response.get_data(as_text=True)
+    assert "A file was sent where this form takes text" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("academy", ["99999999999999999999", "2147483648", "-7"])

@@ -9,9 +9,10 @@ message instead of reaching a text field as an object that has no length.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from wtforms import IntegerField, SelectField, SelectMultipleField
@@ -20,7 +21,7 @@ MAX_ROW_ID = 2**31 - 1  # INTEGER primary keys, on PostgreSQL and SQLite alike
 MAX_PAGE = 10_000  # far past any list this app shows; offsets stay small
 MAX_NUMBER = 2**31 - 1  # any other whole number a form or a query string holds
 
-NO_FILES = _l("This address takes no files: type the text into the form instead.")
+NO_FILES = _l("A file was sent where this form takes text: type the text into the form instead.")
 OUT_OF_RANGE = _l("This number is out of range.")
 
 
@@ -100,13 +101,32 @@ class FilesRefused(BadRequest):
     explained = True
 
 
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def accepts_files(*fields: str) -> Callable[[View], View]:
+    """Mark a view that takes uploads, and in which of its fields; a file in any other
+    field (a text field, say) is still refused."""
+
+    def mark(view: View) -> View:
+        view.accepted_files = frozenset(fields)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 def _refuse_files() -> None:
-    """No route takes an upload: a file anywhere in a request is refused before a form
-    reads it (Flask-WTF would hand it to a text field as an object)."""
-    if request.method in ("POST", "PUT", "PATCH") and request.files:
+    """A file is taken only in the fields a view declares (accepts_files); anywhere else it
+    is refused before a form reads it (Flask-WTF would hand it to a text field as an
+    object that has no length)."""
+    if not request.files:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    accepted = getattr(view, "accepted_files", frozenset())
+    if any(name not in accepted for name in request.files):
         raise FilesRefused(description=str(NO_FILES))
 
 
 def init_app(app: Flask) -> None:
-    """Refuse files on every route."""
+    """Refuse files on every route, but in the fields a view takes them in."""
     app.before_request(_refuse_files)
