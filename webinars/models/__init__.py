@@ -14,6 +14,7 @@ from webinars.models.registration import (
 from webinars.models.session import (
     AuditEntry,
     Conference,
+    Direction,
     GuestSpeaker,
     Session,
     SessionKind,
@@ -52,6 +53,7 @@ __all__ = [
     "FeedScope",
     "FeedToken",
     "Conference",
+    "Direction",
     "GuestSpeaker",
     "PartnerAcademy",
     "Role",

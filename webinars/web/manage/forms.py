@@ -31,11 +31,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from webinars.domain.sessions.direction import DIRECTION_LABELS
 from webinars.domain.sessions.kinds import kind_choices, kind_filter_choices
 from webinars.domain.sessions.scheduling import GuestInput, SessionInput
 from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
-from webinars.models import Conference, SessionKind, SessionStatus, Visibility
+from webinars.models import Conference, Direction, SessionKind, SessionStatus, Visibility
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -138,6 +139,17 @@ class SessionForm(FlaskForm):
             URL(message=_l("Enter a full link (https://...).")),
         ],
     )
+    direction = SelectField(
+        _l("Direction"),
+        choices=[("", _l("Derived from the speakers"))]
+        + [(d.value, label) for d, label in DIRECTION_LABELS.items()],
+        default="",
+        description=_l(
+            "Derived on saving: no guest speaker, outgoing; guest speakers from every "
+            "partner academy listed, incoming; guest speakers and also a partner academy "
+            "that sent none, joint. Choose one to correct it."
+        ),
+    )
     confirm_conflicts = BooleanField(_l("Save anyway, despite the overlaps listed above"))
 
     def to_input(self) -> SessionInput:
@@ -165,6 +177,7 @@ class SessionForm(FlaskForm):
             visibility=Visibility(self.visibility.data),
             conference=Conference(self.conference.data),
             join_url=(self.join_url.data or "").strip() or None,
+            direction=Direction(self.direction.data) if self.direction.data else None,
         )
 
     def fill_from(self, data: SessionInput) -> None:
@@ -185,6 +198,7 @@ class SessionForm(FlaskForm):
         self.visibility.data = data.visibility.value
         self.conference.data = data.conference.value
         self.join_url.data = data.join_url
+        self.direction.data = data.direction.value if data.direction else ""
         while len(self.guests) < len(data.guests) + 1 and len(self.guests) < 10:
             self.guests.append_entry()
         for entry, guest in zip(self.guests, data.guests, strict=False):
