@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. No business rules here."""
 
 from webinars.models.academy import PartnerAcademy
+from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.outbox import MailStatus, OutboxMessage
 from webinars.models.registration import (
@@ -44,6 +45,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "AuditEntry",
+    "Closure",
     "FeedScope",
     "FeedToken",
     "Conference",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webinars.web.admin import accounts, integrations  # noqa: F401 - routes register on bp
+from webinars.web.admin import accounts, closures, integrations  # noqa: F401 - routes register on bp
 from webinars.web.admin.blueprint import bp
 
 __all__ = ["bp"]

@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from webinars.domain.sessions.timezones import all_zones
+from webinars.domain.sessions.working_hours import days_text
 from webinars.domain.staff import (
     StaffRuleError,
     archive_academy,
@@ -142,6 +143,7 @@ def _save_academy(form: AcademyForm, academy: PartnerAcademy) -> None:
     for name in ("name_ru", "name_uz", "website", "contact_name", "contact_email", "notes"):
         setattr(academy, name, (getattr(academy, name) or "").strip() or None)
     academy.slug = academy.slug or unique_academy_slug(academy.name_en, academy.id)
+    academy.work_days = days_text(frozenset(form.work_days.data))
 
 
 @bp.route("/academies/new", methods=["GET", "POST"])
