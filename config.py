@@ -123,6 +123,10 @@ class Config:
         "REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour;20 per day"
     )
 
+    # Partner academies: invitation links for coordinators, lecture requests left unanswered.
+    COORDINATOR_INVITATION_DAYS = int(os.environ.get("COORDINATOR_INVITATION_DAYS", "7"))
+    LECTURE_REQUEST_OVERDUE_DAYS = int(os.environ.get("LECTURE_REQUEST_OVERDUE_DAYS", "7"))
+
 
 class DevelopmentConfig(Config):
     """Local development: SQLite, a key kept under instance/, cookies over plain http."""

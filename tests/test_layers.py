@@ -49,6 +49,9 @@ AREA_DEPENDS = {
     "calendars": {"sessions"},
     "registration": {"sessions", "calendars", "zoom"},
     "operations": {"sessions", "calendars", "zoom", "registration"},  # figures for /metrics
+    "partners": {"sessions", "calendars", "registration"},
+    # Which area writes which email (the worker and the outbox page ask it).
+    "mailing": {"registration", "partners"},
 }
 GENERAL = {"outbox", "staff", "signals"}
 

@@ -20,6 +20,7 @@ import pytest
 from flask import Flask, url_for
 
 from tests.fixtures.app import PASSWORD
+from tests.fixtures.partners import partners_world
 from tests.fixtures.registration import registration_world
 from webinars.domain.calendars.tokens import find_token, issue_token, user_subject
 from webinars.domain.sessions.closures import add_closure
@@ -282,6 +283,16 @@ ACCESS: dict[str, list[Case]] = {
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
     ],
+    "admin.invitations": [admin_only()],
+    "admin.invitation_revoke": [
+        staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/invitations"), invitation_id="invitation"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, invitation_id="nothing"),
+    ],
+    # Partner side: a coordinator's invitation link (the token is the key)
+    "partners.invitation": [
+        everyone(OK, token="invitation_token"),
+        everyone(MISSING, token="bad_token"),
+    ],
     "admin.academy_restore": [
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
@@ -408,6 +419,7 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
         ids["closure"] = closure.id
     ids.update(registration_world(app, ids["own_session"], lecturer))
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
+    ids.update(partners_world(app, home))
     return {"ids": ids, "people": people}
 
 

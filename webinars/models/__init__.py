@@ -4,6 +4,7 @@ from webinars.models.academy import PartnerAcademy
 from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.outbox import MailStatus, OutboxMessage
+from webinars.models.partners import CoordinatorInvitation
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -40,6 +41,7 @@ from webinars.models.zoom import (
 __all__ = [
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
+    "CoordinatorInvitation",
     "MailStatus",
     "OutboxMessage",
     "Registration",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from webinars.web.admin import accounts, closures, integrations  # noqa: F401 - routes register on bp
+from webinars.web.admin import (  # noqa: F401 - routes register on bp
+    accounts,
+    closures,
+    integrations,
+    invitations,
+)
 from webinars.web.admin.blueprint import bp
 
 __all__ = ["bp"]

@@ -3,8 +3,8 @@ one-off closures (an exam week, a local holiday) of an academy or the home depar
 
 Checked by hand against the models.
 
-Revision ID: 0007_working_weeks
-Revises: 0006_registration_seat_index
+Revision ID: 0008_working_weeks
+Revises: 0007_coordinator_invitations
 Create Date: 2026-12-06 08:30:00
 
 """
@@ -15,8 +15,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_working_weeks'
-down_revision = '0006_registration_seat_index'
+revision = '0008_working_weeks'
+down_revision = '0007_coordinator_invitations'
 branch_labels = None
 depends_on = None
 
