@@ -123,6 +123,15 @@ class Config:
         "REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour;20 per day"
     )
 
+    # Partner agreements: scanned documents (PDF) are kept here, outside the web root, under
+    # random names, and served to staff only; uploads over the limit are refused (keep it
+    # under the proxy's body limit, 10 MB in deploy/nginx).
+    AGREEMENT_DOCUMENTS_DIR = os.environ.get(
+        "AGREEMENT_DOCUMENTS_DIR", str(INSTANCE_DIR / "agreements")
+    )
+    AGREEMENT_DOCUMENT_MAX_BYTES = int(
+        os.environ.get("AGREEMENT_DOCUMENT_MAX_BYTES", str(8 * 1024 * 1024))
+    )
     # Partner academies: invitation links for coordinators, lecture requests left unanswered.
     COORDINATOR_INVITATION_DAYS = int(os.environ.get("COORDINATOR_INVITATION_DAYS", "7"))
     LECTURE_REQUEST_OVERDUE_DAYS = int(os.environ.get("LECTURE_REQUEST_OVERDUE_DAYS", "7"))
