@@ -90,6 +90,10 @@ class Config:
     # idle poll then costs no query), and the size of each process's cache of renderings.
     FEED_FINGERPRINT_SECONDS = 5.0
     FEED_CACHE_MAX_BYTES = 64 * 1024 * 1024
+    # The most events one feed holds: a feed with more sessions in its usual window
+    # (90 days back, 400 ahead) covers fewer days, says which, and points to narrower
+    # feeds. ~1,000 events of ~650 bytes keep it under the 1 MB that Google reads whole.
+    FEED_MAX_EVENTS = int(os.environ.get("FEED_MAX_EVENTS", "1000"))
 
     # Zoom (Server-to-Server OAuth app). Zoom is "configured" when the account, client id,
     # secret and at least one host are set; webhooks also need the secret token.
