@@ -254,6 +254,8 @@ def test_closure_bad_input_says_what_to_fix_and_keeps_it(app, admin_client):
     assert value_of(page, "starts_on") == "2030-01-11"
     with app.app_context():
         assert db.session.execute(db.select(Closure)).first() is None
+
+
 def _problems_banner(page) -> list[str]:
     return [li.text() for li in by_id(page, "form-problems").iter() if li.tag == "li"]
 
