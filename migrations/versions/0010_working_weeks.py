@@ -3,8 +3,8 @@ one-off closures (an exam week, a local holiday) of an academy or the home depar
 
 Checked by hand against the models.
 
-Revision ID: 0009_working_weeks
-Revises: 0008_agreements
+Revision ID: 0010_working_weeks
+Revises: 0009_feed_versions
 Create Date: 2026-12-06 08:30:00
 
 """
@@ -15,8 +15,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_working_weeks'
-down_revision = '0008_agreements'
+revision = '0010_working_weeks'
+down_revision = '0009_feed_versions'
 branch_labels = None
 depends_on = None
 
