@@ -42,6 +42,13 @@ class Config:
     HOME_NAME = os.environ.get("HOME_NAME", "Department of Children's Diseases, Samarkand")
     HOME_CITY = os.environ.get("HOME_CITY", "Samarkand")
     HOME_TIME_ZONE = os.environ.get("HOME_TIME_ZONE", "Asia/Samarkand")
+    # Its working week, as each academy's (Admin -> Partner academies): public holidays of
+    # HOME_COUNTRY, ISO weekdays (1 Monday ... 7 Sunday), hours and a lunch break on its
+    # clock ("" for none). The find-a-time grid and the warnings on save read them.
+    HOME_COUNTRY = os.environ.get("HOME_COUNTRY", "UZ")
+    HOME_WORK_DAYS = os.environ.get("HOME_WORK_DAYS", "12345")
+    HOME_WORK_HOURS = os.environ.get("HOME_WORK_HOURS", "09:00-18:00")
+    HOME_LUNCH_BREAK = os.environ.get("HOME_LUNCH_BREAK", "")
 
     LANGUAGES = ("en", "ru", "uz")
     BABEL_DEFAULT_LOCALE = "en"
@@ -83,6 +90,10 @@ class Config:
     # idle poll then costs no query), and the size of each process's cache of renderings.
     FEED_FINGERPRINT_SECONDS = 5.0
     FEED_CACHE_MAX_BYTES = 64 * 1024 * 1024
+    # The most events one feed holds: a feed with more sessions in its usual window
+    # (90 days back, 400 ahead) covers fewer days, says which, and points to narrower
+    # feeds. ~1,000 events of ~650 bytes keep it under the 1 MB that Google reads whole.
+    FEED_MAX_EVENTS = int(os.environ.get("FEED_MAX_EVENTS", "1000"))
 
     # Zoom (Server-to-Server OAuth app). Zoom is "configured" when the account, client id,
     # secret and at least one host are set; webhooks also need the secret token.

@@ -7,6 +7,7 @@ a revoked one a 410, and no rate limit applies to any of these routes.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, NoReturn
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -22,12 +23,14 @@ from webinars.domain.calendars.selection import (
     FeedFilters,
     FeedSpec,
     academy_from_slug,
+    feed_coverage,
     feed_name,
     lecturer_from_slug,
     lecturer_slug,
     published_feed,
 )
 from webinars.domain.calendars.tokens import academy_token_usable, find_token, note_use
+from webinars.domain.calendars.versions import keep_versions
 from webinars.domain.sessions.access import can_view, is_public
 from webinars.domain.sessions.kinds import KIND_LABELS, kind_filter_choices
 from webinars.extensions import db, limiter
@@ -42,7 +45,7 @@ from webinars.models import (
     Visibility,
     session_lecturers,
 )
-from webinars.web.feed_http import feed_error, feed_response
+from webinars.web.feed_http import bytes_response, feed_error, feed_response
 from webinars.web.feed_links import absolute, default_locale, subscribe_links
 
 bp = Blueprint("feeds", __name__)
@@ -115,6 +118,7 @@ def _publish(spec: FeedSpec, fallback_locale: str, zone: str, **whose: Any):
         locale=locale,
         time_zone_hint=zone,
     )
+    keep_versions()
     return feed_response(feed, private=spec.private)
 
 
@@ -190,8 +194,12 @@ def session_download(session_id: int):
     body = render_feed(
         [session], name=session.title, private=staff_view, locale=locale, windowed=False
     )
-    return feed_response(
-        body, session.updated_at, private=staff_view, filename=f"session-{session.id}.ics"
+    return bytes_response(
+        body,
+        session.updated_at,
+        identity=f"download:{session.id}:{locale}:{'staff' if staff_view else 'public'}",
+        private=staff_view,
+        filename=f"session-{session.id}.ics",
     )
 
 
@@ -221,8 +229,9 @@ def _filter_form(default_locale: str) -> FeedFilterForm:
     return form
 
 
-def _feed_block(endpoint: str, name_for, default_locale: str, **args: str):
-    """The filter form and the links for one feed, from the form's valid choices."""
+def _feed_block(endpoint: str, name_for, default_locale: str, spec: FeedSpec, **args: str):
+    """The filter form, the links and the window for one feed (`spec`, narrowed by the
+    form's valid choices)."""
     form = _filter_form(default_locale)
     valid = form.validate() if request.args else True
     params: dict[str, str] = {}
@@ -236,14 +245,15 @@ def _feed_block(endpoint: str, name_for, default_locale: str, **args: str):
     )
     name = name_for(params.get("locale", default_locale), filters)
     url = absolute(url_for(endpoint, **args, **params))
-    return form, subscribe_links(url, name)
+    coverage = feed_coverage(replace(spec, filters=filters))
+    return form, subscribe_links(url, name), coverage
 
 
 @bp.get("/calendars/")
 def subscribe():
     """Subscribe to the whole schedule, or pick an academy's or a lecturer's."""
-    form, links = _feed_block(
-        "feeds.all_feed", lambda loc, f: feed_name(loc, filters=f), str(get_locale())
+    form, links, coverage = _feed_block(
+        "feeds.all_feed", lambda loc, f: feed_name(loc, filters=f), str(get_locale()), FeedSpec()
     )
     academies = (
         db.session.execute(
@@ -272,6 +282,7 @@ def subscribe():
         "feeds/subscribe.html",
         form=form,
         links=links,
+        coverage=coverage,
         academies=academies,
         lecturers=lecturers,
         lecturer_slug=lecturer_slug,
@@ -283,13 +294,16 @@ def academy_subscribe(slug: str):
     """Subscribe to one academy's public sessions."""
     academy = _academy_or_404(slug, page=True)
     default = default_locale(academy.language)
-    form, links = _feed_block(
+    form, links, coverage = _feed_block(
         "feeds.academy_feed",
         lambda loc, f: feed_name(loc, academy=academy, filters=f),
         default,
+        FeedSpec(academy_id=academy.id),
         slug=slug,
     )
-    return render_template("feeds/feed.html", form=form, links=links, academy=academy)
+    return render_template(
+        "feeds/feed.html", form=form, links=links, coverage=coverage, academy=academy
+    )
 
 
 @bp.get("/calendars/lecturers/<slug>")
@@ -299,10 +313,13 @@ def lecturer_subscribe(slug: str):
     if lecturer is None:
         abort(404)
     default = default_locale(lecturer.locale)
-    form, links = _feed_block(
+    form, links, coverage = _feed_block(
         "feeds.lecturer_feed",
         lambda loc, f: feed_name(loc, lecturer=lecturer, filters=f),
         default,
+        FeedSpec(lecturer_id=lecturer.id),
         slug=lecturer_slug(lecturer),
     )
-    return render_template("feeds/feed.html", form=form, links=links, lecturer=lecturer)
+    return render_template(
+        "feeds/feed.html", form=form, links=links, coverage=coverage, lecturer=lecturer
+    )

@@ -1,8 +1,8 @@
 """Sessions: direction (outgoing, incoming, joint), derived from the speakers unless staff
 corrected it; existing sessions get the derived one
 
-Revision ID: 0009_session_direction
-Revises: 0008_agreements
+Revision ID: 0011_session_direction
+Revises: 0010_working_weeks
 Create Date: 2026-12-06 08:24:01
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_session_direction'
-down_revision = '0008_agreements'
+revision = '0011_session_direction'
+down_revision = '0010_working_weeks'
 branch_labels = None
 depends_on = None
 
