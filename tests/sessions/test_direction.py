@@ -113,7 +113,7 @@ def test_migration_derives_the_direction_of_existing_sessions(tmp_path):
         }
     )
     with app.app_context():
-        flask_migrate.upgrade(revision="0010_working_weeks")
+        flask_migrate.upgrade(revision="0008_agreements")
         with db.engine.begin() as conn:
             conn.execute(
                 sa.text(
