@@ -2,6 +2,7 @@
 
 from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
+from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
@@ -50,6 +51,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "AuditEntry",
+    "Closure",
     "FeedScope",
     "FeedToken",
     "FeedVersion",
