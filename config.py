@@ -116,6 +116,11 @@ class Config:
         "REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour;20 per day"
     )
 
+    # Attendance and certificates: the default share of a session's minutes that counts as
+    # attended (each session may set its own), and when an unfinalised list is finalised.
+    ATTENDANCE_SHARE_PERCENT = int(os.environ.get("ATTENDANCE_SHARE_PERCENT", "70"))
+    ATTENDANCE_FINALISE_AFTER_HOURS = int(os.environ.get("ATTENDANCE_FINALISE_AFTER_HOURS", "48"))
+
 
 class DevelopmentConfig(Config):
     """Local development: SQLite, a key kept under instance/, cookies over plain http."""

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. No business rules here."""
 
 from webinars.models.academy import PartnerAcademy
+from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.outbox import MailStatus, OutboxMessage
 from webinars.models.registration import (
@@ -37,6 +38,10 @@ from webinars.models.zoom import (
 )
 
 __all__ = [
+    "AttendanceEntry",
+    "AttendanceSheet",
+    "Presence",
+    "ZoomNameMatch",
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
     "MailStatus",
