@@ -121,6 +121,10 @@ class Config:
     ATTENDANCE_SHARE_PERCENT = int(os.environ.get("ATTENDANCE_SHARE_PERCENT", "70"))
     ATTENDANCE_FINALISE_AFTER_HOURS = int(os.environ.get("ATTENDANCE_FINALISE_AFTER_HOURS", "48"))
 
+    # Partner academies: invitation links for coordinators, lecture requests left unanswered.
+    COORDINATOR_INVITATION_DAYS = int(os.environ.get("COORDINATOR_INVITATION_DAYS", "7"))
+    LECTURE_REQUEST_OVERDUE_DAYS = int(os.environ.get("LECTURE_REQUEST_OVERDUE_DAYS", "7"))
+
 
 class DevelopmentConfig(Config):
     """Local development: SQLite, a key kept under instance/, cookies over plain http."""

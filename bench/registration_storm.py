@@ -105,7 +105,7 @@ def seed(url: str, history: int) -> tuple[int, int, int]:
     from webinars.extensions import db
     from webinars.models import PartnerAcademy, Role, SessionKind, utcnow
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "SELF_CHECK": "warn"})
     with app.app_context():
         db.create_all()
         academy = PartnerAcademy(

@@ -50,6 +50,9 @@ AREA_DEPENDS = {
     "attendance": {"sessions", "zoom"},
     "registration": {"sessions", "calendars", "zoom", "attendance"},
     "operations": {"sessions", "calendars", "zoom", "registration"},  # figures for /metrics
+    "partners": {"sessions", "calendars", "registration"},
+    # Which area writes which email (the worker and the outbox page ask it).
+    "mailing": {"registration", "partners"},
 }
 GENERAL = {"outbox", "staff", "signals"}
 

@@ -19,6 +19,7 @@ import pytest
 from flask import Flask, url_for
 
 from tests.fixtures.app import PASSWORD
+from tests.fixtures.partners import partners_world
 from tests.fixtures.registration import registration_world
 from webinars.domain.attendance.check_in_codes import check_in_code
 from webinars.domain.calendars.tokens import find_token, issue_token, user_subject
@@ -348,6 +349,16 @@ ACCESS: dict[str, list[Case]] = {
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
     ],
+    "admin.invitations": [admin_only()],
+    "admin.invitation_revoke": [
+        staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/invitations"), invitation_id="invitation"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, invitation_id="nothing"),
+    ],
+    # Partner side: a coordinator's invitation link (the token is the key)
+    "partners.invitation": [
+        everyone(OK, token="invitation_token"),
+        everyone(MISSING, token="bad_token"),
+    ],
     "admin.academy_restore": [
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
@@ -469,6 +480,7 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
         ids["own_check_in_code"] = check_in_code(seated)
     ids["wrong_check_in_code"] = "a" * 26
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
+    ids.update(partners_world(app, home))
     return {"ids": ids, "people": people}
 
 

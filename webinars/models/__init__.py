@@ -4,6 +4,7 @@ from webinars.models.academy import PartnerAcademy
 from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.outbox import MailStatus, OutboxMessage
+from webinars.models.partners import CoordinatorInvitation
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -44,6 +45,7 @@ __all__ = [
     "ZoomNameMatch",
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
+    "CoordinatorInvitation",
     "MailStatus",
     "OutboxMessage",
     "Registration",

@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         metrics,
         my_registration,
         outbox,
+        partners,
         public,
         registrants,
         roles,
@@ -46,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(partners.bp)
     for module in (catalog, my_registration, registrants, attendance, outbox):
         app.register_blueprint(module.bp)
     app.register_blueprint(feeds.bp)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webinars.domain.registration import notices
+from webinars.domain import mailing
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage
 from webinars.web.roles import admin_required
@@ -56,9 +56,9 @@ def _rendered(message_id: int) -> OutboxMessage:
     message = db.get_or_404(OutboxMessage, message_id)
     if message.rendered_at is None and message.status is MailStatus.PENDING:
         with db.session.no_autoflush:
-            reason = notices.still_wanted(message)
+            reason = mailing.still_wanted(message)
             if reason is None:
-                notices.render(message)
+                mailing.render(message)
             else:
                 message.text_body = _("(It will not be sent: %(reason)s.)", reason=reason)
         db.session.expunge(message)  # a preview is never saved

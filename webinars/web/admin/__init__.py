@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from webinars.web.admin import accounts, integrations  # noqa: F401 - routes register on bp
+from webinars.web.admin import (  # noqa: F401 - routes register on bp
+    accounts,
+    integrations,
+    invitations,
+)
 from webinars.web.admin.blueprint import bp
 
 __all__ = ["bp"]

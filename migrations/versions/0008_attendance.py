@@ -2,8 +2,8 @@
 about each registrant or walk-in (attendance_entries), and Zoom names a lecturer
 confirmed (attendance_zoom_names)
 
-Revision ID: 0007_attendance
-Revises: 0006_registration_seat_index
+Revision ID: 0008_attendance
+Revises: 0007_coordinator_invitations
 Create Date: 2026-12-06 08:50:00
 
 """
@@ -14,8 +14,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_attendance'
-down_revision = '0006_registration_seat_index'
+revision = '0008_attendance'
+down_revision = '0007_coordinator_invitations'
 branch_labels = None
 depends_on = None
 

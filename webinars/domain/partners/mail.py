@@ -1,0 +1,129 @@
+"""The emails of the partner side (coordinators and the staff they work with), rendered
+by the worker right before sending, in the recipient's language, from the data as it is
+then (like the students' notices in domain.registration.notices).
+
+Each kind has a composer that reads its rows from the message's params and returns a
+PartnerNotice, or a reason to drop the message when it no longer makes sense.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from webinars.domain.outbox import Attachment
+from webinars.domain.partners.invitations import INVITATION_MAIL, invitation_url
+from webinars.extensions import db
+from webinars.models import CoordinatorInvitation, OutboxMessage, utcnow
+
+
+@dataclass
+class PartnerNotice:
+    """What one email says, before it is rendered."""
+
+    locale: str
+    name: str | None
+    subject: str
+    lead: list[str]
+    action_label: str | None = None
+    action_url: str | None = None
+    # (label, moment in UTC, zone to show it in)
+    times: list[tuple[str, datetime, str]] = field(default_factory=list)
+    attachment: Attachment | None = None
+
+
+# A composer gets the message and returns its notice, or a reason (str) to drop it.
+Composer = Callable[[OutboxMessage], "PartnerNotice | str"]
+COMPOSERS: dict[str, Composer] = {}
+
+
+def composer(kind: str) -> Callable[[Composer], Composer]:
+    """Register the composer of one kind of email."""
+
+    def register(function: Composer) -> Composer:
+        COMPOSERS[kind] = function
+        return function
+
+    return register
+
+
+def handles(kind: str) -> bool:
+    """True for the kinds of email this module renders."""
+    return kind in COMPOSERS
+
+
+def _in_locale(locale: str, compose: Callable[[], PartnerNotice | str]) -> PartnerNotice | str:
+    with force_locale(locale):
+        return compose()
+
+
+@composer(INVITATION_MAIL)
+def _invitation(message: OutboxMessage) -> PartnerNotice | str:
+    invitation = db.session.get(CoordinatorInvitation, message.params.get("invitation_id"))
+    if invitation is None:
+        return "invitation gone"
+    if invitation.state() != "open":
+        return f"invitation {invitation.state()}"
+
+    def compose() -> PartnerNotice:
+        academy = invitation.academy.name_in(invitation.locale)
+        inviter = invitation.invited_by.name if invitation.invited_by else None
+        lead = [
+            _(
+                "%(inviter)s invites you to coordinate the cooperation of %(academy)s with "
+                "%(home)s.",
+                inviter=inviter,
+                academy=academy,
+                home=current_app.config["HOME_NAME"],
+            )
+            if inviter
+            else _(
+                "You are invited to coordinate the cooperation of %(academy)s with %(home)s.",
+                academy=academy,
+                home=current_app.config["HOME_NAME"],
+            ),
+            _(
+                "Choose your password with the link below. The link works once, and only "
+                "until the time shown."
+            ),
+        ]
+        return PartnerNotice(
+            invitation.locale,
+            invitation.name,
+            _("Your coordinator account: %(academy)s", academy=academy),
+            lead,
+            _("Choose my password"),
+            invitation_url(invitation),
+            times=[(_("Valid until:"), invitation.expires_at, invitation.time_zone)],
+        )
+
+    return _in_locale(invitation.locale, compose)
+
+
+def still_wanted(message: OutboxMessage) -> str | None:
+    """A reason not to send the message, or None."""
+    result = COMPOSERS[message.kind](message)
+    return result if isinstance(result, str) else None
+
+
+def render(message: OutboxMessage) -> str | None:
+    """Fill the message's subject, bodies and attachment; or return why it is dropped."""
+    notice = COMPOSERS[message.kind](message)
+    if isinstance(notice, str):
+        return notice
+    with force_locale(notice.locale):
+        context = dict(notice=notice, home_name=current_app.config["HOME_NAME"])
+        message.subject = notice.subject[:300]
+        message.text_body = render_template("emails/partner.txt", **context)
+        message.html_body = render_template("emails/partner.html", **context)
+    attachment = notice.attachment
+    message.attachment_name = attachment.filename if attachment else None
+    message.attachment_type = attachment.content_type if attachment else None
+    message.attachment = attachment.data if attachment else None
+    message.rendered_at = utcnow()
+    return None
