@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. No business rules here."""
 
 from webinars.models.academy import PartnerAcademy
+from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.outbox import MailStatus, OutboxMessage
@@ -39,6 +40,8 @@ from webinars.models.zoom import (
 )
 
 __all__ = [
+    "Agreement",
+    "AgreementKind",
     "AttendanceEntry",
     "AttendanceSheet",
     "Presence",

@@ -1,4 +1,4 @@
-"""Admin pages: staff accounts, partner academies, the worker's health."""
+"""Admin pages: staff accounts, partner academies, the worker's health, expiring agreements."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from webinars.domain.partners.agreements import (
+    EXPIRY_WARNING_DAYS,
+    academies_standing,
+    expiring_agreements,
+)
 from webinars.domain.sessions.timezones import all_zones
 from webinars.domain.staff import (
     StaffRuleError,
@@ -17,9 +22,10 @@ from webinars.domain.staff import (
     unique_academy_slug,
 )
 from webinars.extensions import db
-from webinars.models import PartnerAcademy, Role, User, WorkerHeartbeat
+from webinars.models import PartnerAcademy, Role, User, WorkerHeartbeat, utcnow
 from webinars.web.admin.blueprint import bp
 from webinars.web.admin.forms import ROLE_LABELS, AcademyForm, ConfirmForm, UserForm
+from webinars.web.agreement_labels import KIND_LABELS, STANDING_LABELS
 from webinars.web.roles import admin_required
 
 
@@ -28,7 +34,12 @@ from webinars.web.roles import admin_required
 def overview():
     """Settings at a glance: people, academies, the background worker."""
     heartbeats = db.session.execute(db.select(WorkerHeartbeat)).scalars().all()
-    return render_template("admin/overview.html", heartbeats=heartbeats)
+    return render_template(
+        "admin/overview.html",
+        heartbeats=heartbeats,
+        expiring=expiring_agreements(utcnow().date()),
+        kind_labels=KIND_LABELS,
+    )
 
 
 @bp.get("/users")
@@ -123,17 +134,15 @@ def user_edit(user_id: int):
 @bp.get("/academies")
 @admin_required
 def academies():
-    """Partner academies, archived ones last."""
-    rows = (
-        db.session.execute(
-            db.select(PartnerAcademy).order_by(
-                PartnerAcademy.archived_at.is_not(None), PartnerAcademy.name_en
-            )
-        )
-        .scalars()
-        .all()
+    """Partner academies (archived ones last), their agreements, and the quiet ones."""
+    return render_template(
+        "admin/academies.html",
+        rows=academies_standing(),
+        kind_labels=KIND_LABELS,
+        standing_labels=STANDING_LABELS,
+        confirm=ConfirmForm(),
+        warning_days=EXPIRY_WARNING_DAYS,
     )
-    return render_template("admin/academies.html", academies=rows, confirm=ConfirmForm())
 
 
 def _save_academy(form: AcademyForm, academy: PartnerAcademy) -> None:
