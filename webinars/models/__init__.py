@@ -4,6 +4,7 @@ from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
 from webinars.models.feed_token import FeedScope, FeedToken
+from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
 from webinars.models.partners import CoordinatorInvitation
 from webinars.models.registration import (
@@ -56,6 +57,7 @@ __all__ = [
     "AuditEntry",
     "FeedScope",
     "FeedToken",
+    "FeedVersion",
     "Conference",
     "GuestSpeaker",
     "PartnerAcademy",

@@ -2,8 +2,8 @@
 about each registrant or walk-in (attendance_entries), and Zoom names a lecturer
 confirmed (attendance_zoom_names)
 
-Revision ID: 0009_attendance
-Revises: 0008_agreements
+Revision ID: 0010_attendance
+Revises: 0009_feed_versions
 Create Date: 2026-12-06 08:50:00
 
 """
@@ -14,8 +14,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_attendance'
-down_revision = '0008_agreements'
+revision = '0010_attendance'
+down_revision = '0009_feed_versions'
 branch_labels = None
 depends_on = None
 
