@@ -3,6 +3,7 @@
 from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
+from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
@@ -55,6 +56,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "AuditEntry",
+    "Closure",
     "FeedScope",
     "FeedToken",
     "FeedVersion",

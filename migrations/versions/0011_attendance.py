@@ -2,8 +2,8 @@
 about each registrant or walk-in (attendance_entries), and Zoom names a lecturer
 confirmed (attendance_zoom_names)
 
-Revision ID: 0010_attendance
-Revises: 0009_feed_versions
+Revision ID: 0011_attendance
+Revises: 0010_working_weeks
 Create Date: 2026-12-06 08:50:00
 
 """
@@ -14,8 +14,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_attendance'
-down_revision = '0009_feed_versions'
+revision = '0011_attendance'
+down_revision = '0010_working_weeks'
 branch_labels = None
 depends_on = None
 
