@@ -1,8 +1,8 @@
 """Sessions: direction (outgoing, incoming, joint), derived from the speakers unless staff
 corrected it; existing sessions get the derived one
 
-Revision ID: 0011_session_direction
-Revises: 0010_working_weeks
+Revision ID: 0012_session_direction
+Revises: 0011_attendance
 Create Date: 2026-12-06 08:24:01
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_session_direction'
-down_revision = '0010_working_weeks'
+revision = '0012_session_direction'
+down_revision = '0011_attendance'
 branch_labels = None
 depends_on = None
 
