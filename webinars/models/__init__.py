@@ -3,7 +3,13 @@
 from webinars.models.academy import PartnerAcademy
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.outbox import MailStatus, OutboxMessage
-from webinars.models.partners import CoordinatorInvitation
+from webinars.models.partners import (
+    CoordinatorInvitation,
+    LectureRequest,
+    LectureRequestEvent,
+    LectureRequestStatus,
+    LectureRequestWindow,
+)
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -41,6 +47,10 @@ __all__ = [
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
     "CoordinatorInvitation",
+    "LectureRequest",
+    "LectureRequestEvent",
+    "LectureRequestStatus",
+    "LectureRequestWindow",
     "MailStatus",
     "OutboxMessage",
     "Registration",
