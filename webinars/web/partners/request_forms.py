@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from webinars.domain.partners.requests import MAX_DURATION, MIN_DURATION
 from webinars.domain.sessions.kinds import kind_choices
 from webinars.i18n import INSTRUCTION_LANGUAGES
-from webinars.web.manage.forms import DATETIME_FORMAT, readable, zone_field
+from webinars.web.choices import DATETIME_FORMAT, readable, zone_field
 
 
 def _window(label: str) -> DateTimeLocalField:

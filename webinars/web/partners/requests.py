@@ -26,7 +26,7 @@ from webinars.domain.partners.requests import (
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import LectureRequest, LectureRequestStatus, SessionKind, utcnow
-from webinars.web.manage.choices import lecturer_choices, zone_choices
+from webinars.web.choices import lecturer_choices, zone_choices
 from webinars.web.partners.blueprint import bp
 from webinars.web.partners.request_forms import (
     AcceptForm,
