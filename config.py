@@ -83,6 +83,10 @@ class Config:
     # idle poll then costs no query), and the size of each process's cache of renderings.
     FEED_FINGERPRINT_SECONDS = 5.0
     FEED_CACHE_MAX_BYTES = 64 * 1024 * 1024
+    # The most events one feed holds: a feed with more sessions in its usual window
+    # (90 days back, 400 ahead) covers fewer days, says which, and points to narrower
+    # feeds. ~1,000 events of ~650 bytes keep it under the 1 MB that Google reads whole.
+    FEED_MAX_EVENTS = int(os.environ.get("FEED_MAX_EVENTS", "1000"))
 
     # Zoom (Server-to-Server OAuth app). Zoom is "configured" when the account, client id,
     # secret and at least one host are set; webhooks also need the secret token.
@@ -116,6 +120,15 @@ class Config:
         "REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour;20 per day"
     )
 
+    # Partner agreements: scanned documents (PDF) are kept here, outside the web root, under
+    # random names, and served to staff only; uploads over the limit are refused (keep it
+    # under the proxy's body limit, 10 MB in deploy/nginx).
+    AGREEMENT_DOCUMENTS_DIR = os.environ.get(
+        "AGREEMENT_DOCUMENTS_DIR", str(INSTANCE_DIR / "agreements")
+    )
+    AGREEMENT_DOCUMENT_MAX_BYTES = int(
+        os.environ.get("AGREEMENT_DOCUMENT_MAX_BYTES", str(8 * 1024 * 1024))
+    )
     # Partner academies: invitation links for coordinators, lecture requests left unanswered.
     COORDINATOR_INVITATION_DAYS = int(os.environ.get("COORDINATOR_INVITATION_DAYS", "7"))
     LECTURE_REQUEST_OVERDUE_DAYS = int(os.environ.get("LECTURE_REQUEST_OVERDUE_DAYS", "7"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -263,42 +263,3 @@ def test_lecturer_slug_survives_a_new_name(app, client, add_session, make_user):
     assert f"session-{session_id}@".encode() in response.data
     assert f"session-{other}@".encode() not in response.data
     assert b"X-WR-CALNAME:Sessions of New Name" in response.data
-
-
-def test_feed_size_stays_under_a_megabyte(app):
-    from webinars.domain.calendars.events import MAX_FEED_BYTES, render_feed
-    from webinars.models import Conference, SessionKind, SessionStatus
-
-    today = date(2026, 12, 1)
-    start = datetime(2026, 9, 15, 9, tzinfo=feed_window(today).start.tzinfo)
-    sessions = [
-        Session(
-            id=i + 1,
-            kind=SessionKind.WEBINAR,
-            title=f"Session {i} on paediatric nephrology",
-            description="Описание занятия. " * 40,
-            language="ru",
-            starts_at=start + timedelta(hours=5 * i),
-            ends_at=start + timedelta(hours=5 * i + 1),
-            time_zone="Asia/Samarkand",
-            status=SessionStatus.SCHEDULED,
-            visibility=Visibility.PUBLIC,
-            conference=Conference.LINK,
-            sequence=0,
-            created_at=start - timedelta(days=30),
-            updated_at=start - timedelta(days=30),
-            lecturers=[],
-            academies=[],
-            guest_speakers=[],
-        )
-        for i in range(2500)
-    ]
-    with app.app_context():
-        body = render_feed(sessions, name="Big", private=False, locale="en", today=today)
-    assert len(body) <= MAX_FEED_BYTES
-    kept = body.count(b"BEGIN:VEVENT")
-    assert 500 < kept < 2500
-    # Upcoming sessions are kept first: the first upcoming one is in, the oldest is not.
-    first_upcoming = next(s for s in sessions if s.ends_at.date() >= today)
-    assert f"UID:session-{first_upcoming.id}@".encode() in body
-    assert b"UID:session-1@" not in body

@@ -12,6 +12,7 @@ A route missing from ACCESS fails `test_every_route_has_a_rule` with its name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,9 +23,18 @@ from tests.fixtures.app import PASSWORD
 from tests.fixtures.partners import partners_world
 from tests.fixtures.registration import registration_world
 from webinars.domain.calendars.tokens import find_token, issue_token, user_subject
+from webinars.domain.partners.agreements import attach_document, store_document
 from webinars.domain.sessions.scheduling import cancel_session
 from webinars.extensions import db
-from webinars.models import FeedScope, Role, Session, SessionStatus, Visibility
+from webinars.models import (
+    Agreement,
+    AgreementKind,
+    FeedScope,
+    Role,
+    Session,
+    SessionStatus,
+    Visibility,
+)
 
 ROLES = ("anonymous", "lecturer", "coordinator", "admin")
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}
@@ -281,6 +291,23 @@ ACCESS: dict[str, list[Case]] = {
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
     ],
+    # Agreements: admins edit; the scanned document goes to staff, a coordinator only
+    # their own academy's (home_agreement: the coordinator's academy; other_agreement:
+    # another academy's; both with a document; spare_agreement gets deleted)
+    "admin.agreement_new": [
+        admin_only(academy_id="other_academy"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
+    ],
+    "admin.agreement_edit": [admin_only(agreement_id="other_agreement")],
+    "admin.agreement_delete": [
+        staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, agreement_id="spare_agreement"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, agreement_id="nothing"),
+    ],
+    "admin.agreement_document": [
+        staff(agreement_id="home_agreement"),
+        staff(OK, FORBIDDEN, OK, agreement_id="other_agreement"),
+        staff(MISSING, MISSING, MISSING, agreement_id="nothing"),
+    ],
     "admin.invitations": [admin_only()],
     "admin.invitation_revoke": [
         staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/invitations"), invitation_id="invitation"),
@@ -432,6 +459,7 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
     }
     ids.update(registration_world(app, ids["own_session"], lecturer))
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
+    ids.update(agreements_world(app, home, other_academy))
     ids.update(partners_world(app, home, other_academy, people["coordinator"]))
     return {"ids": ids, "people": people}
 
@@ -453,6 +481,22 @@ def feeds_world(app: Flask, home: Any, other: Any, lecturer: Any, coordinator: A
         "spare_token_id": spare_id,  # renewed in the matrix (the other one gets revoked)
         "bad_token": "x" * 43,
     }
+
+
+def agreements_world(app: Flask, home: Any, other: Any) -> dict[str, int]:
+    """Agreements with a stored document: the coordinator's academy's, another's, a spare."""
+    ids = {}
+    with app.app_context():
+        for name, academy in (("home", home), ("other", other), ("spare", other)):
+            agreement = Agreement(
+                academy_id=academy.id, kind=AgreementKind.MEMORANDUM, signed_on=date(2024, 1, 1)
+            )
+            attach_document(agreement, store_document(b"%PDF-1.4 test", f"{name}.pdf"))
+            db.session.add(agreement)
+            db.session.flush()
+            ids[f"{name}_agreement"] = agreement.id
+        db.session.commit()
+    return ids
 
 
 def _signed_in_cookie(app: Flask, user: Any) -> str | None:

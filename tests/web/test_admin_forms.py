@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.markup import all_errors, chosen, errors_beside, parse, value_of
+from tests.fixtures.markup import all_errors, by_id, chosen, errors_beside, parse, value_of
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User
 
@@ -41,7 +41,7 @@ USER_BAD_INPUT = {
     ),
     "short password": (
         "password",
-        "Field must be between 8 and 200 characters long.",
+        "Use 8 characters or more.",
         {"password": "short"},
     ),
     "no password": (
@@ -169,3 +169,55 @@ def test_account_unknown_zone_and_password_mismatch_say_what_to_fix(app, client,
     assert value_of(page, "name") == "Nodira K."
     with app.app_context():
         assert db.session.get(User, user.id).name == "Nodira Karimova"
+
+
+def _problems_banner(page) -> list[str]:
+    return [li.text() for li in by_id(page, "form-problems").iter() if li.tag == "li"]
+
+
+def test_new_user_every_problem_in_one_submit(app, admin_client):
+    """A short password, a taken email and a coordinator without an academy: one round."""
+    data = _user(password="short", email="admin@example.org", role="coordinator")
+
+    response = admin_client.post("/admin/users/new", data=data)
+
+    page = parse(response.get_data(as_text=True))
+    assert errors_beside(page, "password") == ["Use 8 characters or more."]
+    assert errors_beside(page, "email") == ["An account with this email already exists."]
+    assert errors_beside(page, "academy_id") == ["A coordinator belongs to a partner academy."]
+    assert _problems_banner(page) == [
+        "Email: An account with this email already exists.",
+        "Partner academy (coordinators): A coordinator belongs to a partner academy.",
+        "Password: Use 8 characters or more.",
+    ]
+
+
+def test_new_user_form_defaults_to_lecturer_with_the_password_rule(admin_client):
+    page = parse(admin_client.get("/admin/users/new").get_data(as_text=True))
+
+    assert chosen(page, "role") == ["lecturer"]
+    assert value_of(page, "time_zone") == ""  # the default zone, resolved on saving
+    assert "Use 8 characters or more." in by_id(page, "password").parent.text()
+
+
+def test_new_coordinator_gets_the_academy_zone_by_default(app, admin_client, make_academy):
+    academy = make_academy(time_zone="Europe/Samara")
+
+    response = admin_client.post(
+        "/admin/users/new",
+        data=_user(role="coordinator", academy_id=str(academy.id), time_zone=""),
+    )
+
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(email="akmal@example.org")).scalar_one()
+        assert user.time_zone == "Europe/Samara"
+
+
+def test_new_lecturer_gets_the_department_zone_by_default(app, admin_client):
+    response = admin_client.post("/admin/users/new", data=_user(time_zone=""))
+
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(email="akmal@example.org")).scalar_one()
+        assert user.time_zone == app.config["HOME_TIME_ZONE"]

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. No business rules here."""
 
 from webinars.models.academy import PartnerAcademy
+from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.outbox import MailStatus, OutboxMessage
 from webinars.models.partners import (
@@ -44,6 +45,8 @@ from webinars.models.zoom import (
 )
 
 __all__ = [
+    "Agreement",
+    "AgreementKind",
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
     "CoordinatorInvitation",

@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         feed_http,
         feed_tokens,
         feeds,
+        form_problems,
         manage,
         metrics,
         my_registration,
@@ -53,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)
     audit_labels.init_app(app)
+    form_problems.init_app(app)
     app.jinja_env.globals["may_view_session"] = roles.may_view_session
     app.register_blueprint(webhooks.bp)
     zoom_pages.init_app(app)

@@ -7,6 +7,7 @@ a revoked one a 410, and no rate limit applies to any of these routes.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, NoReturn
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -22,6 +23,7 @@ from webinars.domain.calendars.selection import (
     FeedFilters,
     FeedSpec,
     academy_from_slug,
+    feed_coverage,
     feed_name,
     lecturer_from_slug,
     lecturer_slug,
@@ -221,8 +223,9 @@ def _filter_form(default_locale: str) -> FeedFilterForm:
     return form
 
 
-def _feed_block(endpoint: str, name_for, default_locale: str, **args: str):
-    """The filter form and the links for one feed, from the form's valid choices."""
+def _feed_block(endpoint: str, name_for, default_locale: str, spec: FeedSpec, **args: str):
+    """The filter form, the links and the window for one feed (`spec`, narrowed by the
+    form's valid choices)."""
     form = _filter_form(default_locale)
     valid = form.validate() if request.args else True
     params: dict[str, str] = {}
@@ -236,14 +239,15 @@ def _feed_block(endpoint: str, name_for, default_locale: str, **args: str):
     )
     name = name_for(params.get("locale", default_locale), filters)
     url = absolute(url_for(endpoint, **args, **params))
-    return form, subscribe_links(url, name)
+    coverage = feed_coverage(replace(spec, filters=filters))
+    return form, subscribe_links(url, name), coverage
 
 
 @bp.get("/calendars/")
 def subscribe():
     """Subscribe to the whole schedule, or pick an academy's or a lecturer's."""
-    form, links = _feed_block(
-        "feeds.all_feed", lambda loc, f: feed_name(loc, filters=f), str(get_locale())
+    form, links, coverage = _feed_block(
+        "feeds.all_feed", lambda loc, f: feed_name(loc, filters=f), str(get_locale()), FeedSpec()
     )
     academies = (
         db.session.execute(
@@ -272,6 +276,7 @@ def subscribe():
         "feeds/subscribe.html",
         form=form,
         links=links,
+        coverage=coverage,
         academies=academies,
         lecturers=lecturers,
         lecturer_slug=lecturer_slug,
@@ -283,13 +288,16 @@ def academy_subscribe(slug: str):
     """Subscribe to one academy's public sessions."""
     academy = _academy_or_404(slug, page=True)
     default = default_locale(academy.language)
-    form, links = _feed_block(
+    form, links, coverage = _feed_block(
         "feeds.academy_feed",
         lambda loc, f: feed_name(loc, academy=academy, filters=f),
         default,
+        FeedSpec(academy_id=academy.id),
         slug=slug,
     )
-    return render_template("feeds/feed.html", form=form, links=links, academy=academy)
+    return render_template(
+        "feeds/feed.html", form=form, links=links, coverage=coverage, academy=academy
+    )
 
 
 @bp.get("/calendars/lecturers/<slug>")
@@ -299,10 +307,13 @@ def lecturer_subscribe(slug: str):
     if lecturer is None:
         abort(404)
     default = default_locale(lecturer.locale)
-    form, links = _feed_block(
+    form, links, coverage = _feed_block(
         "feeds.lecturer_feed",
         lambda loc, f: feed_name(loc, lecturer=lecturer, filters=f),
         default,
+        FeedSpec(lecturer_id=lecturer.id),
         slug=lecturer_slug(lecturer),
     )
-    return render_template("feeds/feed.html", form=form, links=links, lecturer=lecturer)
+    return render_template(
+        "feeds/feed.html", form=form, links=links, coverage=coverage, lecturer=lecturer
+    )

@@ -10,13 +10,14 @@ every process, so that ETags hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -41,12 +42,36 @@ ZONE_RESERVE = 1_000  # bytes set aside for a VTIMEZONE when a zone is first use
 
 @dataclass(frozen=True)
 class FeedWindow:
-    """The stretch of time a feed covers, fixed for a whole UTC day."""
+    """The stretch of time a feed covers, fixed for a whole UTC day.
+
+    Every published session inside it is in the feed: a feed with more sessions than it
+    may hold gets a shorter window (`narrowed`), never a silent gap.
+    """
 
     today: date
     start: datetime  # sessions ending before this are left out
     end: datetime  # sessions starting at or after this are left out
     cancelled_cutoff: datetime  # cancelled sessions ending before this are left out
+    narrowed: bool = False  # shorter than DAYS_BACK/DAYS_AHEAD: the feed holds too much
+
+    @property
+    def midnight(self) -> datetime:
+        """The start of the window's day: sessions ending before it are past."""
+        return datetime.combine(self.today, time(0), tzinfo=UTC)
+
+    def shortened(self, *, start: datetime | None = None, end: datetime | None = None):
+        """This window with a later start or an earlier end, marked as narrowed."""
+        start = max(self.start, start) if start is not None else self.start
+        end = min(self.end, end) if end is not None else self.end
+        return replace(self, start=start, end=max(start, end), narrowed=True)
+
+    def first_day(self) -> date:
+        """The first UTC day whose sessions are in the feed."""
+        return self.start.date()
+
+    def last_day(self) -> date:
+        """The last UTC day on which sessions starting are in the feed."""
+        return (self.end - timedelta(microseconds=1)).date()
 
     def includes(self, session: Session) -> bool:
         """Whether a published session belongs in a feed on this day."""
@@ -197,7 +222,7 @@ def event_key(session: Session, link: str | None, locale: str, base_url: str) ->
     )
 
 
-def _calendar_shell(name: str, time_zone_hint: str | None) -> Calendar:
+def _calendar_shell(name: str, time_zone_hint: str | None, description: str | None) -> Calendar:
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)
@@ -205,6 +230,10 @@ def _calendar_shell(name: str, time_zone_hint: str | None) -> Calendar:
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
+    if description:
+        # RFC 7986's DESCRIPTION, and X-WR-CALDESC for Apple and Google.
+        calendar.add("description", description)
+        calendar.add("x-wr-caldesc", description)
     if time_zone_hint:
         calendar.add("x-wr-timezone", time_zone_hint)
     # Set by hand: the plain setter drops VALUE=DURATION and an X- property would
@@ -214,14 +243,66 @@ def _calendar_shell(name: str, time_zone_hint: str | None) -> Calendar:
     return calendar
 
 
-def _by_priority(sessions: Sequence[Session], today: date) -> list[Session]:
-    """Upcoming sessions soonest first, then past ones latest first: what to keep first."""
-    midnight = datetime.combine(today, time(0), tzinfo=UTC)
-    upcoming = [s for s in sessions if s.ends_at >= midnight]
+def window_description(window: FeedWindow, locale: str, more_url: str | None = None) -> str:
+    """What a feed covers, in `locale`, for its DESCRIPTION and X-WR-CALDESC.
+
+    A narrowed window says why and where the other dates are. The same words for the
+    same window in every process (no clock, no request): ETags hold.
+    """
+    first = format_date(window.first_day(), "long", locale=locale)
+    last = format_date(window.last_day(), "long", locale=locale)
+    with force_locale(locale):
+        parts = [_("Sessions from %(first)s to %(last)s (UTC dates).", first=first, last=last)]
+        if window.narrowed:
+            parts.append(
+                _(
+                    "This calendar holds only these dates: with more, it would be too"
+                    " large for calendar apps to read whole."
+                )
+            )
+            if more_url:
+                parts.append(
+                    _(
+                        "For other dates, subscribe to a narrower calendar (one academy,"
+                        " one lecturer or one kind): %(url)s",
+                        url=more_url,
+                    )
+                )
+    return " ".join(parts)
+
+
+def _day_start(moment: datetime) -> datetime:
+    return datetime.combine(moment.astimezone(UTC).date(), time(0), tzinfo=UTC)
+
+
+def fit_window(
+    sessions: Sequence[Session], window: FeedWindow, budget: int, cost: Callable[[Session], int]
+) -> tuple[list[Session], FeedWindow]:
+    """The sessions and the window, shortened by whole UTC days until their total `cost`
+    fits `budget`: the furthest days ahead go first, then (nothing ahead left) the oldest
+    days past. Everything inside the returned window is kept, so the feed stays complete
+    for the window it states."""
+    total = sum(cost(s) for s in sessions)
+    if total <= budget:
+        return list(sessions), window
+    midnight = window.midnight
+    ahead = [s for s in sessions if s.ends_at >= midnight]
+    ahead.sort(key=lambda s: (s.starts_at, s.id))
     past = [s for s in sessions if s.ends_at < midnight]
-    upcoming.sort(key=lambda s: (s.starts_at, s.id))
-    past.sort(key=lambda s: (s.starts_at, s.id), reverse=True)
-    return upcoming + past
+    while total > budget and ahead:
+        cut = _day_start(ahead[-1].starts_at)
+        while ahead and ahead[-1].starts_at >= cut:
+            total -= cost(ahead.pop())
+        window = window.shortened(end=cut)
+    past = [s for s in past if s.starts_at < window.end]
+    total = sum(cost(s) for s in [*ahead, *past])
+    past.sort(key=lambda s: (s.ends_at, s.id), reverse=True)  # oldest last: pop() drops it
+    while total > budget and past:
+        cut = _day_start(past[-1].ends_at) + timedelta(days=1)
+        while past and past[-1].ends_at < cut:
+            total -= cost(past.pop())
+        window = window.shortened(start=cut)
+    return sorted([*ahead, *past], key=lambda s: (s.starts_at, s.id)), window
 
 
 def render_feed(
@@ -235,6 +316,8 @@ def render_feed(
     time_zone_hint: str | None = None,
     today: date | None = None,
     windowed: bool = True,
+    window: FeedWindow | None = None,
+    more_url: str | None = None,
     max_bytes: int = MAX_FEED_BYTES,
     events: EventMemo | None = None,
 ) -> bytes:
@@ -250,9 +333,12 @@ def render_feed(
     - `base_url`: for UIDs and page links (default: the app's BASE_URL).
     - `time_zone_hint`: X-WR-TIMEZONE, a hint for clients that want one.
     - `today`: the UTC date that fixes the window (default: today). Drafts are always
-      left out; with `windowed`, so is everything outside `feed_window(today)`.
-    - `max_bytes`: the output stays under this; past sessions go first, then the
-      furthest ahead.
+      left out; with `windowed`, so is everything outside `window` (default:
+      `feed_window(today)`), and the feed says its window in DESCRIPTION/X-WR-CALDESC.
+    - `more_url`: where a feed whose window had to shrink points for other dates.
+    - `max_bytes`: the output stays under this. A windowed feed drops whole days (the
+      furthest ahead first, then the oldest past) and states the shorter window; a
+      single download (not windowed) drops the last events.
     - `events`: a memo of rendered events (e.g. `app_feed_cache().events`), so that
       only sessions that changed render again.
 
@@ -262,7 +348,7 @@ def render_feed(
     if not private and join_links is not None:
         raise ValueError("a public feed carries no join links")
     today = today or datetime.now(UTC).date()
-    window = feed_window(today)
+    window = window or feed_window(today)
     chosen = [
         s
         for s in sessions
@@ -272,8 +358,8 @@ def render_feed(
     if private and join_links is None:
         join_links = links_of(chosen)
     with force_locale(locale):
-        rendered: list[tuple[Session, bytes]] = []
-        for session in _by_priority(chosen, today):
+        rendered: dict[int, bytes] = {}
+        for session in chosen:
             link = None
             if private and not session.is_cancelled:
                 link = join_links.get(session.id)
@@ -283,29 +369,36 @@ def render_feed(
                 data = build_event(session, link=link, locale=locale, base_url=base_url).to_ical()
                 if events is not None:
                     events.put(key, data)
-            rendered.append((session, data))
-        shell = _calendar_shell(name, time_zone_hint)
-    return _assemble(shell, rendered, max_bytes)
-
-
-def _assemble(shell: Calendar, rendered: list[tuple[Session, bytes]], max_bytes: int) -> bytes:
-    """Put the events (kept in priority order while they fit) into the shell, by start."""
-    kept: list[tuple[Session, bytes]] = []
-    size = len(shell.to_ical())
-    zones: set[str] = set()
-    for session, data in rendered:
-        # A zone's block is a few hundred bytes: reserve room for it on first use.
-        extra = len(data) + (0 if session.time_zone in zones else ZONE_RESERVE)
-        if size + extra > max_bytes:
-            break
-        kept.append((session, data))
-        zones.add(session.time_zone)
-        size += extra
+            rendered[session.id] = data
+    if not windowed:
+        return _assemble(_calendar_shell(name, time_zone_hint, None), chosen, rendered, max_bytes)
+    # The shell's size with the longest description a narrowed window can have, and a
+    # VTIMEZONE's reserve per zone: what the events may use of max_bytes.
+    longest = window_description(window.shortened(), locale, more_url)
+    overhead = len(_calendar_shell(name, time_zone_hint, longest).to_ical()) + 200
+    overhead += ZONE_RESERVE * len({s.time_zone for s in chosen})
     while True:
-        body = _splice(shell.copy(), kept)
+        chosen, window = fit_window(
+            chosen, window, max_bytes - overhead, lambda s: len(rendered[s.id])
+        )
+        description = window_description(window, locale, more_url)
+        shell = _calendar_shell(name, time_zone_hint, description)
+        body = _splice(shell, [(s, rendered[s.id]) for s in chosen])
+        if len(body) <= max_bytes or not chosen:
+            return body
+        overhead += len(body) - max_bytes  # the reserve was too small: a zone with many rules
+
+
+def _assemble(
+    shell: Calendar, sessions: list[Session], rendered: Mapping[int, bytes], max_bytes: int
+) -> bytes:
+    """Put the events into the shell by start, dropping the last ones until it fits."""
+    kept = sorted(sessions, key=lambda s: (s.starts_at, s.id))
+    while True:
+        body = _splice(shell.copy(), [(s, rendered[s.id]) for s in kept])
         if len(body) <= max_bytes or not kept:
             return body
-        kept.pop()  # the reserve was too small (a zone with many changes): drop the last
+        kept.pop()
 
 
 def _splice(shell: Calendar, kept: list[tuple[Session, bytes]]) -> bytes:

@@ -29,11 +29,13 @@ from webinars.domain.calendars.events import (
     DAYS_BACK,
     FeedWindow,
     feed_window,
+    fit_window,
     language_name,
     render_feed,
 )
 from webinars.domain.sessions.filters import taught_by, with_academy
 from webinars.domain.sessions.kinds import KIND_LABELS
+from webinars.domain.sessions.scheduling import MAX_DURATION_MINUTES
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,
@@ -134,16 +136,29 @@ def _conditions(spec: FeedSpec) -> list:
     return conditions
 
 
-def feed_query(spec: FeedSpec, window: FeedWindow) -> Select[tuple[Session]]:
-    """The sessions of a feed inside its window, with what the events show loaded."""
+# No session lasts longer (scheduling refuses it): a session ending inside a window
+# started at most this long before it, so every read below is one range of the
+# (starts_at, ends_at) index, however many years the table holds.
+LONGEST_SESSION = timedelta(minutes=MAX_DURATION_MINUTES)
+
+
+def _in_window(window: FeedWindow) -> list:
     cancelled_gone = (Session.status == SessionStatus.CANCELLED) & (
         Session.ends_at < window.cancelled_cutoff
     )
+    return [
+        Session.starts_at >= window.start - LONGEST_SESSION,
+        Session.starts_at < window.end,
+        Session.ends_at >= window.start,
+        ~cancelled_gone,
+    ]
+
+
+def feed_query(spec: FeedSpec, window: FeedWindow) -> Select[tuple[Session]]:
+    """The sessions of a feed inside its window, with what the events show loaded."""
     return (
         db.select(Session)
-        .where(*_conditions(spec))
-        .where(Session.ends_at >= window.start, Session.starts_at < window.end)
-        .where(~cancelled_gone)
+        .where(*_conditions(spec), *_in_window(window))
         .options(
             selectinload(Session.lecturers),
             selectinload(Session.academies),
@@ -151,6 +166,67 @@ def feed_query(spec: FeedSpec, window: FeedWindow) -> Select[tuple[Session]]:
         )
         .order_by(Session.starts_at, Session.id)
     )
+
+
+def max_feed_events() -> int:
+    """How many events a feed holds at most (FEED_MAX_EVENTS)."""
+    return int(current_app.config["FEED_MAX_EVENTS"])
+
+
+def feed_coverage(spec: FeedSpec, today: date | None = None) -> FeedWindow:
+    """The window a feed covers: the full one (DAYS_BACK before today, DAYS_AHEAD after)
+    when it holds at most FEED_MAX_EVENTS sessions, else a shorter one, cut at whole UTC
+    days, that holds no more; upcoming sessions get the larger share, past ones at least
+    a fifth when there are that many.
+
+    Decided in SQL before anything is loaded or rendered: two reads of at most
+    FEED_MAX_EVENTS + 1 rows of two columns, each one range of the time index, so the
+    cost follows the feed's size, not the table's.
+    """
+    window = feed_window(today)
+    limit = max_feed_events()
+    midnight = window.midnight
+    times = db.select(Session.starts_at, Session.ends_at).where(
+        *_conditions(spec), *_in_window(window)
+    )
+    ahead = db.session.execute(
+        times.where(Session.ends_at >= midnight, Session.starts_at >= midnight - LONGEST_SESSION)
+        .order_by(Session.starts_at, Session.id)
+        .limit(limit + 1)
+    ).all()
+    past = db.session.execute(
+        times.where(Session.ends_at < midnight)
+        .order_by(Session.starts_at.desc(), Session.id.desc())
+        .limit(limit + 1)
+    ).all()
+    if len(ahead) + len(past) <= limit:
+        return window
+    past_share = min(len(past), max(limit // 5, limit - len(ahead)))
+    ahead_share = limit - past_share
+    if len(ahead) > ahead_share:
+        first_left_out = ahead[ahead_share].starts_at
+        window = window.shortened(end=_day_start(first_left_out))
+    if len(past) > past_share:
+        first_left_out = past[past_share].ends_at
+        window = window.shortened(start=_day_start(first_left_out) + timedelta(days=1))
+    return window
+
+
+def _day_start(moment: datetime) -> datetime:
+    return datetime.combine(moment.astimezone(UTC).date(), time(0), tzinfo=UTC)
+
+
+def feed_sessions(spec: FeedSpec, today: date | None = None) -> tuple[list[Session], FeedWindow]:
+    """A feed's sessions and the window they complete, at most FEED_MAX_EVENTS of them."""
+    window = feed_coverage(spec, today)
+    sessions = list(db.session.execute(feed_query(spec, window)).scalars())
+    # A session crossing the cut (long, over midnight) can tip the count: drop a day more.
+    return fit_window(sessions, window, max_feed_events(), lambda _s: 1)
+
+
+def subscribe_page_url() -> str:
+    """The page listing the narrower feeds, which a shortened feed points to."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/calendars/"
 
 
 @dataclass(frozen=True)
@@ -243,10 +319,10 @@ def published_feed(
     """A feed's rendering, from the cache when nothing it shows has changed.
 
     `name()` gives the calendar's name; it is called only to render (the fingerprint
-    covers the academy or lecturer it names). Last-Modified is the latest of: any
-    change to the data feeds show, and the last time the window moved a session in or
-    out; if the size limit left sessions out, today's midnight (the kept set may shift
-    daily).
+    covers the academy or lecturer it names). The window is `feed_coverage`'s: complete,
+    shortened when the feed holds too much. Last-Modified is the latest of: any change
+    to the data feeds show, and the last time the window moved a session in or out; if
+    the window was shortened, today's midnight (its ends may shift daily).
     """
     window = feed_window(today)
     cache = app_feed_cache()
@@ -255,7 +331,7 @@ def published_feed(
     version = (window.today, fingerprint, time_zone_hint)
 
     def render() -> RenderedFeed:
-        sessions = list(db.session.execute(feed_query(spec, window)).scalars())
+        sessions, coverage = feed_sessions(spec, window.today)
         body = render_feed(
             sessions,
             name=name(),
@@ -263,11 +339,14 @@ def published_feed(
             locale=locale,
             time_zone_hint=time_zone_hint,
             today=window.today,
+            window=coverage,
+            more_url=subscribe_page_url(),
             events=cache.events,
         )
         changed = max(fingerprint.latest, window_changed_at(spec, window, sessions))
-        if body.count(b"BEGIN:VEVENT\r\n") < len(sessions):
-            changed = max(changed, datetime.combine(window.today, time(0), tzinfo=UTC))
+        if coverage.narrowed or body.count(b"BEGIN:VEVENT\r\n") < len(sessions):
+            # A shortened window may move every day, with no change to the data.
+            changed = max(changed, window.midnight)
         return rendered_feed(body, changed)
 
     return cache.get_or_render(identity, version, render)

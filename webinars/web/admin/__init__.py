@@ -1,9 +1,11 @@
-"""Admin pages: staff accounts, partner academies, the worker's health, integrations."""
+"""Admin pages: staff accounts, partner academies and their agreements, the worker's
+health, integrations, coordinator invitations."""
 
 from __future__ import annotations
 
 from webinars.web.admin import (  # noqa: F401 - routes register on bp
     accounts,
+    agreements,
     integrations,
     invitations,
 )

@@ -24,16 +24,24 @@ def _zone(form: FlaskForm, field: SelectField) -> None:
         raise ValidationError(_l("Choose a time zone from the list."))
 
 
+def _zone_or_default(form: FlaskForm, field: SelectField) -> None:
+    """An account's zone may be left to its default (empty): the domain picks it."""
+    if field.data:
+        _zone(form, field)
+
+
+ACCOUNT_ZONE_DEFAULT = _l("Default: the academy's zone for a coordinator, else the department's")
+PASSWORD_RULE = _l("Use 8 characters or more.")
+
+
 class UserForm(FlaskForm):
     name = StringField(
         lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=200)]
     )
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default=Role.LECTURER.value)
     academy_id = SelectField(_l("Partner academy (coordinators)"), coerce=int, default=0)
-    time_zone = SelectField(
-        _l("Time zone"), validate_choice=False, validators=[DataRequired(), _zone]
-    )
+    time_zone = SelectField(_l("Time zone"), validate_choice=False, validators=[_zone_or_default])
     active = BooleanField(
         _l("Active (may sign in)"),
         default=True,
@@ -44,7 +52,9 @@ class UserForm(FlaskForm):
         ),
     )
     password = PasswordField(
-        _l("Password (leave empty to keep it)"), validators=[Optional(), Length(8, 200)]
+        _l("Password (leave empty to keep it)"),
+        description=PASSWORD_RULE,
+        validators=[Optional(), Length(8, 200, message=PASSWORD_RULE)],
     )
 
 
