@@ -24,6 +24,7 @@ from tests.fixtures.partners import partners_world
 from tests.fixtures.registration import registration_world
 from webinars.domain.calendars.tokens import find_token, issue_token, user_subject
 from webinars.domain.partners.agreements import attach_document, store_document
+from webinars.domain.sessions.closures import add_closure
 from webinars.domain.sessions.scheduling import cancel_session
 from webinars.extensions import db
 from webinars.models import (
@@ -346,6 +347,11 @@ ACCESS: dict[str, list[Case]] = {
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
     ],
+    "admin.closures": [admin_only()],
+    "admin.closure_delete": [
+        staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/closures"), closure_id="closure"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, closure_id="nothing"),
+    ],
     # Zoom: the host's start link (no meeting here: back to the page), the admin's
     # integrations page and its actions, and Zoom's webhook (unsigned: refused)
     "manage.zoom_start": [
@@ -457,6 +463,10 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
         "other_lecturer": other_lecturer.id,
         "other_academy": other_academy.id,
     }
+    with app.app_context():
+        closure = add_closure(other_academy.id, date(2030, 1, 7), date(2030, 1, 11), "Exams", None)
+        db.session.commit()
+        ids["closure"] = closure.id
     ids.update(registration_world(app, ids["own_session"], lecturer))
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
     ids.update(agreements_world(app, home, other_academy))

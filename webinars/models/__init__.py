@@ -2,7 +2,9 @@
 
 from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
+from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
+from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
 from webinars.models.partners import (
     CoordinatorInvitation,
@@ -59,8 +61,10 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "AuditEntry",
+    "Closure",
     "FeedScope",
     "FeedToken",
+    "FeedVersion",
     "Conference",
     "GuestSpeaker",
     "PartnerAcademy",

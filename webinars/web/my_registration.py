@@ -49,7 +49,7 @@ from webinars.models import (
     utcnow,
 )
 from webinars.web import path_secrets
-from webinars.web.feed_http import feed_response
+from webinars.web.feed_http import bytes_response
 from webinars.web.registration_forms import CLOSED_MESSAGES
 
 bp = Blueprint("my_registration", __name__)
@@ -304,7 +304,7 @@ def personal_feed(token: str):
     )
     if feed_tokens.note_use(row):
         db.session.commit()
-    return feed_response(body, max(changed), private=True)
+    return bytes_response(body, max(changed), identity=f"personal:{row.id}", private=True)
 
 
 def _latest(email: str) -> list[Registration]:

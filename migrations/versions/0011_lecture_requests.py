@@ -1,7 +1,7 @@
 """Lecture requests: what a coordinator asks for, the times proposed, and the history
 
-Revision ID: 0009_lecture_requests
-Revises: 0008_agreements
+Revision ID: 0011_lecture_requests
+Revises: 0010_working_weeks
 Create Date: 2026-12-06 08:15:33.584827
 
 """
@@ -12,8 +12,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_lecture_requests'
-down_revision = '0008_agreements'
+revision = '0011_lecture_requests'
+down_revision = '0010_working_weeks'
 branch_labels = None
 depends_on = None
 
