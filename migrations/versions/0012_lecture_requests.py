@@ -1,7 +1,7 @@
 """Lecture requests: what a coordinator asks for, the times proposed, and the history
 
-Revision ID: 0011_lecture_requests
-Revises: 0010_working_weeks
+Revision ID: 0012_lecture_requests
+Revises: 0011_attendance
 Create Date: 2026-12-06 08:15:33.584827
 
 """
@@ -12,8 +12,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_lecture_requests'
-down_revision = '0010_working_weeks'
+revision = '0012_lecture_requests'
+down_revision = '0011_attendance'
 branch_labels = None
 depends_on = None
 
