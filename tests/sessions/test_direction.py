@@ -146,7 +146,7 @@ def test_migration_derives_the_direction_of_existing_sessions(tmp_path):
                     " VALUES (2, 'Guest', 1, 0), (3, 'Guest', 1, 0)"
                 )
             )
-        flask_migrate.upgrade(revision="0012_session_direction")
+        flask_migrate.upgrade(revision="0013_session_direction")
         with db.engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT id, direction FROM sessions ORDER BY id")).all()
         db.engine.dispose()

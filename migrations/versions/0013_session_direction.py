@@ -1,8 +1,8 @@
 """Sessions: direction (outgoing, incoming, joint), derived from the speakers unless staff
 corrected it; existing sessions get the derived one
 
-Revision ID: 0012_session_direction
-Revises: 0011_attendance
+Revision ID: 0013_session_direction
+Revises: 0012_lecture_requests
 Create Date: 2026-12-06 08:24:01
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_session_direction'
-down_revision = '0011_attendance'
+revision = '0013_session_direction'
+down_revision = '0012_lecture_requests'
 branch_labels = None
 depends_on = None
 
