@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     bounds.init_app(app)
     from webinars.web import (
         admin,
+        attendance,
         audit_labels,
         auth,
         catalog,
@@ -50,7 +51,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(partners.bp)
-    for module in (catalog, my_registration, registrants, outbox):
+    for module in (catalog, my_registration, registrants, attendance, outbox):
         app.register_blueprint(module.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)

@@ -13,6 +13,7 @@ from webinars.domain.partners.agreements import (
     expiring_agreements,
 )
 from webinars.domain.sessions.timezones import all_zones
+from webinars.domain.sessions.working_hours import days_text
 from webinars.domain.staff import (
     StaffRuleError,
     account_problems,
@@ -187,6 +188,7 @@ def _save_academy(form: AcademyForm, academy: PartnerAcademy) -> None:
     for name in ("name_ru", "name_uz", "website", "contact_name", "contact_email", "notes"):
         setattr(academy, name, (getattr(academy, name) or "").strip() or None)
     academy.slug = academy.slug or unique_academy_slug(academy.name_en, academy.id)
+    academy.work_days = days_text(frozenset(form.work_days.data))
 
 
 @bp.route("/academies/new", methods=["GET", "POST"])
