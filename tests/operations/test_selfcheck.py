@@ -35,6 +35,7 @@ def test_a_sound_configuration_has_no_problem():
         ({"SECRET_KEY": "a" * 64}, "SECRET_KEY"),  # long, but eight distinct characters short
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:////srv/webinars.sqlite3"}, "DATABASE_URL"),
         ({"REDIS_URL": None}, "REDIS_URL"),
+        ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI"),
         (
             {
                 "HOME_NAME": "Samarkand",

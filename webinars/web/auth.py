@@ -72,7 +72,7 @@ def _login_rate_key() -> str:
 @limiter.limit(
     lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_rate_key
 )
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"])
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
