@@ -32,9 +32,7 @@ def _record(session_id: int, meeting_id: int, updated_at: datetime) -> None:
 
 
 def _held(session_id: int) -> ZoomMeeting:
-    return db.session.execute(
-        db.select(ZoomMeeting).filter_by(session_id=session_id)
-    ).scalar_one()
+    return db.session.execute(db.select(ZoomMeeting).filter_by(session_id=session_id)).scalar_one()
 
 
 def test_the_migration_repairs_ids_already_shared(app, make_session):
