@@ -54,7 +54,7 @@ AREA_DEPENDS = {
     # Which area writes which email (the worker and the outbox page ask it).
     "mailing": {"registration", "partners"},
 }
-GENERAL = {"outbox", "staff", "signals"}
+GENERAL = {"outbox", "staff", "signals", "workers"}
 
 
 def module_name(path: Path) -> str:

@@ -72,11 +72,12 @@ class BoundedIntegerField(IntegerField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
             return
+        super().process_formdata(valuelist)  # "Not a valid integer value." for words
         try:
-            self.data = whole_number(valuelist[0])
+            self.data = whole_number(self.data)
         except ValueError as exc:
             self.data = None
-            raise ValueError(self.gettext(str(OUT_OF_RANGE))) from exc
+            raise ValueError(str(OUT_OF_RANGE)) from exc
 
 
 class IdSelectField(SelectField):

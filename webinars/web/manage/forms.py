@@ -41,7 +41,7 @@ from webinars.web.choices import DATETIME_FORMAT, readable, zone_field
 E = TypeVar("E", bound=Enum)
 
 
-def _choice(enum: type[E], value: object, fallback: E) -> E:
+def _choice(enum: type[E], value: object, fallback: E | None) -> E | None:
     """An enum from a posted choice; an unknown one (its field already says so) reads as
     `fallback`, so the other rules can still be checked in the same submit."""
     try:
@@ -170,7 +170,10 @@ class SessionForm(FlaskForm):
             visibility=_choice(Visibility, self.visibility.data, Visibility.PUBLIC),
             conference=_choice(Conference, self.conference.data, Conference.LINK),
             join_url=(self.join_url.data or "").strip() or None,
-            direction=Direction(self.direction.data) if self.direction.data else None,
+            # An unknown direction (its field already says so) reads as "derived".
+            direction=_choice(Direction, self.direction.data, None)
+            if self.direction.data
+            else None,
         )
 
     def fill_from(self, data: SessionInput) -> None:
