@@ -601,3 +601,24 @@ def test_session_form_rule_error_alone_has_the_summary_banner(client, login, lec
     assert _problems_banner(page) == [
         "Meeting link: Paste the meeting link, or choose another way to join."
     ]
+
+
+def test_session_form_overlap_is_given_in_the_form_zone(
+    client, login, lecturer, academy, make_session
+):
+    """The other session (14:00–15:30 Samarkand) is shown as the Izhevsk form reads it."""
+    existing = make_session(actor=lecturer, academy_ids=[academy.id], title="Рахит")
+    login(lecturer)
+    data = form_data(
+        lecturer.id,
+        academy.id,
+        starts_local=f"{existing_day(existing)}T13:30",
+        time_zone="Europe/Samara",
+    )
+
+    response = client.post("/manage/sessions/new", data=data)
+
+    box = by_id(parse(response.get_data(as_text=True)), "conflicts").text().replace(" – ", "–")
+    assert "13:00–14:30" in box
+    assert "Europe/Samara" in box
+    assert "Asia/Samarkand" not in box

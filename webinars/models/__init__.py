@@ -2,6 +2,7 @@
 
 from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
+from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
 from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
@@ -43,6 +44,10 @@ from webinars.models.zoom import (
 __all__ = [
     "Agreement",
     "AgreementKind",
+    "AttendanceEntry",
+    "AttendanceSheet",
+    "Presence",
+    "ZoomNameMatch",
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
     "CoordinatorInvitation",
