@@ -7,7 +7,13 @@ from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
-from webinars.models.partners import CoordinatorInvitation
+from webinars.models.partners import (
+    CoordinatorInvitation,
+    LectureRequest,
+    LectureRequestEvent,
+    LectureRequestStatus,
+    LectureRequestWindow,
+)
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -51,6 +57,10 @@ __all__ = [
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
     "CoordinatorInvitation",
+    "LectureRequest",
+    "LectureRequestEvent",
+    "LectureRequestStatus",
+    "LectureRequestWindow",
     "MailStatus",
     "OutboxMessage",
     "Registration",

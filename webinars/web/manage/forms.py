@@ -30,17 +30,14 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
-    ValidationError,
 )
 
 from webinars.domain.sessions.kinds import kind_choices, kind_filter_choices
 from webinars.domain.sessions.scheduling import GuestInput, SessionInput
-from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Conference, SessionKind, SessionStatus, Visibility
+from webinars.web.choices import DATETIME_FORMAT, readable, zone_field
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 E = TypeVar("E", bound=Enum)
 
 
@@ -51,23 +48,6 @@ def _choice(enum: type[E], value: object, fallback: E) -> E:
         return enum(value)
     except ValueError:
         return fallback
-
-
-def readable(form: Form, field: IntegerField) -> None:
-    """After Required/Optional: stop at "not a number", a range message would only confuse."""
-    if field.process_errors:
-        raise StopValidation()
-
-
-def known_zone(form: Form, field: SelectField) -> None:
-    """Any IANA zone, with a message that says what to do (not "Not a valid choice")."""
-    if not is_valid_zone(field.data):
-        raise ValidationError(_l("Choose a time zone from the list."))
-
-
-def zone_field(label: str) -> SelectField:
-    """A time-zone select; choices are set per request, the zone checked by known_zone."""
-    return SelectField(label, validate_choice=False, validators=[DataRequired(), known_zone])
 
 
 class GuestSpeakerForm(Form):
