@@ -23,6 +23,7 @@ from webinars.models.registration import (
 from webinars.models.session import (
     AuditEntry,
     Conference,
+    Direction,
     GuestSpeaker,
     Session,
     SessionKind,
@@ -71,6 +72,7 @@ __all__ = [
     "FeedToken",
     "FeedVersion",
     "Conference",
+    "Direction",
     "GuestSpeaker",
     "PartnerAcademy",
     "Role",
