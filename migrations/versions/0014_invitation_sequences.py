@@ -5,8 +5,8 @@ CANCEL, without raising the session's SEQUENCE (RFC 5546). Rows from before star
 confirmed seats are taken to have had a REQUEST at the session's current SEQUENCE (an
 upper bound of what they were sent), so their own CANCEL goes above it.
 
-Revision ID: 0013_invitation_sequences
-Revises: 0012_lecture_requests
+Revision ID: 0014_invitation_sequences
+Revises: 0013_session_direction
 Create Date: 2026-12-06 09:00:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_invitation_sequences'
-down_revision = '0012_lecture_requests'
+revision = '0014_invitation_sequences'
+down_revision = '0013_session_direction'
 branch_labels = None
 depends_on = None
 
