@@ -13,6 +13,8 @@ from webinars.models.partners import (
     LectureRequestEvent,
     LectureRequestStatus,
     LectureRequestWindow,
+    Nomination,
+    SeatQuota,
 )
 from webinars.models.registration import (
     ACTIVE_STATUSES,
@@ -61,6 +63,8 @@ __all__ = [
     "LectureRequestEvent",
     "LectureRequestStatus",
     "LectureRequestWindow",
+    "Nomination",
+    "SeatQuota",
     "MailStatus",
     "OutboxMessage",
     "Registration",
