@@ -25,6 +25,7 @@ from webinars.models.registration import (
 from webinars.models.session import (
     AuditEntry,
     Conference,
+    Direction,
     GuestSpeaker,
     Session,
     SessionKind,
@@ -75,6 +76,7 @@ __all__ = [
     "FeedToken",
     "FeedVersion",
     "Conference",
+    "Direction",
     "GuestSpeaker",
     "PartnerAcademy",
     "Role",
