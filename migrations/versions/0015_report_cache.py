@@ -1,7 +1,7 @@
 """Report figures counted once per period and scope, kept until what they cover changes
 
-Revision ID: 0014_report_cache
-Revises: 0013_session_direction
+Revision ID: 0015_report_cache
+Revises: 0014_invitation_sequences
 Create Date: 2026-12-06 08:57:11.884179
 
 """
@@ -12,8 +12,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_report_cache'
-down_revision = '0013_session_direction'
+revision = '0015_report_cache'
+down_revision = '0014_invitation_sequences'
 branch_labels = None
 depends_on = None
 
