@@ -1,7 +1,7 @@
 """Seats reserved for an academy until a date (quotas), and coordinators' nominations
 
-Revision ID: 0014_seat_quotas
-Revises: 0013_session_direction
+Revision ID: 0016_seat_quotas
+Revises: 0015_report_cache
 Create Date: 2026-12-06 08:51:06.169326
 
 """
@@ -12,8 +12,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_seat_quotas'
-down_revision = '0013_session_direction'
+revision = '0016_seat_quotas'
+down_revision = '0015_report_cache'
 branch_labels = None
 depends_on = None
 
