@@ -450,6 +450,9 @@ ACCESS: dict[str, list[Case]] = {
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
     ],
+    # The find-a-time grid: any staff member (coordinators see no other academy's titles)
+    "manage.find_time": [staff()],
+    "manage.find_time_grid": [staff()],
     "admin.closures": [admin_only()],
     "admin.closure_delete": [
         staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/closures"), closure_id="closure"),
