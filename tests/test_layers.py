@@ -51,6 +51,7 @@ AREA_DEPENDS = {
     "registration": {"sessions", "calendars", "zoom", "attendance"},
     "operations": {"sessions", "calendars", "zoom", "registration"},  # figures for /metrics
     "partners": {"sessions", "calendars", "registration"},
+    "reports": {"sessions"},
     # Which area writes which email (the worker and the outbox page ask it).
     "mailing": {"registration", "partners"},
 }

@@ -13,6 +13,8 @@ from webinars.models.partners import (
     LectureRequestEvent,
     LectureRequestStatus,
     LectureRequestWindow,
+    Nomination,
+    SeatQuota,
 )
 from webinars.models.registration import (
     ACTIVE_STATUSES,
@@ -20,6 +22,7 @@ from webinars.models.registration import (
     Registration,
     RegistrationStatus,
 )
+from webinars.models.report_cache import ReportCache
 from webinars.models.session import (
     AuditEntry,
     Conference,
@@ -49,6 +52,7 @@ from webinars.models.zoom import (
 )
 
 __all__ = [
+    "ReportCache",
     "Agreement",
     "AgreementKind",
     "AttendanceEntry",
@@ -62,6 +66,8 @@ __all__ = [
     "LectureRequestEvent",
     "LectureRequestStatus",
     "LectureRequestWindow",
+    "Nomination",
+    "SeatQuota",
     "MailStatus",
     "OutboxMessage",
     "Registration",
