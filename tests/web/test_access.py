@@ -422,6 +422,30 @@ ACCESS: dict[str, list[Case]] = {
         everyone(OK, token="invitation_token"),
         everyone(MISSING, token="bad_token"),
     ],
+    # Lecture requests: staff see all, a coordinator their academy's; each side its steps
+    "partners.requests": [staff()],
+    "partners.request_new": [staff(FORBIDDEN, OK, FORBIDDEN)],
+    "partners.request_page": [
+        staff(request_id="lecture_request"),
+        staff(OK, MISSING, OK, request_id="others_request"),  # another academy's
+        staff(MISSING, MISSING, MISSING, request_id="nothing"),
+    ],
+    "partners.request_accept": [staff(422, FORBIDDEN, 422, request_id="lecture_request")],
+    "partners.request_propose": [staff(422, FORBIDDEN, 422, request_id="lecture_request")],
+    "partners.request_decline": [staff(422, FORBIDDEN, 422, request_id="lecture_request")],
+    "partners.request_agree": [
+        staff(
+            FORBIDDEN,
+            Redirect("/partners/requests/{lecture_request}"),
+            FORBIDDEN,
+            request_id="lecture_request",
+        ),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),
+    ],
+    "partners.request_answer": [
+        staff(FORBIDDEN, 422, FORBIDDEN, request_id="lecture_request"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),
+    ],
     "admin.academy_restore": [
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
@@ -554,7 +578,7 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
     ids["csv_format"], ids["xlsx_format"] = "csv", "xlsx"
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
     ids.update(agreements_world(app, home, other_academy))
-    ids.update(partners_world(app, home))
+    ids.update(partners_world(app, home, other_academy, people["coordinator"]))
     return {"ids": ids, "people": people}
 
 

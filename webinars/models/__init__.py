@@ -8,7 +8,13 @@ from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
-from webinars.models.partners import CoordinatorInvitation
+from webinars.models.partners import (
+    CoordinatorInvitation,
+    LectureRequest,
+    LectureRequestEvent,
+    LectureRequestStatus,
+    LectureRequestWindow,
+)
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -18,6 +24,7 @@ from webinars.models.registration import (
 from webinars.models.session import (
     AuditEntry,
     Conference,
+    Direction,
     GuestSpeaker,
     Session,
     SessionKind,
@@ -55,6 +62,10 @@ __all__ = [
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
     "CoordinatorInvitation",
+    "LectureRequest",
+    "LectureRequestEvent",
+    "LectureRequestStatus",
+    "LectureRequestWindow",
     "MailStatus",
     "OutboxMessage",
     "Registration",
@@ -65,6 +76,7 @@ __all__ = [
     "FeedToken",
     "FeedVersion",
     "Conference",
+    "Direction",
     "GuestSpeaker",
     "PartnerAcademy",
     "Role",

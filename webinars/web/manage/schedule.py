@@ -10,15 +10,16 @@ from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
+from webinars.domain.partners.requests import overdue_requests
 from webinars.domain.sessions.access import visible_sessions
 from webinars.domain.sessions.conflicts import conflicting_session_ids
 from webinars.domain.sessions.filters import filter_sessions, taught_by
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, utcnow
+from webinars.web.choices import academy_choices, lecturer_choices
 from webinars.web.list_filters import session_filters
 from webinars.web.manage.blueprint import bp
-from webinars.web.manage.choices import academy_choices, lecturer_choices
 from webinars.web.manage.forms import ScheduleFilterForm
 from webinars.web.roles import staff_required
 
@@ -62,8 +63,13 @@ def dashboard():
         for s in upcoming
         if s.status is SessionStatus.DRAFT and s.starts_at - now < ATTENTION_WINDOW
     ] + [(s, _("Overlaps another session.")) for s in upcoming if s.id in conflicted]
+    overdue = overdue_requests(now) if current_user.can_schedule else []
     return render_template(
-        "manage/dashboard.html", upcoming=upcoming, attention=attention, conflicted=conflicted
+        "manage/dashboard.html",
+        upcoming=upcoming,
+        attention=attention,
+        conflicted=conflicted,
+        overdue_requests=overdue,
     )
 
 

@@ -25,8 +25,8 @@ from webinars.domain.sessions.scheduling import (
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
+from webinars.web.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.blueprint import bp
-from webinars.web.manage.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.forms import CancelForm, RescheduleForm, SessionForm
 from webinars.web.manage.zoom_fields import (
     attach_zoom_fields,
