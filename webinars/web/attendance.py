@@ -224,7 +224,7 @@ def check_in_list(session_id: int):
     return render_template("attendance/check_in.html", session=session, sheet=build_sheet(session))
 
 
-@bp.post("/check-in")
+@bp.post("/check-in/tap")
 @staff_required
 def check_in_one(session_id: int):
     """Check one person in (or out again with undo=1). Answers JSON to the page's script."""
