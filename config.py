@@ -150,6 +150,11 @@ class Config:
     COORDINATOR_INVITATION_DAYS = int(os.environ.get("COORDINATOR_INVITATION_DAYS", "7"))
     LECTURE_REQUEST_OVERDUE_DAYS = int(os.environ.get("LECTURE_REQUEST_OVERDUE_DAYS", "7"))
 
+    # The cooperation report: "calendar" (January-December) or "academic" (September-
+    # August) years, counted in HOME_TIME_ZONE; an academic hour is this many minutes.
+    REPORT_YEAR = os.environ.get("REPORT_YEAR", "calendar")
+    ACADEMIC_HOUR_MINUTES = int(os.environ.get("ACADEMIC_HOUR_MINUTES", "45"))
+
 
 class DevelopmentConfig(Config):
     """Local development: SQLite, a key kept under instance/, cookies over plain http."""

@@ -52,6 +52,7 @@ AREA_DEPENDS = {
     "registration": {"sessions", "calendars", "zoom", "attendance", "certificates"},
     "operations": {"sessions", "calendars", "zoom", "registration"},  # figures for /metrics
     "partners": {"sessions", "calendars", "registration"},
+    "reports": {"sessions"},
     # Which area writes which email (the worker and the outbox page ask it).
     "mailing": {"registration", "partners", "certificates"},
 }

@@ -21,6 +21,7 @@ from webinars.models.registration import (
     Registration,
     RegistrationStatus,
 )
+from webinars.models.report_cache import ReportCache
 from webinars.models.session import (
     AuditEntry,
     Conference,
@@ -50,6 +51,7 @@ from webinars.models.zoom import (
 )
 
 __all__ = [
+    "ReportCache",
     "Agreement",
     "AgreementKind",
     "AttendanceEntry",

@@ -28,7 +28,12 @@ from werkzeug.exceptions import HTTPException
 from webinars.domain.attendance.check_in_codes import check_in_qr
 from webinars.domain.calendars import tokens as feed_tokens
 from webinars.domain.calendars.events import render_feed
-from webinars.domain.calendars.invitations import build_invitation, invitation_content_type
+from webinars.domain.calendars.invitations import (
+    build_invitation,
+    invitation_content_type,
+    note_sent,
+    person_sequence,
+)
 from webinars.domain.certificates.issue import (
     CertificateError,
     current_for_registration,
@@ -288,6 +293,7 @@ def invitation(token: str):
         abort(404, description=_("Only a confirmed seat has a calendar invitation."))
     session = registration.session
     method = "CANCEL" if session.is_cancelled else "REQUEST"
+    sequence = person_sequence(registration, method)
     body = build_invitation(
         session,
         attendee_email=registration.email or "",
@@ -296,7 +302,10 @@ def invitation(token: str):
         join_url=join_link(session),
         locale=registration.locale,
         organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        sequence=sequence,
     )
+    note_sent(registration, method, sequence)
+    db.session.commit()
     response = Response(body, content_type=invitation_content_type(method))
     response.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ics"'
     return response
