@@ -14,6 +14,8 @@ from webinars.models.partners import (
     LectureRequestEvent,
     LectureRequestStatus,
     LectureRequestWindow,
+    Nomination,
+    SeatQuota,
 )
 from webinars.models.registration import (
     ACTIVE_STATUSES,
@@ -68,6 +70,8 @@ __all__ = [
     "LectureRequestEvent",
     "LectureRequestStatus",
     "LectureRequestWindow",
+    "Nomination",
+    "SeatQuota",
     "MailStatus",
     "OutboxMessage",
     "Registration",

@@ -1,8 +1,8 @@
 """Certificates of attendance and of teaching (frozen content, PDF, verification code,
 revocation, reissue chain) and the admin's certificate layout
 
-Revision ID: 0016_certificates
-Revises: 0015_report_cache
+Revision ID: 0017_certificates
+Revises: 0016_seat_quotas
 Create Date: 2026-12-06 09:00:00
 
 """
@@ -13,8 +13,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_certificates'
-down_revision = '0015_report_cache'
+revision = '0017_certificates'
+down_revision = '0016_seat_quotas'
 branch_labels = None
 depends_on = None
 
