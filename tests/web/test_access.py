@@ -417,10 +417,46 @@ ACCESS: dict[str, list[Case]] = {
         staff(FORBIDDEN, 422, FORBIDDEN, request_id="lecture_request"),
         staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),
     ],
+    # Reserved seats: the session's lecturers and admins set them; the academy's
+    # coordinators nominate (another academy's quota is not there for them)
+    "partners.quotas": [
+        scheduler(session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+        staff(MISSING, FORBIDDEN, MISSING, session_id="nothing"),
+    ],
+    "partners.quota_remove": [
+        staff(
+            Redirect("/partners/sessions/{quota_session}/quotas"),
+            FORBIDDEN,
+            Redirect("/partners/sessions/{quota_session}/quotas"),
+            session_id="quota_session",
+            quota_id="removable_quota",
+        ),
+        staff(MISSING, FORBIDDEN, MISSING, session_id="quota_session", quota_id="nothing"),
+    ],
+    "partners.nominations": [
+        staff(FORBIDDEN, OK, FORBIDDEN, quota_id="own_quota"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, quota_id="others_quota"),
+    ],
+    "partners.nominate_one": [
+        staff(FORBIDDEN, 422, FORBIDDEN, quota_id="own_quota"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, quota_id="others_quota"),
+    ],
+    "partners.nominate_preview": [
+        staff(FORBIDDEN, 422, FORBIDDEN, quota_id="own_quota"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, quota_id="others_quota"),
+    ],
+    "partners.nominate_confirm": [
+        staff(FORBIDDEN, Redirect("/partners/quotas/{own_quota}"), FORBIDDEN, quota_id="own_quota"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, quota_id="others_quota"),
+    ],
     "admin.academy_restore": [
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
     ],
+    # The find-a-time grid: any staff member (coordinators see no other academy's titles)
+    "manage.find_time": [staff()],
+    "manage.find_time_grid": [staff()],
     "admin.closures": [admin_only()],
     "admin.closure_delete": [
         staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/closures"), closure_id="closure"),
@@ -548,7 +584,7 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
     ids["wrong_check_in_code"] = "a" * 26
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
     ids.update(agreements_world(app, home, other_academy))
-    ids.update(partners_world(app, home, other_academy, people["coordinator"]))
+    ids.update(partners_world(app, home, other_academy, people["coordinator"], lecturer))
     return {"ids": ids, "people": people}
 
 

@@ -13,6 +13,8 @@ from webinars.models.partners import (
     LectureRequestEvent,
     LectureRequestStatus,
     LectureRequestWindow,
+    Nomination,
+    SeatQuota,
 )
 from webinars.models.registration import (
     ACTIVE_STATUSES,
@@ -64,6 +66,8 @@ __all__ = [
     "LectureRequestEvent",
     "LectureRequestStatus",
     "LectureRequestWindow",
+    "Nomination",
+    "SeatQuota",
     "MailStatus",
     "OutboxMessage",
     "Registration",
