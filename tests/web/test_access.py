@@ -434,6 +434,7 @@ ACCESS: dict[str, list[Case]] = {
         ),
         staff(MISSING, FORBIDDEN, MISSING, session_id="quota_session", quota_id="nothing"),
     ],
+    "partners.dashboard": [staff(FORBIDDEN, OK, FORBIDDEN)],
     "partners.nominations": [
         staff(FORBIDDEN, OK, FORBIDDEN, quota_id="own_quota"),
         staff(FORBIDDEN, MISSING, FORBIDDEN, quota_id="others_quota"),
