@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from webinars.web.partners import (  # noqa: F401 - routes register on bp
+    dashboard,
     invitation,
     quotas,
     requests,
