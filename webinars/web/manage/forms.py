@@ -67,7 +67,12 @@ def known_zone(form: Form, field: SelectField) -> None:
 
 def zone_field(label: str) -> SelectField:
     """A time-zone select; choices are set per request, the zone checked by known_zone."""
-    return SelectField(label, validate_choice=False, validators=[DataRequired(), known_zone])
+    return SelectField(
+        label,
+        validate_choice=False,
+        validators=[DataRequired(), known_zone],
+        render_kw={"data-searchable": ""},
+    )
 
 
 class GuestSpeakerForm(Form):

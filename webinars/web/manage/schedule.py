@@ -16,9 +16,9 @@ from webinars.domain.sessions.filters import filter_sessions, taught_by
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, utcnow
+from webinars.web.choices import academy_choices, lecturer_choices
 from webinars.web.list_filters import session_filters
 from webinars.web.manage.blueprint import bp
-from webinars.web.manage.choices import academy_choices, lecturer_choices
 from webinars.web.manage.forms import ScheduleFilterForm
 from webinars.web.roles import staff_required
 
