@@ -127,6 +127,11 @@ class Config:
         "REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour;20 per day"
     )
 
+    # Attendance and certificates: the default share of a session's minutes that counts as
+    # attended (each session may set its own), and when an unfinalised list is finalised.
+    ATTENDANCE_SHARE_PERCENT = int(os.environ.get("ATTENDANCE_SHARE_PERCENT", "70"))
+    ATTENDANCE_FINALISE_AFTER_HOURS = int(os.environ.get("ATTENDANCE_FINALISE_AFTER_HOURS", "48"))
+
     # Partner agreements: scanned documents (PDF) are kept here, outside the web root, under
     # random names, and served to staff only; uploads over the limit are refused (keep it
     # under the proxy's body limit, 10 MB in deploy/nginx).

@@ -16,6 +16,7 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
+from tests.fixtures.app import working_day
 from tests.fixtures.browser import PHONE
 from webinars.models import Role, utcnow
 
@@ -43,7 +44,10 @@ def people(make_user, make_academy) -> dict[str, Any]:
 
 
 def _future_day(days: int) -> date:
-    return (utcnow() + timedelta(days=days)).astimezone(ZoneInfo("Asia/Samarkand")).date()
+    """The first working day (no weekend, no holiday: no warning on save) `days` ahead or later."""
+    return working_day(
+        (utcnow() + timedelta(days=days)).astimezone(ZoneInfo("Asia/Samarkand")).date()
+    )
 
 
 def _places(page: Any) -> str:
@@ -158,7 +162,8 @@ def _switch_language(page: Any, app: Flask, name: str, code: str, starts: dateti
 def test_lecturer_schedules_moves_and_cancels_a_session(
     app: Flask, page: Any, people: dict[str, Any], sign_in, screenshot
 ) -> None:
-    day, later = _future_day(10), _future_day(11)
+    day = _future_day(10)
+    later = working_day(day + timedelta(days=1))
     sign_in(page, people["lecturer"])
 
     _create(page, day, screenshot)

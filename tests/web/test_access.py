@@ -22,6 +22,7 @@ from flask import Flask, url_for
 from tests.fixtures.app import PASSWORD
 from tests.fixtures.partners import partners_world
 from tests.fixtures.registration import registration_world
+from webinars.domain.attendance.check_in_codes import check_in_code
 from webinars.domain.calendars.tokens import find_token, issue_token, user_subject
 from webinars.domain.partners.agreements import attach_document, store_document
 from webinars.domain.sessions.closures import add_closure
@@ -31,6 +32,7 @@ from webinars.models import (
     Agreement,
     AgreementKind,
     FeedScope,
+    Registration,
     Role,
     Session,
     SessionStatus,
@@ -97,6 +99,9 @@ def admin_only(method: str | None = None, **args: str) -> Case:
 
 ADMIN_ACTION_DONE = Redirect("/admin/academies")
 SESSION_PAGE = "/manage/sessions/{%s}"
+ATTENDANCE_PAGE = Redirect("/manage/sessions/{own_session}/attendance")
+OTHERS_ATTENDANCE_PAGE = Redirect("/manage/sessions/{others_session}/attendance")
+CHECK_IN_LIST = Redirect("/manage/sessions/{own_session}/check-in")
 
 # endpoint -> cases. World objects: own_session (taught by the signed-in lecturer, at the
 # coordinator's academy), others_session (another lecturer's, same academy),
@@ -268,6 +273,70 @@ ACCESS: dict[str, list[Case]] = {
         staff(422, FORBIDDEN, 422, session_id="own_session"),
         staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
     ],
+    # Attendance and check-in: personal data, the session's lecturers and admins only
+    "attendance.index": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+        staff(MISSING, MISSING, MISSING, session_id="nothing"),
+    ],
+    "attendance.share": [
+        staff(422, FORBIDDEN, 422, session_id="own_session"),  # an empty form
+        staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
+    ],
+    "attendance.override_one": [
+        staff(422, FORBIDDEN, 422, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
+    ],
+    "attendance.walk_in": [
+        staff(422, FORBIDDEN, 422, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
+    ],
+    "attendance.confirm_name": [  # nobody named: refused with a message on the page
+        staff(ATTENDANCE_PAGE, FORBIDDEN, ATTENDANCE_PAGE, session_id="own_session"),
+        staff(MISSING, MISSING, MISSING, session_id="nothing"),
+    ],
+    "attendance.unlink_name": [
+        staff(ATTENDANCE_PAGE, FORBIDDEN, ATTENDANCE_PAGE, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OTHERS_ATTENDANCE_PAGE, session_id="others_session"),
+    ],
+    "attendance.finalise_list": [  # not over yet: refused with a message on the page
+        staff(ATTENDANCE_PAGE, FORBIDDEN, ATTENDANCE_PAGE, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OTHERS_ATTENDANCE_PAGE, session_id="others_session"),
+    ],
+    "attendance.check_in_list": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+    ],
+    "attendance.check_in_one": [
+        staff(CHECK_IN_LIST, FORBIDDEN, CHECK_IN_LIST, session_id="own_session"),
+        staff(MISSING, MISSING, MISSING, session_id="nothing"),
+    ],
+    "attendance.scanned": [
+        staff(
+            OK,
+            FORBIDDEN,
+            OK,
+            session_id="own_session",
+            registration_id="own_registration",
+            code="own_check_in_code",
+        ),
+        staff(  # a code that is not this registration's
+            MISSING,
+            FORBIDDEN,
+            MISSING,
+            session_id="own_session",
+            registration_id="own_registration",
+            code="wrong_check_in_code",
+        ),
+        staff(  # the right code on another session's address
+            FORBIDDEN,
+            FORBIDDEN,
+            MISSING,
+            session_id="others_session",
+            registration_id="own_registration",
+            code="own_check_in_code",
+        ),
+    ],
     "outbox.index": [admin_only()],
     "outbox.message": [
         admin_only(message_id="outbox_message"),
@@ -318,6 +387,30 @@ ACCESS: dict[str, list[Case]] = {
     "partners.invitation": [
         everyone(OK, token="invitation_token"),
         everyone(MISSING, token="bad_token"),
+    ],
+    # Lecture requests: staff see all, a coordinator their academy's; each side its steps
+    "partners.requests": [staff()],
+    "partners.request_new": [staff(FORBIDDEN, OK, FORBIDDEN)],
+    "partners.request_page": [
+        staff(request_id="lecture_request"),
+        staff(OK, MISSING, OK, request_id="others_request"),  # another academy's
+        staff(MISSING, MISSING, MISSING, request_id="nothing"),
+    ],
+    "partners.request_accept": [staff(422, FORBIDDEN, 422, request_id="lecture_request")],
+    "partners.request_propose": [staff(422, FORBIDDEN, 422, request_id="lecture_request")],
+    "partners.request_decline": [staff(422, FORBIDDEN, 422, request_id="lecture_request")],
+    "partners.request_agree": [
+        staff(
+            FORBIDDEN,
+            Redirect("/partners/requests/{lecture_request}"),
+            FORBIDDEN,
+            request_id="lecture_request",
+        ),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),
+    ],
+    "partners.request_answer": [
+        staff(FORBIDDEN, 422, FORBIDDEN, request_id="lecture_request"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),
     ],
     "admin.academy_restore": [
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
@@ -444,9 +537,13 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
         db.session.commit()
         ids["closure"] = closure.id
     ids.update(registration_world(app, ids["own_session"], lecturer))
+    with app.app_context():
+        seated = db.session.get(Registration, ids["own_registration"])
+        ids["own_check_in_code"] = check_in_code(seated)
+    ids["wrong_check_in_code"] = "a" * 26
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
     ids.update(agreements_world(app, home, other_academy))
-    ids.update(partners_world(app, home))
+    ids.update(partners_world(app, home, other_academy, people["coordinator"]))
     return {"ids": ids, "people": people}
 
 

@@ -2,11 +2,18 @@
 
 from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
+from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
 from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
-from webinars.models.partners import CoordinatorInvitation
+from webinars.models.partners import (
+    CoordinatorInvitation,
+    LectureRequest,
+    LectureRequestEvent,
+    LectureRequestStatus,
+    LectureRequestWindow,
+)
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -16,6 +23,7 @@ from webinars.models.registration import (
 from webinars.models.session import (
     AuditEntry,
     Conference,
+    Direction,
     GuestSpeaker,
     Session,
     SessionKind,
@@ -43,9 +51,17 @@ from webinars.models.zoom import (
 __all__ = [
     "Agreement",
     "AgreementKind",
+    "AttendanceEntry",
+    "AttendanceSheet",
+    "Presence",
+    "ZoomNameMatch",
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
     "CoordinatorInvitation",
+    "LectureRequest",
+    "LectureRequestEvent",
+    "LectureRequestStatus",
+    "LectureRequestWindow",
     "MailStatus",
     "OutboxMessage",
     "Registration",
@@ -56,6 +72,7 @@ __all__ = [
     "FeedToken",
     "FeedVersion",
     "Conference",
+    "Direction",
     "GuestSpeaker",
     "PartnerAcademy",
     "Role",

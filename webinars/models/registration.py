@@ -78,6 +78,11 @@ class Registration(db.Model):
     # What the student was last told, so a change to the session is announced once.
     notified_sequence: Mapped[int | None]
     notified_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The SEQUENCE of the latest calendar REQUEST and CANCEL this person was sent: their
+    # own CANCEL goes above every REQUEST they had, a later REQUEST above that CANCEL,
+    # without raising the session's SEQUENCE (domain.calendars.invitations).
+    request_sequence: Mapped[int | None]
+    cancel_sequence: Mapped[int | None]
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[Session] = relationship()

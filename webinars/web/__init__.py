@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RowId  # before any rule that uses it
     from webinars.web import (
         admin,
+        attendance,
         audit_labels,
         auth,
         catalog,
@@ -48,7 +49,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(partners.bp)
-    for module in (catalog, my_registration, registrants, outbox):
+    for module in (catalog, my_registration, registrants, attendance, outbox):
         app.register_blueprint(module.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)

@@ -1,4 +1,5 @@
-"""Choices for the staff forms: people, academies and zones, read once per request."""
+"""Choices and fields the forms of several blueprints share (sessions, lecture requests):
+people, academies and zones read once per request, and local date-time fields."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import unicodedata
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, IntegerField, SelectField
+from wtforms.validators import DataRequired, StopValidation, ValidationError
 
 from webinars.domain.sessions.places import home_city
+from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.domain.sessions.zone_names import (
     canonical_zones,
     country_name,
@@ -17,6 +22,30 @@ from webinars.domain.sessions.zone_names import (
 )
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def readable(form: Form, field: IntegerField) -> None:
+    """After Required/Optional: stop at "not a number", a range message would only confuse."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+def known_zone(form: Form, field: SelectField) -> None:
+    """Any IANA zone, with a message that says what to do (not "Not a valid choice")."""
+    if not is_valid_zone(field.data):
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+def zone_field(label: str) -> SelectField:
+    """A time-zone select; choices are set per request, the zone checked by known_zone."""
+    return SelectField(
+        label,
+        validate_choice=False,
+        validators=[DataRequired(), known_zone],
+        render_kw={"data-searchable": ""},
+    )
 
 
 def lecturer_choices(include_ids: list[int] | None = None) -> list[tuple[int, str]]:

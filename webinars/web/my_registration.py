@@ -25,9 +25,15 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
+from webinars.domain.attendance.check_in_codes import check_in_qr
 from webinars.domain.calendars import tokens as feed_tokens
 from webinars.domain.calendars.events import render_feed
-from webinars.domain.calendars.invitations import build_invitation, invitation_content_type
+from webinars.domain.calendars.invitations import (
+    build_invitation,
+    invitation_content_type,
+    note_sent,
+    person_sequence,
+)
 from webinars.domain.registration import notices
 from webinars.domain.registration.manage_links import find_by_token, new_manage_link
 from webinars.domain.registration.register import (
@@ -138,6 +144,9 @@ def _manage_page(
         token=token,
         position=position(registration),
         join_url=join_link(session) if seated else None,
+        check_in_qr=check_in_qr(registration)
+        if registration.has_seat and not session.is_cancelled and not session.is_finished(now)
+        else None,
         places=places_for(session, registration.academy),
         feed_count=feed_count,
         new_feed_url=new_feed_url,
@@ -256,6 +265,7 @@ def invitation(token: str):
         abort(404, description=_("Only a confirmed seat has a calendar invitation."))
     session = registration.session
     method = "CANCEL" if session.is_cancelled else "REQUEST"
+    sequence = person_sequence(registration, method)
     body = build_invitation(
         session,
         attendee_email=registration.email or "",
@@ -264,7 +274,10 @@ def invitation(token: str):
         join_url=join_link(session),
         locale=registration.locale,
         organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        sequence=sequence,
     )
+    note_sent(registration, method, sequence)
+    db.session.commit()
     response = Response(body, content_type=invitation_content_type(method))
     response.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ics"'
     return response

@@ -16,7 +16,7 @@ from icalendar import Calendar, vCalAddress, vText
 
 from webinars.domain.calendars.events import PRODID, build_event
 from webinars.domain.calendars.vtimezone import vtimezones
-from webinars.models import Session
+from webinars.models import Registration, Session
 
 Method = Literal["REQUEST", "CANCEL"]
 METHODS: tuple[Method, ...] = ("REQUEST", "CANCEL")
@@ -27,6 +27,29 @@ def invitation_content_type(method: Method) -> str:
     if method not in METHODS:
         raise ValueError(f"unknown iTIP method {method!r}")
     return f"text/calendar; method={method}; charset=utf-8"
+
+
+def person_sequence(registration: Registration, method: Method) -> int:
+    """The SEQUENCE of the next `method` invitation to this person for their session.
+
+    A REQUEST: the session's, but above the person's last CANCEL. A CANCEL: the
+    session's, but above every REQUEST the person was sent. The same answer until the
+    person is sent something else, so a retried message keeps its number.
+    """
+    if method == "REQUEST":
+        same, other = registration.request_sequence, registration.cancel_sequence
+    else:
+        same, other = registration.cancel_sequence, registration.request_sequence
+    above_other = 0 if other is None else other + 1
+    return max(registration.session.sequence, same or 0, above_other)
+
+
+def note_sent(registration: Registration, method: Method, sequence: int) -> None:
+    """Remember that this person was sent `method` with `sequence` (the caller commits)."""
+    if method == "REQUEST":
+        registration.request_sequence = max(registration.request_sequence or 0, sequence)
+    else:
+        registration.cancel_sequence = max(registration.cancel_sequence or 0, sequence)
 
 
 def _address(email: str, name: str | None, **params: str) -> vCalAddress:
@@ -50,6 +73,7 @@ def build_invitation(
     organizer_name: str | None = None,
     stamp: datetime | None = None,
     base_url: str | None = None,
+    sequence: int | None = None,
 ) -> bytes:
     """The iCalendar body of one person's invitation to (or cancellation of) a session.
 
@@ -61,10 +85,14 @@ def build_invitation(
     - `organizer_email` / `organizer_name`: ORGANIZER (the department's address).
     - `stamp`: DTSTAMP, when this message's news happened (default: the session's last
       change; pass e.g. the time a registration was cancelled, so clients see it as new).
-    Send it with `invitation_content_type(method)` as the MIME type.
+    - `sequence`: this person's SEQUENCE (`person_sequence`); default: the session's.
+    Send it with `invitation_content_type(method)` as the MIME type. A REQUEST for a
+    cancelled session is refused (ValueError): it could only ever be a stale one.
     """
     if method not in METHODS:
         raise ValueError(f"unknown iTIP method {method!r}")
+    if method == "REQUEST" and session.is_cancelled:
+        raise ValueError("a cancelled session gets a CANCEL, never a REQUEST (RFC 5546)")
     link = join_url if method == "REQUEST" and not session.is_cancelled else None
     with force_locale(locale):
         event = build_event(session, link=link, locale=locale, base_url=base_url)
@@ -79,6 +107,9 @@ def build_invitation(
     if method == "CANCEL":
         event.pop("STATUS")
         event.add("status", "CANCELLED")
+    if sequence is not None:
+        event.pop("SEQUENCE")
+        event.add("sequence", sequence)
     event.add("organizer", _address(organizer_email, organizer_name))
     event.add(
         "attendee",

@@ -19,7 +19,14 @@ from flask_babel import gettext as _
 from webinars.domain.outbox import Attachment
 from webinars.domain.partners.invitations import INVITATION_MAIL, invitation_url
 from webinars.extensions import db
-from webinars.models import CoordinatorInvitation, OutboxMessage, utcnow
+from webinars.models import (
+    CoordinatorInvitation,
+    LectureRequest,
+    LectureRequestEvent,
+    OutboxMessage,
+    User,
+    utcnow,
+)
 
 
 @dataclass
@@ -103,6 +110,103 @@ def _invitation(message: OutboxMessage) -> PartnerNotice | str:
         )
 
     return _in_locale(invitation.locale, compose)
+
+
+def _request_parts(
+    message: OutboxMessage,
+) -> tuple[LectureRequest, LectureRequestEvent, User] | str:
+    params = message.params or {}
+    request = db.session.get(LectureRequest, params.get("request_id"))
+    event = db.session.get(LectureRequestEvent, params.get("event_id"))
+    user = db.session.get(User, params.get("user_id"))
+    if request is None or event is None:
+        return "request gone"
+    if user is None or not user.is_active:
+        return "recipient has no active account"
+    return request, event, user
+
+
+def request_url(request: LectureRequest) -> str:
+    """The absolute address of a request's page, for emails."""
+    return f"{current_app.config['BASE_URL']}/partners/requests/{request.id}"
+
+
+def _request_notice(message: OutboxMessage) -> PartnerNotice | str:
+    """Every step of a lecture request, told to the other side."""
+    parts = _request_parts(message)
+    if isinstance(parts, str):
+        return parts
+    request, event, user = parts
+    locale = user.locale or "en"
+
+    def compose() -> PartnerNotice:
+        actor = event.user.name if event.user else current_app.config["HOME_NAME"]
+        academy = request.academy.name_in(locale)
+        topic = request.topic
+        zone = user.time_zone
+        times: list[tuple[str, datetime, str]] = []
+        lead: list[str]
+        action = _("Open the request")
+        if message.kind == "lecture_request_new":
+            subject = _(
+                "New lecture request from %(academy)s: %(topic)s", academy=academy, topic=topic
+            )
+            lead = [
+                _(
+                    "%(name)s asks for a session for the students of %(academy)s.",
+                    name=actor,
+                    academy=academy,
+                )
+            ]
+            times = [(_("Suggested time:"), w.starts_at, zone) for w in request.windows]
+        elif message.kind == "lecture_request_accepted":
+            subject = _("Lecture request accepted: %(topic)s", topic=topic)
+            lead = [
+                _(
+                    "%(name)s accepted your request. The session is being prepared for the "
+                    "time below; you will hear when it is published.",
+                    name=actor,
+                )
+            ]
+        elif message.kind == "lecture_request_proposed":
+            subject = _("Another time proposed: %(topic)s", topic=topic)
+            lead = [_("%(name)s proposes another time for your request.", name=actor)]
+            action = _("Answer the proposal")
+        elif message.kind == "lecture_request_declined":
+            subject = _("Lecture request declined: %(topic)s", topic=topic)
+            lead = [_("%(name)s declined your request, for this reason:", name=actor)]
+        elif message.kind == "lecture_request_answered":
+            subject = _("Answer to your proposal: %(topic)s", topic=topic)
+            lead = [_("%(name)s answered your proposal:", name=actor)]
+            if event.window:
+                times = [(_("Suggested time:"), event.window.starts_at, zone)]
+        else:  # lecture_request_agreed
+            subject = _("Proposed time accepted: %(topic)s", topic=topic)
+            lead = [
+                _(
+                    "%(name)s accepted the time you proposed. A draft session was made for "
+                    "it: complete and publish it.",
+                    name=actor,
+                )
+            ]
+        if event.note:
+            lead.append(event.note)
+        if event.window and not times:
+            times = [(_("Time:"), event.window.starts_at, zone)]
+        return PartnerNotice(locale, user.name, subject, lead, action, request_url(request), times)
+
+    return _in_locale(locale, compose)
+
+
+for _kind in (
+    "lecture_request_new",
+    "lecture_request_accepted",
+    "lecture_request_proposed",
+    "lecture_request_declined",
+    "lecture_request_answered",
+    "lecture_request_agreed",
+):
+    COMPOSERS[_kind] = _request_notice
 
 
 def still_wanted(message: OutboxMessage) -> str | None:

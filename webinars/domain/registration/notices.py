@@ -206,8 +206,12 @@ def _invitation(registration: Registration, method: str) -> Attachment:
     from webinars.domain.calendars.invitations import (  # noqa: PLC0415 - the feeds' builder
         build_invitation,
         invitation_content_type,
+        note_sent,
+        person_sequence,
     )
 
+    sequence = person_sequence(registration, method)  # type: ignore[arg-type]
+    note_sent(registration, method, sequence)  # type: ignore[arg-type]
     data = build_invitation(
         registration.session,
         attendee_email=registration.email or "",
@@ -217,15 +221,19 @@ def _invitation(registration: Registration, method: str) -> Attachment:
         locale=registration.locale,
         organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
         stamp=utcnow(),
+        sequence=sequence,
     )
     filename = "invitation.ics" if method == "REQUEST" else "cancellation.ics"
     return Attachment(filename, invitation_content_type(method), data)  # type: ignore[arg-type]
 
 
 def invitation_for(registration: Registration, kind: str, cancel: bool) -> Attachment | None:
-    """The calendar attachment a notice carries, if any: only for confirmed seats."""
+    """The calendar attachment a notice carries, if any: only for confirmed seats, and
+    never a REQUEST for a cancelled session (RFC 5546: a REQUEST cannot cancel)."""
     if cancel:
         return _invitation(registration, "CANCEL")
+    if registration.session.is_cancelled:
+        return None
     if kind in INVITING_KINDS and registration.status is RegistrationStatus.CONFIRMED:
         return _invitation(registration, "REQUEST")
     return None
@@ -333,6 +341,13 @@ def still_wanted(message: OutboxMessage) -> str | None:
         return "not on the waiting list any more"
     if message.kind == "confirm_address" and not registration.is_active:
         return "registration no longer active"
+    if (message.params or {}).get("cancel_invitation") and registration.is_active:
+        # The person registered again before this went out: their calendar keeps it.
+        return "registered again"
+    if message.kind in INVITING_KINDS and registration.session.is_cancelled:
+        # Queued before the cancellation (an SMTP outage, mail switched on later): the
+        # session's cancellation notice says it all, and no REQUEST may follow a CANCEL.
+        return "session cancelled"
     if message.kind == "join_link":
         return _join_link_unwanted(message, registration)
     if message.kind not in REMINDER_KINDS:

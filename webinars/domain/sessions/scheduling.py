@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from webinars.domain import signals
+from webinars.domain.sessions.direction import derive_direction
 from webinars.domain.sessions.timezones import (
     LocalTimeError,
     is_valid_zone,
@@ -24,6 +25,7 @@ from webinars.extensions import db
 from webinars.models import (
     AuditEntry,
     Conference,
+    Direction,
     GuestSpeaker,
     PartnerAcademy,
     Session,
@@ -69,6 +71,7 @@ class SessionInput:
     visibility: Visibility = Visibility.PUBLIC
     conference: Conference = Conference.LINK
     join_url: str | None = None
+    direction: Direction | None = None  # None: derived from the speakers
 
 
 class SessionRulesError(ValueError):
@@ -194,6 +197,7 @@ def _snapshot(session: Session) -> dict[str, Any]:
         "academies": sorted(a.name_en for a in session.academies),
         "guest_speakers": [_guest_label(g) for g in session.guest_speakers],
         "cancel_reason": session.cancel_reason,
+        "direction": session.direction.value if session.direction else None,
     }
 
 
@@ -234,6 +238,10 @@ def _apply(session: Session, data: SessionInput, times: ResolvedTimes) -> None:
             GuestSpeaker(name=n, affiliation=a, academy_id=aid, position=i)
             for i, (n, a, aid) in enumerate(wanted)
         ]
+    session.direction_corrected = data.direction is not None
+    session.direction = data.direction or derive_direction(
+        len(wanted), {a.id for a in session.academies}, {aid for _, _, aid in wanted if aid}
+    )
 
 
 def _record(session: Session, actor: User | None, action: str, before: dict, now: datetime):
@@ -363,6 +371,7 @@ def input_from_session(session: Session) -> SessionInput:
         visibility=session.visibility,
         conference=session.conference,
         join_url=session.join_url,
+        direction=session.direction if session.direction_corrected else None,
     )
 
 

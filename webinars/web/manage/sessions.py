@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,6 +29,7 @@ from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
 from webinars.web.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.blueprint import bp
 from webinars.web.manage.forms import CancelForm, RescheduleForm, SessionForm
+from webinars.web.manage.working_time import time_warnings
 from webinars.web.manage.zoom_fields import (
     attach_zoom_fields,
     move_error,
@@ -110,6 +113,7 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
     problem is reported at once (base.html puts the summary above the form).
     """
     conflicts: list[Conflict] = []
+    warnings: list[str] = []
     if form.is_submitted():
         valid = form.validate()
         data = form.to_input()
@@ -120,16 +124,19 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
             _attach(form, exc.errors)
         else:
             if valid:
-                saved, conflicts = _save_checked(form, session, data, times, taken)
+                saved, conflicts, warnings = _save_checked(form, session, data, times, taken)
                 if saved is not None:
                     return saved
-    return render_template(template, form=form, session=session, conflicts=conflicts)
+    return render_template(
+        template, form=form, session=session, conflicts=conflicts, time_warnings=warnings
+    )
 
 
 def _save_checked(form: SessionForm, session: Session | None, data, times, taken: int):
-    """Save input that passed every rule, unless Zoom or an overlap needs a word first.
+    """Save input that passed every rule, unless Zoom, an overlap or a time outside
+    working hours (or on a day off) somewhere needs a word first.
 
-    Returns (the redirect after saving or None, the overlaps found)."""
+    Returns (the redirect after saving or None, the overlaps found, the time warnings)."""
     zoom_problems = zoom_errors(form, times.starts_at, times.ends_at, session)
     _attach(form, zoom_problems)
     conflicts = find_conflicts(
@@ -139,16 +146,30 @@ def _save_checked(form: SessionForm, session: Session | None, data, times, taken
         data.academy_ids,
         exclude_session_id=session.id if session else None,
     )
-    if zoom_problems or (conflicts and not form.confirm_conflicts.data):
-        return None, conflicts
+    warnings = _moved_time_warnings(session, times.starts_at, times.ends_at, data.academy_ids)
+    if zoom_problems or ((conflicts or warnings) and not form.confirm_conflicts.data):
+        return None, conflicts, warnings
     if session is None:
         session = create_session(data, current_user)
         save_zoom_fields(form, session)
-        return _saved(session, _("The session is saved.")), conflicts
+        return _saved(session, _("The session is saved.")), conflicts, warnings
     changes = update_session(session, data, current_user, seats_taken=taken)
     changes = save_zoom_fields(form, session) or changes
     message = _("The session is saved.") if changes else _("Nothing was changed.")
-    return _saved(session, message), conflicts
+    return _saved(session, message), conflicts, warnings
+
+
+def _moved_time_warnings(
+    session: Session | None, starts_at: datetime, ends_at: datetime, academy_ids: list[int]
+) -> list[str]:
+    """Working-hours and day-off warnings, unless an edit keeps the time and academies
+    (they were confirmed when the time was chosen)."""
+    if session is not None and (
+        (session.starts_at, session.ends_at) == (starts_at, ends_at)
+        and {a.id for a in session.academies} == set(academy_ids)
+    ):
+        return []
+    return time_warnings(starts_at, ends_at, academy_ids)
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -207,10 +228,11 @@ def reschedule(session_id: int):
         form.time_zone.data = current.time_zone
         form.duration_minutes.data = current.duration_minutes
     conflicts: list[Conflict] = []
+    warnings: list[str] = []
     if form.validate_on_submit():
         try:
-            conflicts = _reschedule_conflicts(session, form)
-            if not conflicts or form.confirm_conflicts.data:
+            conflicts, warnings = _reschedule_checks(session, form)
+            if not (conflicts or warnings) or form.confirm_conflicts.data:
                 reschedule_session(
                     session,
                     form.starts_local.data,
@@ -222,24 +244,32 @@ def reschedule(session_id: int):
         except SessionRulesError as exc:
             _attach(form, exc.errors)
     return render_template(
-        "manage/reschedule.html", form=form, session=session, conflicts=conflicts
+        "manage/reschedule.html",
+        form=form,
+        session=session,
+        conflicts=conflicts,
+        time_warnings=warnings,
     )
 
 
-def _reschedule_conflicts(session: Session, form: RescheduleForm) -> list[Conflict]:
-    """Check the move by the same rules as any edit (SessionRulesError), then find overlaps."""
+def _reschedule_checks(session: Session, form: RescheduleForm) -> tuple[list[Conflict], list[str]]:
+    """Check the move by the same rules as any edit (SessionRulesError), then find overlaps
+    and what the new time means for working hours and days off."""
     data = moved_input(
         session, form.starts_local.data, form.time_zone.data, form.duration_minutes.data
     )
     times = resolve_times(data, utcnow(), session=session)
     if problem := move_error(session, times.starts_at, times.ends_at):
         raise SessionRulesError({"starts_local": problem})
-    return find_conflicts(
+    conflicts = find_conflicts(
         times.starts_at,
         times.ends_at,
         data.lecturer_ids,
         data.academy_ids,
         exclude_session_id=session.id,
+    )
+    return conflicts, _moved_time_warnings(
+        session, times.starts_at, times.ends_at, data.academy_ids
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webinars.web.partners import invitation  # noqa: F401 - routes register on bp
+from webinars.web.partners import invitation, requests  # noqa: F401 - routes register on bp
 from webinars.web.partners.blueprint import bp
 
 __all__ = ["bp"]

@@ -1,7 +1,7 @@
 """Academies' city names in Russian and Uzbek; coordinators keep their academy's zone
 
-Revision ID: 0011_academy_city_names
-Revises: 0010_working_weeks
+Revision ID: 0015_academy_city_names
+Revises: 0014_invitation_sequences
 Create Date: 2026-12-06 09:00:00
 
 The new-account form used to give every account Asia/Samarkand, so a coordinator abroad
@@ -12,8 +12,8 @@ is elsewhere, gets the academy's zone (the default new accounts now get).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_academy_city_names"
-down_revision = "0010_working_weeks"
+revision = "0015_academy_city_names"
+down_revision = "0014_invitation_sequences"
 branch_labels = None
 depends_on = None
 
