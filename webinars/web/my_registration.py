@@ -34,6 +34,11 @@ from webinars.domain.calendars.invitations import (
     note_sent,
     person_sequence,
 )
+from webinars.domain.certificates.issue import (
+    CertificateError,
+    current_for_registration,
+    request_correction,
+)
 from webinars.domain.registration import notices
 from webinars.domain.registration.manage_links import find_by_token, new_manage_link
 from webinars.domain.registration.register import (
@@ -144,6 +149,7 @@ def _manage_page(
         token=token,
         position=position(registration),
         join_url=join_link(session) if seated else None,
+        certificate=current_for_registration(registration.id),
         check_in_qr=check_in_qr(registration)
         if registration.has_seat and not session.is_cancelled and not session.is_finished(now)
         else None,
@@ -255,6 +261,40 @@ def replace_link(token: str):
     notices.notify(registration, "link_again", utcnow())
     db.session.commit()
     return render_template("catalog/new_link.html", session=registration.session)
+
+
+@bp.get("/r/<token>/certificate.pdf")
+@limiter.limit("60 per minute")
+def certificate(token: str):
+    """The student's own certificate of attendance (only theirs: the link is the key)."""
+    registration = _opened(token)
+    found = current_for_registration(registration.id)
+    if found is None or found.pdf is None:
+        abort(404, description=_("There is no certificate for this registration yet."))
+    response = Response(found.pdf, content_type="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="certificate-{found.number}.pdf"'
+    )
+    return response
+
+
+@bp.post("/r/<token>/certificate/correction")
+@limiter.limit("10 per hour")
+def certificate_correction(token: str):
+    """Ask the lecturers to correct the certificate (e.g. a misspelt name)."""
+    registration = _opened_with_personal_data(token)
+    found = current_for_registration(registration.id)
+    if found is None:
+        abort(404, description=_("There is no certificate for this registration yet."))
+    try:
+        request_correction(found, request.form.get("correction", ""), utcnow())
+    except CertificateError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Thank you: the lecturers will correct and reissue the certificate."), "success")
+    return redirect(url_for("my_registration.manage", token=token))
 
 
 @bp.get("/r/<token>/invitation.ics")

@@ -78,6 +78,26 @@ def _compose(registration: Registration, kind: str, **extra: Any) -> Notice:
             confirm,
             extra={"expires": registration.hold_expires_at},
         )
+    if kind == "nominated":
+        academy = registration.academy.name_in(registration.locale) if registration.academy else ""
+        lead = [
+            _(
+                "%(academy)s has nominated you for a seat reserved for its students.",
+                academy=academy,
+            ),
+            _("Please confirm your email address to take the seat."),
+        ]
+        if registration.status is RegistrationStatus.WAITING:
+            lead[1] = _("Please confirm your email address to keep your place on the list.")
+        if registration.hold_expires_at:
+            lead.append(_("Unconfirmed places are released after the time shown below."))
+        return Notice(
+            _("You are nominated: %(title)s", title=title),
+            lead,
+            _("Confirm my email address"),
+            confirm,
+            extra={"expires": registration.hold_expires_at},
+        )
     if kind == "link_again":
         return Notice(
             _("Your registration: %(title)s", title=title),
@@ -339,7 +359,7 @@ def still_wanted(message: OutboxMessage) -> str | None:
         return "no seat any more"
     if message.kind in WANTS_WAITING and registration.status is not RegistrationStatus.WAITING:
         return "not on the waiting list any more"
-    if message.kind == "confirm_address" and not registration.is_active:
+    if message.kind in ("confirm_address", "nominated") and not registration.is_active:
         return "registration no longer active"
     if (message.params or {}).get("cancel_invitation") and registration.is_active:
         # The person registered again before this went out: their calendar keeps it.

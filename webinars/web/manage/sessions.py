@@ -28,6 +28,7 @@ from webinars.i18n import places_for
 from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
 from webinars.web.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.blueprint import bp
+from webinars.web.manage.find_time import form_grid, grid_requested, prefill
 from webinars.web.manage.forms import CancelForm, RescheduleForm, SessionForm
 from webinars.web.manage.working_time import time_warnings
 from webinars.web.manage.zoom_fields import (
@@ -114,6 +115,14 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
     """
     conflicts: list[Conflict] = []
     warnings: list[str] = []
+    if form.is_submitted() and grid_requested(request.form):
+        return render_template(
+            template,
+            form=form,
+            session=session,
+            conflicts=[],
+            **form_grid(form, request.form, session),
+        )
     if form.is_submitted():
         valid = form.validate()
         data = form.to_input()
@@ -182,6 +191,7 @@ def create():
         form.time_zone.data = current_user.time_zone
         if current_user.is_lecturer:
             form.lecturer_ids.data = [current_user.id]
+        prefill(form, request.args)  # from a free cell of the find-a-time page
     return _save_form(form, None, "manage/session_form.html")
 
 
@@ -229,6 +239,14 @@ def reschedule(session_id: int):
         form.duration_minutes.data = current.duration_minutes
     conflicts: list[Conflict] = []
     warnings: list[str] = []
+    if form.is_submitted() and grid_requested(request.form):
+        return render_template(
+            "manage/reschedule.html",
+            form=form,
+            session=session,
+            conflicts=[],
+            **form_grid(form, request.form, session),
+        )
     if form.validate_on_submit():
         try:
             conflicts, warnings = _reschedule_checks(session, form)
