@@ -1,7 +1,7 @@
 """Academies' city names in Russian and Uzbek; coordinators keep their academy's zone
 
-Revision ID: 0015_academy_city_names
-Revises: 0014_invitation_sequences
+Revision ID: 0018_academy_city_names
+Revises: 0017_certificates
 Create Date: 2026-12-06 09:00:00
 
 The new-account form used to give every account Asia/Samarkand, so a coordinator abroad
@@ -12,8 +12,8 @@ is elsewhere, gets the academy's zone (the default new accounts now get).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_academy_city_names"
-down_revision = "0014_invitation_sequences"
+revision = "0018_academy_city_names"
+down_revision = "0017_certificates"
 branch_labels = None
 depends_on = None
 
