@@ -141,6 +141,11 @@ ACCESS: dict[str, list[Case]] = {
     "auth.account": [staff()],
     # Staff pages
     "manage.dashboard": [staff()],
+    # The cooperation report: staff (a coordinator's limited to their academy's sessions)
+    "reports.index": [staff()],
+    "reports.sessions": [staff()],
+    "reports.export_xlsx": [staff()],
+    "reports.export_csv": [staff()],
     "manage.schedule": [staff()],
     "manage.session_page": [
         staff(session_id="own_session"),

@@ -41,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
         partners,
         public,
         registrants,
+        reports,
         roles,
         webhooks,
         zoom_pages,
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partners.bp)
     for module in (catalog, my_registration, registrants, attendance, certificates, outbox):
         app.register_blueprint(module.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)

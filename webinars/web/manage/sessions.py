@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from webinars.domain.registration.seats import seats_taken
+from webinars.domain.registration.seats import active_registrations, seats_taken
 from webinars.domain.sessions.access import can_edit, can_view
 from webinars.domain.sessions.conflicts import Conflict, conflicts_for_session, find_conflicts
 from webinars.domain.sessions.scheduling import (
@@ -127,13 +127,18 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
         valid = form.validate()
         data = form.to_input()
         taken = seats_taken(session.id, utcnow()) if session else 0
+        registrants = active_registrations(session.id) if session else 0
         try:
-            times = resolve_times(data, utcnow(), session=session, seats_taken=taken)
+            times = resolve_times(
+                data, utcnow(), session=session, seats_taken=taken, registrants=registrants
+            )
         except SessionRulesError as exc:
             _attach(form, exc.errors)
         else:
             if valid:
-                saved, conflicts, warnings = _save_checked(form, session, data, times, taken)
+                saved, conflicts, warnings = _save_checked(
+                    form, session, data, times, taken, registrants
+                )
                 if saved is not None:
                     return saved
     return render_template(
@@ -141,7 +146,9 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
     )
 
 
-def _save_checked(form: SessionForm, session: Session | None, data, times, taken: int):
+def _save_checked(
+    form: SessionForm, session: Session | None, data, times, taken: int, registrants: int
+):
     """Save input that passed every rule, unless Zoom, an overlap or a time outside
     working hours (or on a day off) somewhere needs a word first.
 
@@ -162,7 +169,9 @@ def _save_checked(form: SessionForm, session: Session | None, data, times, taken
         session = create_session(data, current_user)
         save_zoom_fields(form, session)
         return _saved(session, _("The session is saved.")), conflicts, warnings
-    changes = update_session(session, data, current_user, seats_taken=taken)
+    changes = update_session(
+        session, data, current_user, seats_taken=taken, registrants=registrants
+    )
     changes = save_zoom_fields(form, session) or changes
     message = _("The session is saved.") if changes else _("Nothing was changed.")
     return _saved(session, message), conflicts, warnings
