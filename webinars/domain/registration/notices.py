@@ -308,7 +308,9 @@ def render(message: OutboxMessage) -> None:
             notice=notice,
             registration=registration,
             session=session,
-            places=session_places(session, current_app.config, None),
+            places=session_places(
+                session, current_app.config, None, registration.locale, registration.academy
+            ),
             join_url=join_link(session)
             if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
             else None,
