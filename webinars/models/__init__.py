@@ -3,6 +3,7 @@
 from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
+from webinars.models.certificate import Certificate, CertificateKind, CertificateLayout
 from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
@@ -13,6 +14,8 @@ from webinars.models.partners import (
     LectureRequestEvent,
     LectureRequestStatus,
     LectureRequestWindow,
+    Nomination,
+    SeatQuota,
 )
 from webinars.models.registration import (
     ACTIVE_STATUSES,
@@ -20,6 +23,7 @@ from webinars.models.registration import (
     Registration,
     RegistrationStatus,
 )
+from webinars.models.report_cache import ReportCache
 from webinars.models.session import (
     AuditEntry,
     Conference,
@@ -49,10 +53,14 @@ from webinars.models.zoom import (
 )
 
 __all__ = [
+    "ReportCache",
     "Agreement",
     "AgreementKind",
     "AttendanceEntry",
     "AttendanceSheet",
+    "Certificate",
+    "CertificateKind",
+    "CertificateLayout",
     "Presence",
     "ZoomNameMatch",
     "ACTIVE_STATUSES",
@@ -62,6 +70,8 @@ __all__ = [
     "LectureRequestEvent",
     "LectureRequestStatus",
     "LectureRequestWindow",
+    "Nomination",
+    "SeatQuota",
     "MailStatus",
     "OutboxMessage",
     "Registration",

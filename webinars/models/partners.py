@@ -1,5 +1,6 @@
 """What partner academies do here besides watching: coordinators invited by email, and
-lecture requests with their proposed times and history."""
+lecture requests with their proposed times and history, seats reserved for an academy and
+its coordinators' nominations."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
@@ -16,6 +17,7 @@ from webinars.models.types import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from webinars.models.academy import PartnerAcademy
+    from webinars.models.registration import Registration
     from webinars.models.session import Session
     from webinars.models.user import User
 
@@ -164,3 +166,61 @@ class LectureRequestEvent(db.Model):
     request: Mapped[LectureRequest] = relationship(back_populates="events")
     user: Mapped[User | None] = relationship()
     window: Mapped[LectureRequestWindow | None] = relationship()
+
+
+class SeatQuota(db.Model):
+    """Seats of a session reserved for one academy's students until `deadline`.
+
+    Counted with every other seat under the session's lock (domain.registration.seats):
+    before the deadline, its unused seats are kept out of the general pool; from the
+    deadline on they are general seats again (`released_at` notes that the waiting list
+    was moved up for them). A registration that took one of its seats names it
+    (Registration.quota_id).
+    """
+
+    __tablename__ = "seat_quotas"
+    __table_args__ = (
+        UniqueConstraint("session_id", "academy_id", name="uq_seat_quotas_session_id_academy_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    academy_id: Mapped[int] = mapped_column(ForeignKey("partner_academies.id"), index=True)
+    seats: Mapped[int]
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[Session] = relationship()
+    academy: Mapped[PartnerAcademy] = relationship()
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Before its deadline: its unused seats are kept for the academy."""
+        return (now or utcnow()) < self.deadline
+
+    def __repr__(self) -> str:
+        return f"<SeatQuota {self.id} session={self.session_id} academy={self.academy_id}>"
+
+
+class Nomination(db.Model):
+    """A coordinator put a student forward for a quota's seat. The student's details and
+    place are their registration's (double opt-in, as on the public form)."""
+
+    __tablename__ = "nominations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quota_id: Mapped[int] = mapped_column(
+        ForeignKey("seat_quotas.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), unique=True
+    )
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    quota: Mapped[SeatQuota] = relationship()
+    registration: Mapped[Registration] = relationship()
+    nominated_by: Mapped[User | None] = relationship()

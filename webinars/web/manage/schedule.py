@@ -22,6 +22,7 @@ from webinars.web.choices import academy_choices, lecturer_choices
 from webinars.web.list_filters import session_filters
 from webinars.web.manage.blueprint import bp
 from webinars.web.manage.forms import ScheduleFilterForm
+from webinars.web.manage.working_time import schedule_marks
 from webinars.web.roles import staff_required
 
 ATTENTION_WINDOW = timedelta(days=30)
@@ -59,17 +60,24 @@ def dashboard():
         .all()
     )
     conflicted = conflicting_session_ids([s.id for s in upcoming], _spans(upcoming))
+    marks = schedule_marks(upcoming)
     attention = [
         (s, _("Draft: not published yet."))
         for s in upcoming
         if s.status is SessionStatus.DRAFT and s.starts_at - now < ATTENTION_WINDOW
     ] + [(s, _("Overlaps another session.")) for s in upcoming if s.id in conflicted]
+    attention += [
+        (s, _("Outside working hours or on a day off somewhere."))
+        for s in upcoming
+        if s.id in marks
+    ]
     overdue = overdue_requests(now) if current_user.can_schedule else []
     return render_template(
         "manage/dashboard.html",
         upcoming=upcoming,
         attention=attention,
         conflicted=conflicted,
+        marks=marks,
         overdue_requests=overdue,
     )
 
@@ -101,6 +109,7 @@ def schedule():
         form=form,
         pagination=pagination,
         conflicted=conflicted,
+        marks=schedule_marks(pagination.items),
         zone=zone,
         show_past=show_past,
         filter_args={k: v for k, v in request.args.items() if k not in ("page", "past")},
