@@ -4,8 +4,9 @@ is taken over within a minute, and nothing is sent or created twice.
 Real worker processes (`flask --app wsgi worker`), a real SMTP server on loopback and the
 Zoom stand-in; the task queue is a SQLite file the test and the workers share. Each test
 kills the first worker while it is caught mid-step (an SMTP conversation waiting for the
-server; a Zoom create whose reply has not come), starts a second worker, and waits for it
-to finish the job: before, the claim waited 15 minutes and the lease 5.
+server; a Zoom create whose reply has not come, with the meeting made or not yet), starts
+a second worker, and waits for it to finish the job: before, the claim waited 15 minutes
+and the lease 5.
 """
 
 from __future__ import annotations
@@ -184,15 +185,22 @@ def test_mail_caught_mid_send_is_sent_once_by_the_next_worker(
         smtp.stop()
 
 
-def test_a_zoom_create_caught_mid_call_is_adopted_not_made_twice(
-    app, start_worker, make_user, make_academy, tmp_path
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "slow",  # Zoom made the meeting; its reply never came: the next worker adopts it
+        "stall",  # Zoom made nothing yet: the next worker creates it, once
+    ],
+)
+def test_a_zoom_create_caught_mid_call_ends_with_one_meeting(
+    app, start_worker, make_user, make_academy, tmp_path, fault
 ):
     server = ZoomServer(seed=11).start()
     try:
         settings = zoom_settings(server, str(tmp_path / "zoom-token.json"))
         settings["ZOOM_TIMEOUT_SECONDS"] = 60
-        server.slow_seconds = 90  # Zoom makes the meeting; its reply comes too late
-        server.fail_next(1, fault="slow")
+        server.slow_seconds = 90  # the first worker waits for this reply when it is killed
+        server.fail_next(1, fault=fault)
         lecturer, academy = make_user(), make_academy()
         first = start_worker(**settings)
         app.config.update(settings)
@@ -206,7 +214,11 @@ def test_a_zoom_create_caught_mid_call_is_adopted_not_made_twice(
             session_id = create_session(data, None).id
             db.session.commit()  # queues the sync in the shared queue
 
-        _wait_for(lambda: len(server.meetings()) == 1, 90, "the first worker's create")
+        def create_sent() -> bool:
+            return any(r.method == "POST" and r.fault == fault for r in server.requests)
+
+        _wait_for(create_sent, 90, "the first worker's create")
+        assert len(server.meetings()) == (1 if fault == "slow" else 0)
         _kill(first)
         start_worker(**settings)
 
