@@ -141,6 +141,11 @@ ACCESS: dict[str, list[Case]] = {
     "auth.account": [staff()],
     # Staff pages
     "manage.dashboard": [staff()],
+    # The cooperation report: staff (a coordinator's limited to their academy's sessions)
+    "reports.index": [staff()],
+    "reports.sessions": [staff()],
+    "reports.export_xlsx": [staff()],
+    "reports.export_csv": [staff()],
     "manage.schedule": [staff()],
     "manage.session_page": [
         staff(session_id="own_session"),
@@ -207,7 +212,7 @@ ACCESS: dict[str, list[Case]] = {
         everyone(MISSING, token="nothing"),
     ],
     "my_registration.cancel_registration": [
-        everyone(Redirect("/r/{registration_token}"), token="registration_token"),
+        everyone(OK, token="registration_token"),  # asks first; POST with confirm=yes cancels
         everyone(MISSING, token="nothing"),
     ],
     "my_registration.replace_link": [
@@ -337,6 +342,40 @@ ACCESS: dict[str, list[Case]] = {
             code="own_check_in_code",
         ),
     ],
+    "attendance.export": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session", fmt="csv_format"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session", fmt="xlsx_format"),
+    ],
+    # Certificates: the public check by code; the session's staff for the rest
+    "certificate_check.verify": [everyone(MISSING, code="nothing")],
+    "certificates.index": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+    ],
+    "certificates.download_all": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+    ],
+    "certificates.download": [
+        staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="others_session", certificate_id="nothing"),
+    ],
+    "certificates.revoke_one": [
+        staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+    ],
+    "certificates.reissue_one": [
+        staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+    ],
+    "my_registration.certificate": [  # no certificate yet; another's is never reachable
+        everyone(MISSING, token="registration_token"),
+        everyone(MISSING, token="nothing"),
+    ],
+    "my_registration.certificate_correction": [
+        everyone(MISSING, token="registration_token"),
+        everyone(MISSING, token="nothing"),
+    ],
+    "admin.certificate_layout": [admin_only()],
+    "admin.save_certificate_layout": [staff(FORBIDDEN, FORBIDDEN, 422)],  # an empty form
     "outbox.index": [admin_only()],
     "outbox.message": [
         admin_only(message_id="outbox_message"),
@@ -578,6 +617,7 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
         seated = db.session.get(Registration, ids["own_registration"])
         ids["own_check_in_code"] = check_in_code(seated)
     ids["wrong_check_in_code"] = "a" * 26
+    ids["csv_format"], ids["xlsx_format"] = "csv", "xlsx"
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
     ids.update(agreements_world(app, home, other_academy))
     ids.update(partners_world(app, home, other_academy, people["coordinator"], lecturer))

@@ -3,6 +3,7 @@
 from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
+from webinars.models.certificate import Certificate, CertificateKind, CertificateLayout
 from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
@@ -57,6 +58,9 @@ __all__ = [
     "AgreementKind",
     "AttendanceEntry",
     "AttendanceSheet",
+    "Certificate",
+    "CertificateKind",
+    "CertificateLayout",
     "Presence",
     "ZoomNameMatch",
     "ACTIVE_STATUSES",

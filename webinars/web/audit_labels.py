@@ -26,6 +26,8 @@ ACTIONS = {
     "attendance_walk_in": _l("Walk-in added"),
     "attendance_rule": _l("Attendance rule changed"),
     "attendance_finalised": _l("Attendance finalised"),
+    "certificate_revoked": _l("Certificate revoked"),
+    "certificate_reissued": _l("Certificate reissued"),
 }
 FIELDS = {
     "kind": _l("Kind"),
@@ -53,6 +55,7 @@ FIELDS = {
     "zoom_name": _l("Name in Zoom"),
     "share_percent": _l("Share of the minutes needed (%)"),
     "finalised_at": _l("Finalised"),
+    "certificate": _l("Certificate No."),
 }
 
 # Stored enum values, in words (the same words the forms use).

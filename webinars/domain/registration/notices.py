@@ -31,6 +31,7 @@ from webinars.models import (
     Registration,
     RegistrationStatus,
     Session,
+    SessionStatus,
     utcnow,
 )
 
@@ -252,7 +253,7 @@ def invitation_for(registration: Registration, kind: str, cancel: bool) -> Attac
     never a REQUEST for a cancelled session (RFC 5546: a REQUEST cannot cancel)."""
     if cancel:
         return _invitation(registration, "CANCEL")
-    if registration.session.is_cancelled:
+    if registration.session.status in (SessionStatus.CANCELLED, SessionStatus.DRAFT):
         return None
     if kind in INVITING_KINDS and registration.status is RegistrationStatus.CONFIRMED:
         return _invitation(registration, "REQUEST")
@@ -300,7 +301,9 @@ def render(message: OutboxMessage) -> None:
             notice=notice,
             registration=registration,
             session=session,
-            places=session_places(session, current_app.config, None),
+            places=session_places(
+                session, current_app.config, None, registration.locale, registration.academy
+            ),
             join_url=join_link(session)
             if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
             else None,
@@ -366,6 +369,8 @@ def still_wanted(message: OutboxMessage) -> str | None:
         # Queued before the cancellation (an SMTP outage, mail switched on later): the
         # session's cancellation notice says it all, and no REQUEST may follow a CANCEL.
         return "session cancelled"
+    if message.kind in INVITING_KINDS and registration.session.status is SessionStatus.DRAFT:
+        return "session is a draft"  # it is in no feed and on no page: nothing to join
     if message.kind == "join_link":
         return _join_link_unwanted(message, registration)
     if message.kind not in REMINDER_KINDS:

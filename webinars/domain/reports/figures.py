@@ -104,13 +104,7 @@ def _held(period: Period, academy_id: int | None, now: datetime):
         Session.ends_at <= now,
     )
     if academy_id is not None:
-        query = query.where(
-            Session.id.in_(
-                select(session_academies.c.session_id).where(
-                    session_academies.c.academy_id == academy_id
-                )
-            )
-        )
+        query = query.where(_at_academy(academy_id))
     return query.cte("held")
 
 
@@ -250,11 +244,46 @@ def _next_end(period: Period, academy_id: int | None, now: datetime) -> datetime
         Session.ends_at > now,
     )
     if academy_id is not None:
+        query = query.where(_at_academy(academy_id))
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def held_sessions(
+    period: Period,
+    academy_id: int | None = None,
+    grouping: str = "total",
+    key: str = "",
+    now: datetime | None = None,
+):
+    """The sessions behind one row of the figures (a select of Session, in start order)."""
+    now = now or utcnow()
+    start, end = period.utc_bounds(current_app.config["HOME_TIME_ZONE"])
+    query = select(Session).where(
+        Session.status == SessionStatus.SCHEDULED,
+        Session.starts_at >= start,
+        Session.starts_at < end,
+        Session.ends_at <= now,
+    )
+    if academy_id is not None:
+        query = query.where(_at_academy(academy_id))
+    if grouping == "kind":
+        query = query.where(cast(Session.kind, String(40)) == key)
+    elif grouping == "direction":
+        query = query.where(cast(Session.direction, String(40)) == key)
+    elif grouping == "academy":
+        query = query.where(_at_academy(int(key) if key.isdigit() else -1))
+    elif grouping == "country":
         query = query.where(
             Session.id.in_(
-                select(session_academies.c.session_id).where(
-                    session_academies.c.academy_id == academy_id
-                )
+                select(session_academies.c.session_id)
+                .join(PartnerAcademy, PartnerAcademy.id == session_academies.c.academy_id)
+                .where(PartnerAcademy.country == key)
             )
         )
-    return db.session.execute(query).scalar_one_or_none()
+    return query.order_by(Session.starts_at, Session.id)
+
+
+def _at_academy(academy_id: int) -> Any:
+    return Session.id.in_(
+        select(session_academies.c.session_id).where(session_academies.c.academy_id == academy_id)
+    )

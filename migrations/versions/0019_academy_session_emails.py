@@ -1,7 +1,7 @@
 """Coordinators may turn off the emails about their academy's sessions
 
-Revision ID: 0017_academy_session_emails
-Revises: 0016_seat_quotas
+Revision ID: 0019_academy_session_emails
+Revises: 0018_academy_city_names
 Create Date: 2026-12-06 09:16:53.073348
 
 """
@@ -12,8 +12,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0017_academy_session_emails'
-down_revision = '0016_seat_quotas'
+revision = '0019_academy_session_emails'
+down_revision = '0018_academy_city_names'
 branch_labels = None
 depends_on = None
 
