@@ -213,7 +213,7 @@ ACCESS: dict[str, list[Case]] = {
         everyone(MISSING, token="nothing"),
     ],
     "my_registration.cancel_registration": [
-        everyone(Redirect("/r/{registration_token}"), token="registration_token"),
+        everyone(OK, token="registration_token"),  # asks first; POST with confirm=yes cancels
         everyone(MISSING, token="nothing"),
     ],
     "my_registration.replace_link": [

@@ -620,5 +620,5 @@ def test_session_form_overlap_is_given_in_the_form_zone(
 
     box = by_id(parse(response.get_data(as_text=True)), "conflicts").text().replace(" – ", "–")
     assert "13:00–14:30" in box
-    assert "Europe/Samara" in box
+    assert "13:00–14:30 Samara (UTC+04:00)" in box
     assert "Asia/Samarkand" not in box

@@ -23,10 +23,11 @@ from sqlalchemy import func
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from webinars.domain.sessions.timezones import all_zones, is_valid_zone
+from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.extensions import db, limiter
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import User
+from webinars.web.choices import zone_choices
 
 bp = Blueprint("auth", __name__)
 
@@ -41,7 +42,10 @@ class AccountForm(FlaskForm):
         lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=200)]
     )
     time_zone = SelectField(
-        _l("Your time zone"), validate_choice=False, validators=[DataRequired()]
+        _l("Your time zone"),
+        validate_choice=False,
+        validators=[DataRequired()],
+        render_kw={"data-searchable": ""},
     )
     locale = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
     new_password = PasswordField(_l("New password"), validators=[Optional(), Length(8, 200)])
@@ -117,7 +121,7 @@ def set_language():
 def account():
     """One's own name, time zone, language and password."""
     form = AccountForm(obj=current_user)
-    form.time_zone.choices = all_zones()
+    form.time_zone.choices = zone_choices(current_user.time_zone)
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.time_zone = form.time_zone.data

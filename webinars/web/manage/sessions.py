@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from webinars.domain.registration.seats import active_registrations, seats_taken
 from webinars.domain.sessions.access import can_edit, can_view
 from webinars.domain.sessions.conflicts import Conflict, conflicts_for_session, find_conflicts
-from webinars.domain.sessions.places import session_places
 from webinars.domain.sessions.scheduling import (
     SessionRulesError,
     cancel_session,
@@ -25,7 +24,7 @@ from webinars.domain.sessions.scheduling import (
     update_session,
 )
 from webinars.extensions import db
-from webinars.i18n import viewer_zone
+from webinars.i18n import places_for
 from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
 from webinars.web.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.blueprint import bp
@@ -69,7 +68,7 @@ def _prepare(form: SessionForm, session: Session | None = None) -> None:
     chosen_academies = [a.id for a in session.academies] if session else []
     form.lecturer_ids.choices = lecturer_choices(chosen_lecturers)
     form.academy_ids.choices = academy_choices(chosen_academies)
-    form.time_zone.choices = zone_choices()
+    form.time_zone.choices = zone_choices(session.time_zone if session else None)
     guest_academies = [(0, _("None")), *form.academy_ids.choices]
     for entry in form.guests:
         entry.form.academy_id.choices = guest_academies
@@ -101,7 +100,7 @@ def session_page(session_id: int):
     return render_template(
         "manage/session.html",
         session=session,
-        places=session_places(session, current_app.config, viewer_zone()),
+        places=places_for(session),
         conflicts=conflicts_for_session(session),
         editable=can_edit(current_user, session),
         now=utcnow(),
@@ -241,7 +240,7 @@ def reschedule(session_id: int):
         flash(_("A cancelled session cannot be moved. Duplicate it instead."), "warning")
         return redirect(url_for("manage.session_page", session_id=session.id))
     form = RescheduleForm()
-    form.time_zone.choices = zone_choices()
+    form.time_zone.choices = zone_choices(session.time_zone)
     if request.method == "GET":
         current = input_from_session(session)
         form.starts_local.data = current.starts_local
