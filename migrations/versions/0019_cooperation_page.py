@@ -1,7 +1,7 @@
 """What the public International cooperation page shows (one settings row)
 
-Revision ID: 0018_cooperation_page
-Revises: 0017_certificates
+Revision ID: 0019_cooperation_page
+Revises: 0018_academy_city_names
 Create Date: 2026-12-06 09:22:36.060855
 
 """
@@ -12,8 +12,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_cooperation_page'
-down_revision = '0017_certificates'
+revision = '0019_cooperation_page'
+down_revision = '0018_academy_city_names'
 branch_labels = None
 depends_on = None
 
