@@ -1,7 +1,7 @@
 """Coordinators may turn off the emails about their academy's sessions
 
-Revision ID: 0019_academy_session_emails
-Revises: 0018_academy_city_names
+Revision ID: 0020_academy_session_emails
+Revises: 0019_cooperation_page
 Create Date: 2026-12-06 09:16:53.073348
 
 """
@@ -12,8 +12,8 @@ import webinars.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0019_academy_session_emails'
-down_revision = '0018_academy_city_names'
+revision = '0020_academy_session_emails'
+down_revision = '0019_cooperation_page'
 branch_labels = None
 depends_on = None
 
