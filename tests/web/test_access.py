@@ -119,6 +119,7 @@ ACCESS: dict[str, list[Case]] = {
         everyone(MISSING, session_id="nothing"),
     ],
     "public.healthz": [everyone(OK)],
+    "cooperation.index": [everyone(OK)],
     # Answers by address or token, not by role: the test client is on loopback (strangers
     # and METRICS_TOKEN are tested in tests/operations/test_metrics.py).
     "metrics.metrics": [everyone(OK)],
@@ -141,6 +142,11 @@ ACCESS: dict[str, list[Case]] = {
     "auth.account": [staff()],
     # Staff pages
     "manage.dashboard": [staff()],
+    # The cooperation report: staff (a coordinator's limited to their academy's sessions)
+    "reports.index": [staff()],
+    "reports.sessions": [staff()],
+    "reports.export_xlsx": [staff()],
+    "reports.export_csv": [staff()],
     "manage.schedule": [staff()],
     "manage.session_page": [
         staff(session_id="own_session"),
@@ -207,7 +213,7 @@ ACCESS: dict[str, list[Case]] = {
         everyone(MISSING, token="nothing"),
     ],
     "my_registration.cancel_registration": [
-        everyone(Redirect("/r/{registration_token}"), token="registration_token"),
+        everyone(OK, token="registration_token"),  # asks first; POST with confirm=yes cancels
         everyone(MISSING, token="nothing"),
     ],
     "my_registration.replace_link": [
@@ -402,6 +408,7 @@ ACCESS: dict[str, list[Case]] = {
     # Agreements: admins edit; the scanned document goes to staff, a coordinator only
     # their own academy's (home_agreement: the coordinator's academy; other_agreement:
     # another academy's; both with a document; spare_agreement gets deleted)
+    "admin.cooperation": [admin_only()],
     "admin.agreement_new": [
         admin_only(academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),

@@ -81,7 +81,8 @@ def test_grid_marks_free_off_hours_holiday_and_busy_with_reasons(
     assert "Dilnoza Rashidova, Izhevsk State Medical Academy: Neonatal sepsis" in busy.text()
     # A free cell opens a new session at that time with the same people.
     (link,) = [e for e in cell(html, "2030-03-05T11:00").iter() if e.tag == "a"]
-    assert link.attrs["href"].startswith("/manage/sessions/new?starts_local=2030-03-05T11:00&")
+    assert link.attrs["href"].startswith("/manage/sessions/new?")
+    assert "starts_local=2030-03-05T11:00" in link.attrs["href"]
 
 
 def test_next_good_times_are_listed_first(app, client, login, lecturer, izhevsk):

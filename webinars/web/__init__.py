@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         catalog,
         certificate_check,
         certificates,
+        cooperation,
         feed_http,
         feed_tokens,
         feeds,
@@ -41,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
         partners,
         public,
         registrants,
+        reports,
         roles,
         webhooks,
         zoom_pages,
@@ -54,6 +56,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partners.bp)
     for module in (catalog, my_registration, registrants, attendance, certificates, outbox):
         app.register_blueprint(module.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(cooperation.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)

@@ -32,6 +32,7 @@ from webinars.domain.calendars.invitations import (
     build_invitation,
     invitation_content_type,
     note_sent,
+    organizer,
     person_sequence,
 )
 from webinars.domain.certificates.issue import (
@@ -49,9 +50,8 @@ from webinars.domain.registration.register import (
     ran_out,
 )
 from webinars.domain.sessions.conferencing import join_link, join_links
-from webinars.domain.sessions.places import session_places
 from webinars.extensions import db, limiter
-from webinars.i18n import viewer_zone
+from webinars.i18n import places_for
 from webinars.models import (
     FeedScope,
     Registration,
@@ -154,7 +154,7 @@ def _manage_page(
         check_in_qr=check_in_qr(registration)
         if registration.has_seat and not session.is_cancelled and not session.is_finished(now)
         else None,
-        places=session_places(session, current_app.config, viewer_zone()),
+        places=places_for(session, registration.academy),
         feed_count=feed_count,
         new_feed_url=new_feed_url,
         now=now,
@@ -229,15 +229,28 @@ def _say_what_confirm_did(registration: Registration, late: bool, now: datetime)
         )
 
 
-@bp.post("/r/<token>/cancel")
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
 def cancel_registration(token: str):
-    """Give up the seat or the waiting-list place; the next person moves up."""
+    """Give up the seat or the waiting-list place; the next person moves up.
+
+    Asked first (GET, or a POST without the confirmation): there is no way back, and a
+    link preview or a stray tap must not give a seat away.
+    """
     registration = _opened(token)
-    if registration.is_active:
+    if not registration.is_active or registration.session.is_cancelled:
+        return redirect(url_for("my_registration.manage", token=token))
+    if request.method == "POST" and request.form.get("confirm") == "yes":
         cancel(registration, utcnow())
         db.session.commit()
         flash(_("Your registration is cancelled."), "success")
-    return redirect(url_for("my_registration.manage", token=token))
+        return redirect(url_for("my_registration.manage", token=token))
+    return render_template(
+        "catalog/cancel.html",
+        registration=registration,
+        session=registration.session,
+        token=token,
+        places=places_for(registration.session, registration.academy),
+    )
 
 
 @bp.post("/r/<token>/new-link")
@@ -294,6 +307,7 @@ def invitation(token: str):
     session = registration.session
     method = "CANCEL" if session.is_cancelled else "REQUEST"
     sequence = person_sequence(registration, method)
+    organizer_address, organizer_name = organizer(current_app.config)
     body = build_invitation(
         session,
         attendee_email=registration.email or "",
@@ -301,7 +315,8 @@ def invitation(token: str):
         method=method,
         join_url=join_link(session),
         locale=registration.locale,
-        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        organizer_email=organizer_address,
+        organizer_name=organizer_name,
         sequence=sequence,
     )
     note_sent(registration, method, sequence)

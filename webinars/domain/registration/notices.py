@@ -31,6 +31,7 @@ from webinars.models import (
     Registration,
     RegistrationStatus,
     Session,
+    SessionStatus,
     utcnow,
 )
 
@@ -227,11 +228,13 @@ def _invitation(registration: Registration, method: str) -> Attachment:
         build_invitation,
         invitation_content_type,
         note_sent,
+        organizer,
         person_sequence,
     )
 
     sequence = person_sequence(registration, method)  # type: ignore[arg-type]
     note_sent(registration, method, sequence)  # type: ignore[arg-type]
+    organizer_email, organizer_name = organizer(current_app.config)
     data = build_invitation(
         registration.session,
         attendee_email=registration.email or "",
@@ -239,7 +242,8 @@ def _invitation(registration: Registration, method: str) -> Attachment:
         method=method,  # type: ignore[arg-type]
         join_url=join_link(registration.session) if method == "REQUEST" else None,
         locale=registration.locale,
-        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        organizer_email=organizer_email,
+        organizer_name=organizer_name,
         stamp=utcnow(),
         sequence=sequence,
     )
@@ -252,7 +256,7 @@ def invitation_for(registration: Registration, kind: str, cancel: bool) -> Attac
     never a REQUEST for a cancelled session (RFC 5546: a REQUEST cannot cancel)."""
     if cancel:
         return _invitation(registration, "CANCEL")
-    if registration.session.is_cancelled:
+    if registration.session.status in (SessionStatus.CANCELLED, SessionStatus.DRAFT):
         return None
     if kind in INVITING_KINDS and registration.status is RegistrationStatus.CONFIRMED:
         return _invitation(registration, "REQUEST")
@@ -294,13 +298,19 @@ def render(message: OutboxMessage) -> None:
     cancel = bool(params.pop("cancel_invitation", False)) or (
         message.kind == "session_cancelled" and registration.status is RegistrationStatus.CONFIRMED
     )
+    attachment = invitation_for(registration, message.kind, cancel)
     with force_locale(registration.locale):
         notice = _compose(registration, message.kind, **params)
         context = dict(
+            # A calendar's "Decline" answers the organiser's address, which nobody reads:
+            # the email says how to give the seat up instead (README: Invitations).
+            invitation_sent=attachment is not None and attachment.filename == "invitation.ics",
             notice=notice,
             registration=registration,
             session=session,
-            places=session_places(session, current_app.config, None),
+            places=session_places(
+                session, current_app.config, None, registration.locale, registration.academy
+            ),
             join_url=join_link(session)
             if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
             else None,
@@ -309,7 +319,6 @@ def render(message: OutboxMessage) -> None:
         message.subject = notice.subject[:300]
         message.text_body = render_template("emails/notice.txt", **context)
         message.html_body = render_template("emails/notice.html", **context)
-    attachment = invitation_for(registration, message.kind, cancel)
     message.attachment_name = attachment.filename if attachment else None
     message.attachment_type = attachment.content_type if attachment else None
     message.attachment = attachment.data if attachment else None
@@ -366,6 +375,8 @@ def still_wanted(message: OutboxMessage) -> str | None:
         # Queued before the cancellation (an SMTP outage, mail switched on later): the
         # session's cancellation notice says it all, and no REQUEST may follow a CANCEL.
         return "session cancelled"
+    if message.kind in INVITING_KINDS and registration.session.status is SessionStatus.DRAFT:
+        return "session is a draft"  # it is in no feed and on no page: nothing to join
     if message.kind == "join_link":
         return _join_link_unwanted(message, registration)
     if message.kind not in REMINDER_KINDS:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased
 
 from webinars.extensions import db
 from webinars.models import (
+    ACTIVE_STATUSES,
     PartnerAcademy,
     Registration,
     RegistrationStatus,
@@ -146,6 +147,18 @@ def _seat_subqueries(session_id: Any, now: Any) -> tuple[Any, Any]:
     confirmed = _count(session_id, RegistrationStatus.CONFIRMED)
     held = _count(session_id, RegistrationStatus.HELD, Registration.hold_expires_at > now)
     return confirmed, held
+
+
+def active_registrations(session_id: int) -> int:
+    """Registrations that still hold or wait for a seat (held, confirmed, waiting)."""
+    return db.session.execute(
+        db.select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.session_id == session_id,
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    ).scalar_one()
 
 
 def seats_taken(session_id: int, now: datetime) -> int:

@@ -26,12 +26,14 @@ from webinars.extensions import db
 from webinars.models import (
     Agreement,
     AttendanceEntry,
+    Direction,
     GuestSpeaker,
     PartnerAcademy,
     Registration,
     RegistrationStatus,
     Session,
     SessionStatus,
+    Visibility,
     session_academies,
     session_lecturers,
     utcnow,
@@ -83,7 +85,7 @@ class Figures:
         )
 
 
-def _held(period: Period, academy_id: int | None, now: datetime):
+def _held(period: Period, academy_id: int | None, now: datetime, public_only: bool = False):
     zone = current_app.config["HOME_TIME_ZONE"]
     start, end = period.utc_bounds(zone)
     month_bounds = period.month_starts()[1:12]  # where months 2..12 begin
@@ -104,13 +106,9 @@ def _held(period: Period, academy_id: int | None, now: datetime):
         Session.ends_at <= now,
     )
     if academy_id is not None:
-        query = query.where(
-            Session.id.in_(
-                select(session_academies.c.session_id).where(
-                    session_academies.c.academy_id == academy_id
-                )
-            )
-        )
+        query = query.where(_at_academy(academy_id))
+    if public_only:
+        query = query.where(Session.visibility == Visibility.PUBLIC)
     return query.cte("held")
 
 
@@ -123,6 +121,10 @@ def _groupings(held: Any):
         select(held.c.id, literal("total"), literal("")),
         select(held.c.id, literal("kind"), cast(held.c.kind, text)),
         select(held.c.id, literal("direction"), cast(held.c.direction, text)),
+        # Home staff teaching partners' students: outgoing and joint sessions.
+        select(held.c.id, literal("abroad"), literal("")).where(
+            held.c.direction != Direction.INCOMING.value
+        ),
         select(
             held.c.id, literal("month"), cast(held.c.month, text) + ":" + cast(held.c.kind, text)
         ),
@@ -143,10 +145,16 @@ def _per_session_counts(held: Any, column: Any, *conditions: Any, name: str):
     )
 
 
-def compute(period: Period, academy_id: int | None = None, now: datetime | None = None) -> Figures:
-    """Count the period's figures (for one academy's sessions only, if given)."""
+def compute(
+    period: Period,
+    academy_id: int | None = None,
+    now: datetime | None = None,
+    public_only: bool = False,
+) -> Figures:
+    """Count the period's figures (for one academy's sessions only, if given; for public
+    sessions only, if asked: the public page may leave partners-only sessions out)."""
     now = now or utcnow()
-    held = _held(period, academy_id, now)
+    held = _held(period, academy_id, now, public_only)
     groups = _groupings(held)
     sid, grouping, key = groups.c
     registered = _per_session_counts(
@@ -250,11 +258,46 @@ def _next_end(period: Period, academy_id: int | None, now: datetime) -> datetime
         Session.ends_at > now,
     )
     if academy_id is not None:
+        query = query.where(_at_academy(academy_id))
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def held_sessions(
+    period: Period,
+    academy_id: int | None = None,
+    grouping: str = "total",
+    key: str = "",
+    now: datetime | None = None,
+):
+    """The sessions behind one row of the figures (a select of Session, in start order)."""
+    now = now or utcnow()
+    start, end = period.utc_bounds(current_app.config["HOME_TIME_ZONE"])
+    query = select(Session).where(
+        Session.status == SessionStatus.SCHEDULED,
+        Session.starts_at >= start,
+        Session.starts_at < end,
+        Session.ends_at <= now,
+    )
+    if academy_id is not None:
+        query = query.where(_at_academy(academy_id))
+    if grouping == "kind":
+        query = query.where(cast(Session.kind, String(40)) == key)
+    elif grouping == "direction":
+        query = query.where(cast(Session.direction, String(40)) == key)
+    elif grouping == "academy":
+        query = query.where(_at_academy(int(key) if key.isdigit() else -1))
+    elif grouping == "country":
         query = query.where(
             Session.id.in_(
-                select(session_academies.c.session_id).where(
-                    session_academies.c.academy_id == academy_id
-                )
+                select(session_academies.c.session_id)
+                .join(PartnerAcademy, PartnerAcademy.id == session_academies.c.academy_id)
+                .where(PartnerAcademy.country == key)
             )
         )
-    return db.session.execute(query).scalar_one_or_none()
+    return query.order_by(Session.starts_at, Session.id)
+
+
+def _at_academy(academy_id: int) -> Any:
+    return Session.id.in_(
+        select(session_academies.c.session_id).where(session_academies.c.academy_id == academy_id)
+    )

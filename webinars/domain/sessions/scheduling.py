@@ -110,7 +110,11 @@ def _to_utc(local: datetime | None, zone: str, field_name: str, errors: dict[str
 
 
 def resolve_times(
-    data: SessionInput, now: datetime, session: Session | None = None, seats_taken: int = 0
+    data: SessionInput,
+    now: datetime,
+    session: Session | None = None,
+    seats_taken: int = 0,
+    registrants: int = 0,
 ) -> ResolvedTimes:
     """Check the rules that span several fields and turn local times into UTC.
 
@@ -118,9 +122,17 @@ def resolve_times(
     for new sessions and for edits that move the start; editing other fields of a
     session that has already begun stays possible. A value the form could not read
     (None) is left to the form's own message, and the other rules are still checked, so
-    a person reads every problem after one submit.
+    a person reads every problem after one submit. A published session with
+    `registrants` (active registrations, waiting ones included) cannot go back to draft.
     """
     errors: dict[str, Any] = {}
+    if _back_to_draft(session, data) and registrants:
+        # Its registrants hold invitations: a draft would vanish from feeds and pages
+        # while their calendars keep it. Moving or cancelling tells them.
+        errors["status"] = _l(
+            "People are registered for this session, so it cannot go back to draft. "
+            "Move it to another time or cancel it instead."
+        )
     starts_at = opens = closes = None
     if not is_valid_zone(data.time_zone):
         errors["time_zone"] = _l("Choose a time zone from the list.")
@@ -166,6 +178,14 @@ def resolve_times(
         raise SessionRulesError({})
     ends_at = starts_at + timedelta(minutes=data.duration_minutes)
     return ResolvedTimes(starts_at, ends_at, opens, closes)
+
+
+def _back_to_draft(session: Session | None, data: SessionInput) -> bool:
+    return (
+        session is not None
+        and session.status is not SessionStatus.DRAFT
+        and data.status is SessionStatus.DRAFT
+    )
 
 
 def _load(model: type, ids: list[int]) -> list[Any]:
@@ -244,12 +264,19 @@ def _apply(session: Session, data: SessionInput, times: ResolvedTimes) -> None:
     )
 
 
-def _record(session: Session, actor: User | None, action: str, before: dict, now: datetime):
+def _record(
+    session: Session,
+    actor: User | None,
+    action: str,
+    before: dict,
+    now: datetime,
+    quiet: bool = False,
+):
     after = _snapshot(session)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if not changes and action == "edited":
         return changes
-    if set(changes) & VISIBLE_FIELDS and action != "created":
+    if set(changes) & VISIBLE_FIELDS and action != "created" and not quiet:
         session.sequence += 1
     session.updated_at = now
     session.audit_entries.append(
@@ -279,16 +306,24 @@ def update_session(
     actor: User | None,
     now: datetime | None = None,
     seats_taken: int = 0,
+    registrants: int = 0,
 ) -> dict[str, list[Any]]:
-    """Apply an edit; returns the changed fields as {field: [old, new]} (empty: nothing)."""
+    """Apply an edit; returns the changed fields as {field: [old, new]} (empty: nothing).
+
+    Back to draft (allowed only without `registrants`) is silent: nobody was told of
+    the session, so SEQUENCE stays and no news is sent; it leaves every feed.
+    """
     now = now or utcnow()
-    times = resolve_times(data, now, session=session, seats_taken=seats_taken)
+    times = resolve_times(
+        data, now, session=session, seats_taken=seats_taken, registrants=registrants
+    )
+    quiet = _back_to_draft(session, data)
     before = _snapshot(session)
     _apply(session, data, times)
     action = "rescheduled" if before["starts_at"] != _iso(times.starts_at) else "edited"
     # Said even when nothing changed: saving asks for the meeting to be checked again.
     signals.session_changed.send(session.id)
-    return _record(session, actor, action, before, now)
+    return _record(session, actor, action, before, now, quiet=quiet)
 
 
 def reschedule_session(
@@ -376,8 +411,13 @@ def input_from_session(session: Session) -> SessionInput:
 
 
 def duplicate_input(session: Session) -> SessionInput:
-    """A copy to start a new session from: same content, a draft, a week later."""
+    """A copy to start a new session from: same content, a draft, a week later.
+
+    Never the meeting: a pasted link belongs to the original's time (people would meet in
+    the wrong room), and a Zoom copy gets its own meeting once it is saved.
+    """
     data = input_from_session(session)
+    data.join_url = None
     shift = timedelta(days=7)
     data.starts_local = data.starts_local + shift
     if data.registration_opens_local:

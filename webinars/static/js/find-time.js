@@ -85,7 +85,10 @@
       }
       mark(target.value);
       var note = document.getElementById("find-time-picked");
-      if (note) { note.textContent = target.getAttribute("aria-label"); }
+      if (note && start) {
+        var label = start.labels && start.labels[0] ? start.labels[0].textContent.trim() + ": " : "";
+        note.textContent = label + target.value.replace("T", " ");
+      }
     } else if (target.hasAttribute("data-find-time")) {
       event.preventDefault();
       load({});

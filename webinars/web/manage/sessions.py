@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from webinars.domain.registration.seats import seats_taken
+from webinars.domain.registration.seats import active_registrations, seats_taken
 from webinars.domain.sessions.access import can_edit, can_view
 from webinars.domain.sessions.conflicts import Conflict, conflicts_for_session, find_conflicts
-from webinars.domain.sessions.places import session_places
 from webinars.domain.sessions.scheduling import (
     SessionRulesError,
     cancel_session,
@@ -25,7 +24,7 @@ from webinars.domain.sessions.scheduling import (
     update_session,
 )
 from webinars.extensions import db
-from webinars.i18n import viewer_zone
+from webinars.i18n import places_for
 from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
 from webinars.web.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.blueprint import bp
@@ -69,7 +68,7 @@ def _prepare(form: SessionForm, session: Session | None = None) -> None:
     chosen_academies = [a.id for a in session.academies] if session else []
     form.lecturer_ids.choices = lecturer_choices(chosen_lecturers)
     form.academy_ids.choices = academy_choices(chosen_academies)
-    form.time_zone.choices = zone_choices()
+    form.time_zone.choices = zone_choices(session.time_zone if session else None)
     guest_academies = [(0, _("None")), *form.academy_ids.choices]
     for entry in form.guests:
         entry.form.academy_id.choices = guest_academies
@@ -101,7 +100,7 @@ def session_page(session_id: int):
     return render_template(
         "manage/session.html",
         session=session,
-        places=session_places(session, current_app.config, viewer_zone()),
+        places=places_for(session),
         conflicts=conflicts_for_session(session),
         editable=can_edit(current_user, session),
         now=utcnow(),
@@ -128,13 +127,18 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
         valid = form.validate()
         data = form.to_input()
         taken = seats_taken(session.id, utcnow()) if session else 0
+        registrants = active_registrations(session.id) if session else 0
         try:
-            times = resolve_times(data, utcnow(), session=session, seats_taken=taken)
+            times = resolve_times(
+                data, utcnow(), session=session, seats_taken=taken, registrants=registrants
+            )
         except SessionRulesError as exc:
             _attach(form, exc.errors)
         else:
             if valid:
-                saved, conflicts, warnings = _save_checked(form, session, data, times, taken)
+                saved, conflicts, warnings = _save_checked(
+                    form, session, data, times, taken, registrants
+                )
                 if saved is not None:
                     return saved
     return render_template(
@@ -142,7 +146,9 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
     )
 
 
-def _save_checked(form: SessionForm, session: Session | None, data, times, taken: int):
+def _save_checked(
+    form: SessionForm, session: Session | None, data, times, taken: int, registrants: int
+):
     """Save input that passed every rule, unless Zoom, an overlap or a time outside
     working hours (or on a day off) somewhere needs a word first.
 
@@ -163,7 +169,9 @@ def _save_checked(form: SessionForm, session: Session | None, data, times, taken
         session = create_session(data, current_user)
         save_zoom_fields(form, session)
         return _saved(session, _("The session is saved.")), conflicts, warnings
-    changes = update_session(session, data, current_user, seats_taken=taken)
+    changes = update_session(
+        session, data, current_user, seats_taken=taken, registrants=registrants
+    )
     changes = save_zoom_fields(form, session) or changes
     message = _("The session is saved.") if changes else _("Nothing was changed.")
     return _saved(session, message), conflicts, warnings
@@ -204,8 +212,13 @@ def duplicate(session_id: int):
     form = SessionForm(formdata=None)
     form.fill_from(duplicate_input(source))
     _prepare(form)
+    flash(_("This is a copy of “%(title)s”, not saved yet.", title=source.title), "info")
     flash(
-        _("This is a copy of “%(title)s”. Check the date and time, then save.", title=source.title),
+        _(
+            "It is a draft, one week later: check the date and time, paste a new meeting "
+            "link (the original's is not copied; a Zoom copy gets its own meeting), then "
+            "save. Publish it when it is ready."
+        ),
         "info",
     )
     return render_template("manage/session_form.html", form=form, session=None, conflicts=[])
@@ -232,7 +245,7 @@ def reschedule(session_id: int):
         flash(_("A cancelled session cannot be moved. Duplicate it instead."), "warning")
         return redirect(url_for("manage.session_page", session_id=session.id))
     form = RescheduleForm()
-    form.time_zone.choices = zone_choices()
+    form.time_zone.choices = zone_choices(session.time_zone)
     if request.method == "GET":
         current = input_from_session(session)
         form.starts_local.data = current.starts_local
