@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         catalog,
         certificate_check,
         certificates,
+        cooperation,
         feed_http,
         feed_tokens,
         feeds,
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (catalog, my_registration, registrants, attendance, certificates, outbox):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(cooperation.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)

@@ -32,6 +32,7 @@ from webinars.domain.calendars.invitations import (
     build_invitation,
     invitation_content_type,
     note_sent,
+    organizer,
     person_sequence,
 )
 from webinars.domain.certificates.issue import (
@@ -306,6 +307,7 @@ def invitation(token: str):
     session = registration.session
     method = "CANCEL" if session.is_cancelled else "REQUEST"
     sequence = person_sequence(registration, method)
+    organizer_address, organizer_name = organizer(current_app.config)
     body = build_invitation(
         session,
         attendee_email=registration.email or "",
@@ -313,7 +315,8 @@ def invitation(token: str):
         method=method,
         join_url=join_link(session),
         locale=registration.locale,
-        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        organizer_email=organizer_address,
+        organizer_name=organizer_name,
         sequence=sequence,
     )
     note_sent(registration, method, sequence)

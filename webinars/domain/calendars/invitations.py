@@ -8,8 +8,11 @@ session from a feed, a download or an earlier email updates that one event.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Literal
+from email.utils import parseaddr
+from typing import Any, Literal
 
 from flask_babel import force_locale
 from icalendar import Calendar, vCalAddress, vText
@@ -52,10 +55,36 @@ def note_sent(registration: Registration, method: Method, sequence: int) -> None
         registration.cancel_sequence = max(registration.cancel_sequence or 0, sequence)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def common_name(name: str) -> str:
+    """A CN every client shows as typed.
+
+    A `"` or `^` would be written in RFC 6868 form (^' and ^^), which Outlook shows
+    literally: `"` becomes typographic quotes (opening, then closing), `^` the modifier
+    letter circumflex (U+02C6, which looks the same); line breaks become spaces.
+    """
+    text = _CONTROL.sub(" ", name).strip()
+    parts = text.split('"')
+    quoted = parts[0]
+    for index, part in enumerate(parts[1:]):
+        quoted += ("\u201c" if index % 2 == 0 else "\u201d") + part
+    return quoted.replace("^", "\u02c6")
+
+
+def organizer(config: Mapping[str, Any]) -> tuple[str, str]:
+    """ORGANIZER's address and name: MAIL_DEFAULT_SENDER's address, and its display name
+    or else the department's (HOME_NAME). Production refuses a sender on localhost or an
+    example domain (webinars.selfcheck), so clients never see webinars@localhost."""
+    name, address = parseaddr(str(config["MAIL_DEFAULT_SENDER"]))
+    return address, name or str(config["HOME_NAME"])
+
+
 def _address(email: str, name: str | None, **params: str) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
     if name:
-        address.params["CN"] = vText(name)
+        address.params["CN"] = vText(common_name(name))
     for key, value in params.items():
         address.params[key] = value
     return address
@@ -111,13 +140,15 @@ def build_invitation(
         event.pop("SEQUENCE")
         event.add("sequence", sequence)
     event.add("organizer", _address(organizer_email, organizer_name))
+    # Only confirmed seats are invited: the seat is taken, so the answer is already yes;
+    # RSVP=FALSE asks clients not to send a reply (nobody reads it: see README).
     event.add(
         "attendee",
         _address(
             attendee_email,
             attendee_name,
             ROLE="REQ-PARTICIPANT",
-            PARTSTAT="NEEDS-ACTION",
+            PARTSTAT="ACCEPTED",
             RSVP="FALSE",
         ),
     )

@@ -228,11 +228,13 @@ def _invitation(registration: Registration, method: str) -> Attachment:
         build_invitation,
         invitation_content_type,
         note_sent,
+        organizer,
         person_sequence,
     )
 
     sequence = person_sequence(registration, method)  # type: ignore[arg-type]
     note_sent(registration, method, sequence)  # type: ignore[arg-type]
+    organizer_email, organizer_name = organizer(current_app.config)
     data = build_invitation(
         registration.session,
         attendee_email=registration.email or "",
@@ -240,7 +242,8 @@ def _invitation(registration: Registration, method: str) -> Attachment:
         method=method,  # type: ignore[arg-type]
         join_url=join_link(registration.session) if method == "REQUEST" else None,
         locale=registration.locale,
-        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        organizer_email=organizer_email,
+        organizer_name=organizer_name,
         stamp=utcnow(),
         sequence=sequence,
     )
@@ -295,9 +298,13 @@ def render(message: OutboxMessage) -> None:
     cancel = bool(params.pop("cancel_invitation", False)) or (
         message.kind == "session_cancelled" and registration.status is RegistrationStatus.CONFIRMED
     )
+    attachment = invitation_for(registration, message.kind, cancel)
     with force_locale(registration.locale):
         notice = _compose(registration, message.kind, **params)
         context = dict(
+            # A calendar's "Decline" answers the organiser's address, which nobody reads:
+            # the email says how to give the seat up instead (README: Invitations).
+            invitation_sent=attachment is not None and attachment.filename == "invitation.ics",
             notice=notice,
             registration=registration,
             session=session,
@@ -312,7 +319,6 @@ def render(message: OutboxMessage) -> None:
         message.subject = notice.subject[:300]
         message.text_body = render_template("emails/notice.txt", **context)
         message.html_body = render_template("emails/notice.html", **context)
-    attachment = invitation_for(registration, message.kind, cancel)
     message.attachment_name = attachment.filename if attachment else None
     message.attachment_type = attachment.content_type if attachment else None
     message.attachment = attachment.data if attachment else None
