@@ -357,6 +357,10 @@ ACCESS: dict[str, list[Case]] = {
         staff(OK, FORBIDDEN, OK, session_id="own_session"),
         staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
     ],
+    "certificates.view": [
+        staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="others_session", certificate_id="nothing"),
+    ],
     "certificates.download": [
         staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="others_session", certificate_id="nothing"),
