@@ -23,7 +23,7 @@ from webinars.domain.outbox import Attachment, queue_message
 from webinars.domain.registration.manage_links import manage_url
 from webinars.domain.registration.seats import waiting_position
 from webinars.domain.sessions.conferencing import join_link
-from webinars.domain.sessions.places import session_places
+from webinars.domain.sessions.places import home_name, session_places
 from webinars.extensions import db
 from webinars.models import (
     MailStatus,
@@ -314,7 +314,7 @@ def render(message: OutboxMessage) -> None:
             join_url=join_link(session)
             if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
             else None,
-            home_name=current_app.config["HOME_NAME"],
+            home_name=home_name(current_app.config, registration.locale),
         )
         message.subject = notice.subject[:300]
         message.text_body = render_template("emails/notice.txt", **context)
