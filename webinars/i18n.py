@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, has_request_context, request, session
@@ -70,11 +69,6 @@ def format_date(moment: datetime, zone: str) -> str:
 def format_day(day: date, fmt: str = "EEE d MMM y") -> str:
     """A calendar date (no time, no zone) in the current locale: 'Fri 8 Mar 2024'."""
     return babel_format_date(day, fmt, locale=str(get_locale()))
-
-
-def country_name(code: str) -> str:
-    """A country's name in the current locale from its ISO code: 'KZ' -> 'Kazakhstan'."""
-    return Locale.parse(str(get_locale())).territories.get((code or "").upper(), code)
 
 
 def zone_label(zone: str) -> str:
@@ -144,5 +138,4 @@ def init_app(app: Flask) -> None:
         site_name=site_name,
         lang_of=lang_of,
         home_name=lambda: home_name(current_app.config, str(get_locale())),
-        country_name=country_name,
     )
