@@ -47,9 +47,9 @@ def test_the_migration_repairs_ids_already_shared(app, make_session):
         _record(b, SHARED, T0 + timedelta(hours=1))  # updated last: keeps the id
         _record(c, OTHER, T0)
         db.session.commit()
-        flask_migrate.stamp(revision="0018_academy_city_names")
+        flask_migrate.stamp(revision="0020_academy_session_emails")
 
-        flask_migrate.upgrade(revision="0019_zoom_meeting_id_unique")
+        flask_migrate.upgrade(revision="0021_zoom_meeting_id_unique")
 
         db.session.expire_all()
         kept, released, alone = _held(b), _held(a), _held(c)

@@ -61,6 +61,15 @@ def arg_number(name: str, default: int, low: int, high: int) -> int:
     return min(max(number, low), high)
 
 
+def arg_row_id(name: str) -> int | None:
+    """A row id from the query string (the first, if repeated); None when missing, no
+    number, or past the id range (such a row cannot exist)."""
+    try:
+        return whole_number((request.args.get(name) or "").strip(), 1, MAX_ROW_ID)
+    except ValueError:
+        return None
+
+
 def page_number() -> int:
     """The `page` of a paginated list: 1 when missing or no number, at most MAX_PAGE."""
     return arg_number("page", 1, 1, MAX_PAGE)

@@ -16,14 +16,19 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from webinars.domain.calendars.invitations import build_invitation, invitation_content_type
 from webinars.domain.outbox import Attachment
+from webinars.domain.partners import notices as academy_notices
 from webinars.domain.partners.invitations import INVITATION_MAIL, invitation_url
+from webinars.domain.sessions.conferencing import join_link
+from webinars.domain.sessions.places import home_name
 from webinars.extensions import db
 from webinars.models import (
     CoordinatorInvitation,
     LectureRequest,
     LectureRequestEvent,
     OutboxMessage,
+    Session,
     User,
     utcnow,
 )
@@ -86,13 +91,13 @@ def _invitation(message: OutboxMessage) -> PartnerNotice | str:
                 "%(home)s.",
                 inviter=inviter,
                 academy=academy,
-                home=current_app.config["HOME_NAME"],
+                home=home_name(current_app.config, invitation.locale),
             )
             if inviter
             else _(
                 "You are invited to coordinate the cooperation of %(academy)s with %(home)s.",
                 academy=academy,
-                home=current_app.config["HOME_NAME"],
+                home=home_name(current_app.config, invitation.locale),
             ),
             _(
                 "Choose your password with the link below. The link works once, and only "
@@ -140,7 +145,7 @@ def _request_notice(message: OutboxMessage) -> PartnerNotice | str:
     locale = user.locale or "en"
 
     def compose() -> PartnerNotice:
-        actor = event.user.name if event.user else current_app.config["HOME_NAME"]
+        actor = event.user.name if event.user else home_name(current_app.config, locale)
         academy = request.academy.name_in(locale)
         topic = request.topic
         zone = user.time_zone
@@ -209,6 +214,77 @@ for _kind in (
     COMPOSERS[_kind] = _request_notice
 
 
+def _session_news(message: OutboxMessage) -> PartnerNotice | str:
+    """A session of the coordinator's academy scheduled, moved, with a new link, cancelled."""
+    params = message.params or {}
+    user = db.session.get(User, params.get("user_id"))
+    session = db.session.get(Session, message.session_id) if message.session_id else None
+    if session is None:
+        return "session gone"
+    if user is None or not user.is_active or not user.academy_session_emails:
+        return "coordinator inactive or opted out"
+    cancel = message.kind == academy_notices.CANCELLED
+    if session.is_cancelled and not cancel:
+        return "session cancelled since (the cancellation says so)"
+    locale = user.locale or "en"
+
+    def compose() -> PartnerNotice:
+        title = session.title
+        link = None if cancel else join_link(session)
+        if message.kind == academy_notices.SCHEDULED:
+            subject = _("Scheduled: %(title)s", title=title)
+            lead = [
+                _("A session with your academy is scheduled. The calendar invitation is attached.")
+            ]
+        elif message.kind == academy_notices.MOVED:
+            subject = _("New time: %(title)s", title=title)
+            lead = [_("The session has moved. The new time is below; your calendar is updated.")]
+        elif message.kind == academy_notices.NEW_LINK:
+            subject = _("Join link: %(title)s", title=title)
+            lead = [
+                _(
+                    "The link to join the session has changed. The invitation attached "
+                    "carries the new link."
+                )
+            ]
+        else:
+            subject = _("Cancelled: %(title)s", title=title)
+            lead = [_("We are sorry: the session is cancelled.")]
+            if session.cancel_reason:
+                lead.append(session.cancel_reason)
+        if link:
+            lead.append(_("Join: %(url)s", url=link))
+        method = "CANCEL" if cancel else "REQUEST"
+        data = build_invitation(
+            session,
+            attendee_email=user.email,
+            attendee_name=user.name,
+            method=method,
+            join_url=link,
+            locale=locale,
+            organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+            stamp=utcnow(),
+            sequence=int(params.get("sequence", session.sequence)),
+        )
+        filename = "cancellation.ics" if cancel else "invitation.ics"
+        return PartnerNotice(
+            locale,
+            user.name,
+            subject,
+            lead,
+            _("Open the session"),
+            f"{current_app.config['BASE_URL']}/manage/sessions/{session.id}",
+            times=[(_("When:"), session.starts_at, user.time_zone)],
+            attachment=Attachment(filename, invitation_content_type(method), data),
+        )
+
+    return _in_locale(locale, compose)
+
+
+for _kind in academy_notices.KINDS:
+    COMPOSERS[_kind] = _session_news
+
+
 def still_wanted(message: OutboxMessage) -> str | None:
     """A reason not to send the message, or None."""
     result = COMPOSERS[message.kind](message)
@@ -221,7 +297,7 @@ def render(message: OutboxMessage) -> str | None:
     if isinstance(notice, str):
         return notice
     with force_locale(notice.locale):
-        context = dict(notice=notice, home_name=current_app.config["HOME_NAME"])
+        context = dict(notice=notice, home_name=home_name(current_app.config, notice.locale))
         message.subject = notice.subject[:300]
         message.text_body = render_template("emails/partner.txt", **context)
         message.html_body = render_template("emails/partner.html", **context)

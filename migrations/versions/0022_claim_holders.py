@@ -1,15 +1,15 @@
 """Claims and leases name their holder: a mail claim and a Zoom lease record the worker
 that holds them, so a dead worker's work is taken over once its heartbeat stops.
 
-Revision ID: 0020_claim_holders
-Revises: 0019_zoom_meeting_id_unique
+Revision ID: 0022_claim_holders
+Revises: 0021_zoom_meeting_id_unique
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0020_claim_holders'
-down_revision = '0019_zoom_meeting_id_unique'
+revision = '0022_claim_holders'
+down_revision = '0021_zoom_meeting_id_unique'
 branch_labels = None
 depends_on = None
 

@@ -5,15 +5,15 @@ id are repaired first: the one updated last keeps it but is verified before its 
 change (the sync reads the meeting and checks its marker), and the others let go of it
 and are made again by the next sync (state pending, nothing synced).
 
-Revision ID: 0019_zoom_meeting_id_unique
-Revises: 0018_academy_city_names
+Revision ID: 0021_zoom_meeting_id_unique
+Revises: 0020_academy_session_emails
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0019_zoom_meeting_id_unique'
-down_revision = '0018_academy_city_names'
+revision = '0021_zoom_meeting_id_unique'
+down_revision = '0020_academy_session_emails'
 branch_labels = None
 depends_on = None
 
