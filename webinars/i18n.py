@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, has_request_context, request, session
@@ -71,11 +70,6 @@ def format_day(day: date, fmt: str = "EEE d MMM y") -> str:
     return babel_format_date(day, fmt, locale=str(get_locale()))
 
 
-def country_name(code: str) -> str:
-    """A country's name in the current locale from its ISO code: 'KZ' -> 'Kazakhstan'."""
-    return Locale.parse(str(get_locale())).territories.get((code or "").upper(), code)
-
-
 def zone_label(zone: str) -> str:
     """A zone as people name it, in the current language: 'Asia/Samarkand' -> 'Samarqand'."""
     return zone_city(zone, str(get_locale()))
@@ -124,5 +118,4 @@ def init_app(app: Flask) -> None:
         zone_label=zone_label,
         places_for=places_for,
         session_place_label=session_place_label,
-        country_name=country_name,
     )

@@ -121,6 +121,10 @@ def test_lecturers_download_one_or_all_as_a_zip(app, client, login, issued):
     archive = client.get(f"/manage/sessions/{issued.id}/certificates.zip")
 
     assert listing.status_code == 200
+    alexey = _certificate(app, issued.id, "Алексей Иванов")
+    view = client.get(f"/manage/sessions/{issued.id}/certificates/{alexey.id}")
+    assert "СЕРТИФИКАТ ОБ УЧАСТИИ" in view.get_data(as_text=True).upper()
+    assert alexey.number in view.get_data(as_text=True)
     assert archive.headers["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(archive.data)) as zipped:
         names = zipped.namelist()

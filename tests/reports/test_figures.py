@@ -11,7 +11,7 @@ from tests.fixtures.reports import NOW, _utc
 from webinars.domain.reports.figures import compute
 from webinars.domain.reports.periods import Period
 from webinars.extensions import db
-from webinars.models import Registration, RegistrationStatus
+from webinars.models import Registration, RegistrationStatus, Session, Visibility
 
 Y2025 = Period("calendar", 2025)
 
@@ -158,3 +158,20 @@ def test_an_empty_period_has_zero_figures(ctx, kind):
 
     assert figures.total == _row(0, 0, 0, 0, 0, 0)
     assert figures.rows == {}
+
+
+def test_lecturers_who_taught_partners_students_count_once(ctx, report_world):
+    figures = compute(Y2025, now=NOW)
+
+    # Outgoing and joint sessions: S1 (L1), S2 (L1, L2), S5 (L3); not the incoming S3.
+    assert figures.row("abroad")["lecturers"] == 3
+    assert figures.row("abroad")["sessions"] == 3
+
+
+def test_public_only_leaves_partners_only_sessions_out(ctx, report_world):
+    session = db.session.get(Session, report_world["s1"])
+    session.visibility = Visibility.PARTNERS
+    db.session.commit()
+
+    assert compute(Y2025, now=NOW, public_only=True).total["sessions"] == 3
+    assert compute(Y2025, now=NOW).total["sessions"] == 4

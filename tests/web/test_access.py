@@ -119,6 +119,7 @@ ACCESS: dict[str, list[Case]] = {
         everyone(MISSING, session_id="nothing"),
     ],
     "public.healthz": [everyone(OK)],
+    "cooperation.index": [everyone(OK)],
     # Answers by address or token, not by role: the test client is on loopback (strangers
     # and METRICS_TOKEN are tested in tests/operations/test_metrics.py).
     "metrics.metrics": [everyone(OK)],
@@ -356,6 +357,10 @@ ACCESS: dict[str, list[Case]] = {
         staff(OK, FORBIDDEN, OK, session_id="own_session"),
         staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
     ],
+    "certificates.view": [
+        staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="others_session", certificate_id="nothing"),
+    ],
     "certificates.download": [
         staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="others_session", certificate_id="nothing"),
@@ -403,6 +408,7 @@ ACCESS: dict[str, list[Case]] = {
     # Agreements: admins edit; the scanned document goes to staff, a coordinator only
     # their own academy's (home_agreement: the coordinator's academy; other_agreement:
     # another academy's; both with a document; spare_agreement gets deleted)
+    "admin.cooperation": [admin_only()],
     "admin.agreement_new": [
         admin_only(academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),

@@ -1,5 +1,6 @@
 """Background work of the partner side: seats reserved for academies that reach their
-deadline go back to the general pool, and the waiting list moves up."""
+deadline go back to the general pool (the waiting list moves up), and coordinators hear
+of changes to their academies' sessions."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import logging
 
 from huey import crontab
 
+from webinars.domain import signals
+from webinars.domain.partners.notices import tell_coordinators
 from webinars.domain.partners.quotas import release_due_quotas
 from webinars.extensions import db, huey
-from webinars.jobs.worker import in_app_context
+from webinars.jobs.worker import after_commit, in_app_context
 from webinars.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -25,5 +28,20 @@ def release_quotas() -> None:
         log.info("quotas: %d released at their deadline", released)
 
 
+@huey.task(retries=2, retry_delay=30)
+@in_app_context
+def tell_coordinators_task(session_id: int) -> None:
+    """Tell the academies' coordinators about a committed change to a session."""
+    if tell_coordinators(session_id, utcnow()):
+        db.session.commit()
+
+
+def _on_session_changed(session_id: int, **_details: object) -> None:
+    after_commit(tell_coordinators_task, session_id)
+
+
 def connect() -> None:
-    """Answer the domain's signals (none yet: the release is periodic)."""
+    """Answer the domain's signals (idempotent): a session saved, moved or cancelled, or
+    its join link new, is news for its academies' coordinators."""
+    signals.session_changed.connect(_on_session_changed)
+    signals.join_link_changed.connect(_on_session_changed)

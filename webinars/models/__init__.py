@@ -5,6 +5,7 @@ from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
 from webinars.models.certificate import Certificate, CertificateKind, CertificateLayout
 from webinars.models.closure import Closure
+from webinars.models.cooperation import CooperationPageSettings
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
@@ -53,6 +54,7 @@ from webinars.models.zoom import (
 )
 
 __all__ = [
+    "CooperationPageSettings",
     "ReportCache",
     "Agreement",
     "AgreementKind",

@@ -30,6 +30,8 @@ def register_blueprints(app: Flask) -> None:
         catalog,
         certificate_check,
         certificates,
+        cooperation,
+        country_names,
         feed_http,
         feed_tokens,
         feeds,
@@ -56,12 +58,14 @@ def register_blueprints(app: Flask) -> None:
     for module in (catalog, my_registration, registrants, attendance, certificates, outbox):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(cooperation.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)
     audit_labels.init_app(app)
     form_problems.init_app(app)
     app.jinja_env.globals["may_view_session"] = roles.may_view_session
+    app.jinja_env.globals["country_name"] = country_names.country_name
     app.register_blueprint(webhooks.bp)
     zoom_pages.init_app(app)
     metrics.init_app(app)

@@ -10,6 +10,7 @@ import io
 import zipfile
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,10 +19,13 @@ from webinars.domain.certificates.issue import (
     certificates_of,
     reissue,
     revoke,
+    verify_url,
 )
+from webinars.domain.certificates.pdf import details
 from webinars.domain.sessions.access import can_edit
+from webinars.domain.sessions.kinds import KIND_LABELS
 from webinars.extensions import db
-from webinars.models import Certificate, Session, utcnow
+from webinars.models import Certificate, CertificateKind, Session, SessionKind, utcnow
 from webinars.web.roles import staff_required
 
 bp = Blueprint("certificates", __name__, url_prefix="/manage/sessions/<int:session_id>")
@@ -68,6 +72,28 @@ def index(session_id: int):
     return render_template(
         "certificates/index.html", session=session, certificates=certificates_of(session.id)
     )
+
+
+def render_view(certificate: Certificate) -> str:
+    """The certificate as a web page, in its holder's language, from its frozen content."""
+    teaching = certificate.kind is CertificateKind.TEACHING
+    with force_locale(certificate.locale):
+        return render_template(
+            "certificates/print.html",
+            certificate=certificate,
+            teaching=teaching,
+            kind=KIND_LABELS[SessionKind(certificate.data["kind"])],
+            details=details(certificate.data, certificate.locale, teaching),
+            verify_url=verify_url(certificate),
+        )
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@staff_required
+def view(session_id: int, certificate_id: int):
+    """One certificate as a page (what its PDF says)."""
+    session = _session(session_id)
+    return render_view(_certificate(session, certificate_id))
 
 
 @bp.get("/certificates/<int:certificate_id>.pdf")

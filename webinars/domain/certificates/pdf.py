@@ -100,13 +100,14 @@ def _render(
     kind = str(KIND_LABELS[SessionKind(content["kind"])])
     page.line_of(f"{kind} «{content['title']}»", 15, bold=True, height=8)
     page.ln(3)
-    for line in _details(content, locale, teaching):
+    for line in details(content, locale, teaching):
         page.line_of(line, 10.5, height=5.6)
     _footer(page, certificate, content, verify_url, colour)
     return bytes(page.output())
 
 
-def _details(content: dict, locale: str, teaching: bool) -> list[str]:
+def details(content: dict, locale: str, teaching: bool) -> list[str]:
+    """The lines under the title: date, duration, who taught, academies, organiser."""
     hours = academic_hours(content["minutes"], content["academic_hour_minutes"], locale)
     lines = [
         _("Date: %(date)s", date=local_date(content, locale)),

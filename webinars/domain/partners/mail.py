@@ -16,14 +16,18 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from webinars.domain.calendars.invitations import build_invitation, invitation_content_type
 from webinars.domain.outbox import Attachment
+from webinars.domain.partners import notices as academy_notices
 from webinars.domain.partners.invitations import INVITATION_MAIL, invitation_url
+from webinars.domain.sessions.conferencing import join_link
 from webinars.extensions import db
 from webinars.models import (
     CoordinatorInvitation,
     LectureRequest,
     LectureRequestEvent,
     OutboxMessage,
+    Session,
     User,
     utcnow,
 )
@@ -207,6 +211,77 @@ for _kind in (
     "lecture_request_agreed",
 ):
     COMPOSERS[_kind] = _request_notice
+
+
+def _session_news(message: OutboxMessage) -> PartnerNotice | str:
+    """A session of the coordinator's academy scheduled, moved, with a new link, cancelled."""
+    params = message.params or {}
+    user = db.session.get(User, params.get("user_id"))
+    session = db.session.get(Session, message.session_id) if message.session_id else None
+    if session is None:
+        return "session gone"
+    if user is None or not user.is_active or not user.academy_session_emails:
+        return "coordinator inactive or opted out"
+    cancel = message.kind == academy_notices.CANCELLED
+    if session.is_cancelled and not cancel:
+        return "session cancelled since (the cancellation says so)"
+    locale = user.locale or "en"
+
+    def compose() -> PartnerNotice:
+        title = session.title
+        link = None if cancel else join_link(session)
+        if message.kind == academy_notices.SCHEDULED:
+            subject = _("Scheduled: %(title)s", title=title)
+            lead = [
+                _("A session with your academy is scheduled. The calendar invitation is attached.")
+            ]
+        elif message.kind == academy_notices.MOVED:
+            subject = _("New time: %(title)s", title=title)
+            lead = [_("The session has moved. The new time is below; your calendar is updated.")]
+        elif message.kind == academy_notices.NEW_LINK:
+            subject = _("Join link: %(title)s", title=title)
+            lead = [
+                _(
+                    "The link to join the session has changed. The invitation attached "
+                    "carries the new link."
+                )
+            ]
+        else:
+            subject = _("Cancelled: %(title)s", title=title)
+            lead = [_("We are sorry: the session is cancelled.")]
+            if session.cancel_reason:
+                lead.append(session.cancel_reason)
+        if link:
+            lead.append(_("Join: %(url)s", url=link))
+        method = "CANCEL" if cancel else "REQUEST"
+        data = build_invitation(
+            session,
+            attendee_email=user.email,
+            attendee_name=user.name,
+            method=method,
+            join_url=link,
+            locale=locale,
+            organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+            stamp=utcnow(),
+            sequence=int(params.get("sequence", session.sequence)),
+        )
+        filename = "cancellation.ics" if cancel else "invitation.ics"
+        return PartnerNotice(
+            locale,
+            user.name,
+            subject,
+            lead,
+            _("Open the session"),
+            f"{current_app.config['BASE_URL']}/manage/sessions/{session.id}",
+            times=[(_("When:"), session.starts_at, user.time_zone)],
+            attachment=Attachment(filename, invitation_content_type(method), data),
+        )
+
+    return _in_locale(locale, compose)
+
+
+for _kind in academy_notices.KINDS:
+    COMPOSERS[_kind] = _session_news
 
 
 def still_wanted(message: OutboxMessage) -> str | None:

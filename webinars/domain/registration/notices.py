@@ -19,6 +19,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from webinars.domain.attendance.check_in_codes import check_in_qr_png
 from webinars.domain.outbox import Attachment, queue_message
 from webinars.domain.registration.manage_links import manage_url
 from webinars.domain.registration.seats import waiting_position
@@ -36,6 +37,7 @@ from webinars.models import (
 )
 
 REMINDER_KINDS = ("reminder_24h", "reminder_1h")
+CHECK_IN_KINDS = {"confirmed", "seat_for_you", "reminder_24h"}  # they carry the door's QR
 INVITING_KINDS = {"confirmed", "seat_for_you", "session_moved", "session_updated", "join_link"}
 
 
@@ -315,6 +317,12 @@ def render(message: OutboxMessage) -> None:
             if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
             else None,
             home_name=current_app.config["HOME_NAME"],
+            # The check-in code for the door, in the emails that confirm a seat.
+            check_in_qr=check_in_qr_png(registration)
+            if message.kind in CHECK_IN_KINDS
+            and registration.status is RegistrationStatus.CONFIRMED
+            and not session.is_cancelled
+            else None,
         )
         message.subject = notice.subject[:300]
         message.text_body = render_template("emails/notice.txt", **context)

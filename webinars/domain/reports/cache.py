@@ -34,18 +34,21 @@ from webinars.models import (
 EVERYTHING = object()
 
 
-def _key(period: Period, academy_id: int | None) -> str:
-    return f"{period.key}:{academy_id if academy_id is not None else 'all'}"
+def _key(period: Period, academy_id: int | None, public_only: bool) -> str:
+    scope = academy_id if academy_id is not None else "all"
+    return f"{period.key}:{scope}{':public' if public_only else ''}"
 
 
-def cached_figures(period: Period, academy_id: int | None = None) -> Figures:
+def cached_figures(
+    period: Period, academy_id: int | None = None, public_only: bool = False
+) -> Figures:
     """The period's figures, from the cache while they are still true, else counted now."""
     now = utcnow()
-    key = _key(period, academy_id)
+    key = _key(period, academy_id, public_only)
     row = db.session.get(ReportCache, key)
     if row is not None and (row.valid_until is None or now < row.valid_until):
         return Figures.from_json(period, row.payload)
-    figures = compute(period, academy_id, now)
+    figures = compute(period, academy_id, now, public_only)
     start, end = period.utc_bounds(current_app.config["HOME_TIME_ZONE"])
     values = dict(
         period_start=start,

@@ -411,8 +411,13 @@ def input_from_session(session: Session) -> SessionInput:
 
 
 def duplicate_input(session: Session) -> SessionInput:
-    """A copy to start a new session from: same content, a draft, a week later."""
+    """A copy to start a new session from: same content, a draft, a week later.
+
+    Never the meeting: a pasted link belongs to the original's time (people would meet in
+    the wrong room), and a Zoom copy gets its own meeting once it is saved.
+    """
     data = input_from_session(session)
+    data.join_url = None
     shift = timedelta(days=7)
     data.starts_local = data.starts_local + shift
     if data.registration_opens_local:

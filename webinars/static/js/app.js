@@ -102,6 +102,21 @@
     });
   });
 
+  // A part of a form shown only for some choices of a radio group:
+  // <div data-shown-for="conference" data-values="link"> (the meeting link, for "a link").
+  Array.prototype.forEach.call(document.querySelectorAll("[data-shown-for]"), function (part) {
+    var name = part.getAttribute("data-shown-for");
+    var values = part.getAttribute("data-values").split(" ");
+    var radios = document.querySelectorAll('input[type="radio"][name="' + name + '"]');
+    function update() {
+      var chosen = document.querySelector('input[type="radio"][name="' + name + '"]:checked');
+      // Never hide a field that carries a message: the person must see what to fix.
+      part.hidden = !!chosen && values.indexOf(chosen.value) === -1 && !part.querySelector(".is-invalid");
+    }
+    Array.prototype.forEach.call(radios, function (r) { r.addEventListener("change", update); });
+    update();
+  });
+
   // Copy-to-clipboard buttons: <button data-copy="#element-id">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

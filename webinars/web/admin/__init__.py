@@ -8,6 +8,7 @@ from webinars.web.admin import (  # noqa: F401 - routes register on bp
     agreements,
     certificates,
     closures,
+    cooperation,
     integrations,
     invitations,
 )

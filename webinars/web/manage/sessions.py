@@ -212,8 +212,13 @@ def duplicate(session_id: int):
     form = SessionForm(formdata=None)
     form.fill_from(duplicate_input(source))
     _prepare(form)
+    flash(_("This is a copy of “%(title)s”, not saved yet.", title=source.title), "info")
     flash(
-        _("This is a copy of “%(title)s”. Check the date and time, then save.", title=source.title),
+        _(
+            "It is a draft, one week later: check the date and time, paste a new meeting "
+            "link (the original's is not copied; a Zoom copy gets its own meeting), then "
+            "save. Publish it when it is ready."
+        ),
         "info",
     )
     return render_template("manage/session_form.html", form=form, session=None, conflicts=[])

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel import Locale
 from flask import abort, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -19,6 +18,7 @@ from webinars.domain.sessions.direction import DIRECTION_SHORT_LABELS
 from webinars.domain.sessions.kinds import KIND_LABELS
 from webinars.extensions import db
 from webinars.models import Direction, PartnerAcademy, SessionKind
+from webinars.web.country_names import country_name
 
 # (metric, column heading); hours are minutes turned into academic hours.
 COLUMNS = [
@@ -80,10 +80,6 @@ def report_scope() -> int | None:
     if current_user.academy_id is None:
         abort(403)
     return current_user.academy_id
-
-
-def country_name(code: str) -> str:
-    return Locale.parse(str(get_locale())).territories.get(code.upper(), code)
 
 
 def _with_hours(values: dict[str, int]) -> dict[str, float]:
