@@ -24,7 +24,7 @@ from webinars.domain.outbox import Attachment, queue_message
 from webinars.domain.registration.manage_links import manage_url
 from webinars.domain.registration.seats import waiting_position
 from webinars.domain.sessions.conferencing import join_link
-from webinars.domain.sessions.places import session_places
+from webinars.domain.sessions.places import home_name, session_places
 from webinars.extensions import db
 from webinars.models import (
     MailStatus,
@@ -316,7 +316,7 @@ def render(message: OutboxMessage) -> None:
             join_url=join_link(session)
             if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
             else None,
-            home_name=current_app.config["HOME_NAME"],
+            home_name=home_name(current_app.config, registration.locale),
             # The check-in code for the door, in the emails that confirm a seat.
             check_in_qr=check_in_qr_png(registration)
             if message.kind in CHECK_IN_KINDS
