@@ -67,8 +67,12 @@ def _world(app: Flask, make_user, make_academy, make_session) -> dict[str, objec
     return {"admin": admin, "values": values}
 
 
-def _placeholder(name: str) -> object:
-    """A value for a path argument the world above has no row for (a route added later)."""
+def _placeholder(name: str, converter: object) -> object:
+    """A value for a path argument the world above has no row for (a route added later):
+    the first a choice of words allows (`<any(csv, xlsx):...>`), 1 for an id, else "x"."""
+    choices = sorted(getattr(converter, "items", ()) or ())
+    if choices:
+        return choices[0]
     return 1 if name.endswith("_id") else "x"
 
 
@@ -77,7 +81,10 @@ def _urls(app: Flask, values: dict[str, object]) -> Iterator[tuple[str, str, set
         if rule.endpoint in SKIPPED_ENDPOINTS:
             continue
         with app.test_request_context():
-            args = {name: values.get(name, _placeholder(name)) for name in rule.arguments}
+            args = {
+                name: values.get(name, _placeholder(name, rule._converters.get(name)))
+                for name in rule.arguments
+            }
             url = url_for(rule.endpoint, **args)
         yield rule.endpoint, url, set(rule.methods or ()) - {"HEAD", "OPTIONS"}
 

@@ -32,6 +32,7 @@ from webinars.domain.sessions.conflicts import Conflict
 from webinars.domain.sessions.timezones import is_valid_zone, utc_to_local
 from webinars.extensions import db
 from webinars.models import Session, utcnow
+from webinars.web.bounds import row_id
 from webinars.web.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.blueprint import bp
 from webinars.web.manage.working_time import places_for
@@ -78,7 +79,14 @@ class GridQuery:
 
 
 def _ints(values: list[str]) -> list[int]:
-    return sorted({int(v) for v in values if v.isdigit()})[:50]
+    """Row ids from the query string; words and ids past the range are left out."""
+    ids = set()
+    for value in values:
+        try:
+            ids.add(row_id(value))
+        except ValueError:
+            continue
+    return sorted(ids)[:50]
 
 
 def _date(text: str | None) -> date | None:
@@ -100,11 +108,13 @@ def read_query(data: MultiDict, default_zone: str) -> GridQuery:
         academy_ids=_ints(data.getlist("academy_ids")),
         lecturer_ids=_ints(data.getlist("lecturer_ids")),
         zone=zone if is_valid_zone(zone) else default_zone,
-        minutes=int(minutes) if minutes.isdigit() and 0 < int(minutes) <= 1440 else 60,
+        minutes=int(minutes)
+        if minutes.isdigit() and len(minutes) <= 4 and 0 < int(minutes) <= 1440
+        else 60,
         monday=monday,
         day=day if day and monday <= day < monday + timedelta(days=7) else None,
         all_hours=data.get("all_hours") == "1",
-        exclude_session_id=int(session_id) if session_id.isdigit() else None,
+        exclude_session_id=(_ints([session_id]) or [None])[0],
     )
 
 
