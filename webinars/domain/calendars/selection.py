@@ -35,7 +35,7 @@ from webinars.domain.calendars.events import (
 )
 from webinars.domain.sessions.filters import taught_by, with_academy
 from webinars.domain.sessions.kinds import KIND_LABELS
-from webinars.domain.sessions.scheduling import MAX_DURATION_MINUTES
+from webinars.domain.sessions.scheduling import LONGEST_SESSION
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,
@@ -136,10 +136,9 @@ def _conditions(spec: FeedSpec) -> list:
     return conditions
 
 
-# No session lasts longer (scheduling refuses it): a session ending inside a window
-# started at most this long before it, so every read below is one range of the
-# (starts_at, ends_at) index, however many years the table holds.
-LONGEST_SESSION = timedelta(minutes=MAX_DURATION_MINUTES)
+# A session ending inside a window started at most LONGEST_SESSION before it, so every
+# read below is one range of the (starts_at, ends_at) index, however many years the
+# table holds.
 
 
 def _in_window(window: FeedWindow) -> list:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from webinars.domain.sessions.access import visible_sessions
 from webinars.domain.sessions.conflicts import conflicting_session_ids
 from webinars.domain.sessions.filters import filter_sessions, taught_by
+from webinars.domain.sessions.keyset import keyset_page, parse_cursor
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, utcnow
@@ -70,7 +71,8 @@ def dashboard():
 @bp.get("/schedule")
 @staff_required
 def schedule():
-    """All sessions I may see, filtered and paginated, with overlaps marked."""
+    """All sessions I may see, filtered, a page at a time (by place in time: a deep page
+    costs what the first does), with overlaps marked."""
     form = ScheduleFilterForm(request.args)
     form.academy.choices = [(0, _("All academies")), *academy_choices()]
     form.lecturer.choices = [(0, _("All lecturers")), *lecturer_choices()]
@@ -81,20 +83,22 @@ def schedule():
     show_past = request.args.get("past") == "1" or bool(form.date_from.data)
     if not show_past:
         query = query.where(Session.ends_at > utcnow())
-    query = query.order_by(Session.starts_at, Session.id)
-    pagination = db.paginate(
+    page = keyset_page(
         query,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["SCHEDULE_PAGE_SIZE"],
-        error_out=False,
+        current_app.config["SCHEDULE_PAGE_SIZE"],
+        after=parse_cursor(request.args.get("after")),
+        before=parse_cursor(request.args.get("before")),
+        last=request.args.get("last") == "1",
     )
-    conflicted = conflicting_session_ids([s.id for s in pagination.items], _spans(pagination.items))
+    conflicted = conflicting_session_ids([s.id for s in page.items], _spans(page.items))
+    moves = ("after", "before", "last", "page")
     return render_template(
         "manage/schedule.html",
         form=form,
-        pagination=pagination,
+        page=page,
         conflicted=conflicted,
         zone=zone,
         show_past=show_past,
-        filter_args={k: v for k, v in request.args.items() if k not in ("page", "past")},
+        filter_args={k: v for k, v in request.args.items() if k not in (*moves, "past")},
+        list_args={k: v for k, v in request.args.items() if k not in moves},
     )
