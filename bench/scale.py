@@ -443,8 +443,8 @@ def main() -> None:
         DATABASE_URL=args.database_url,
         SESSION_COOKIE_SECURE="0",
         FORCE_HTTPS="0",
-        WEBINARS_RATELIMIT_ENABLED="false",
-        LOG_LEVEL="WARNING",  # one line per request would drown the table  # one address signs in and registers 500 times
+        WEBINARS_RATELIMIT_ENABLED="false",  # one address signs in and registers 500 times
+        LOG_LEVEL="WARNING",  # one line per request would drown the table
         WEBINARS_INSTANCE_DIR=str(scratch),
     )
     os.environ.clear()
