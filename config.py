@@ -42,6 +42,13 @@ class Config:
     HOME_NAME = os.environ.get("HOME_NAME", "Department of Children's Diseases, Samarkand")
     HOME_CITY = os.environ.get("HOME_CITY", "Samarkand")
     HOME_TIME_ZONE = os.environ.get("HOME_TIME_ZONE", "Asia/Samarkand")
+    # Its working week, as each academy's (Admin -> Partner academies): public holidays of
+    # HOME_COUNTRY, ISO weekdays (1 Monday ... 7 Sunday), hours and a lunch break on its
+    # clock ("" for none). The find-a-time grid and the warnings on save read them.
+    HOME_COUNTRY = os.environ.get("HOME_COUNTRY", "UZ")
+    HOME_WORK_DAYS = os.environ.get("HOME_WORK_DAYS", "12345")
+    HOME_WORK_HOURS = os.environ.get("HOME_WORK_HOURS", "09:00-18:00")
+    HOME_LUNCH_BREAK = os.environ.get("HOME_LUNCH_BREAK", "")
 
     LANGUAGES = ("en", "ru", "uz")
     BABEL_DEFAULT_LOCALE = "en"
@@ -119,6 +126,11 @@ class Config:
     REGISTRATION_EMAIL_RATE_LIMIT = os.environ.get(
         "REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour;20 per day"
     )
+
+    # Attendance and certificates: the default share of a session's minutes that counts as
+    # attended (each session may set its own), and when an unfinalised list is finalised.
+    ATTENDANCE_SHARE_PERCENT = int(os.environ.get("ATTENDANCE_SHARE_PERCENT", "70"))
+    ATTENDANCE_FINALISE_AFTER_HOURS = int(os.environ.get("ATTENDANCE_FINALISE_AFTER_HOURS", "48"))
 
     # Partner agreements: scanned documents (PDF) are kept here, outside the web root, under
     # random names, and served to staff only; uploads over the limit are refused (keep it

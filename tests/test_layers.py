@@ -47,7 +47,8 @@ AREA_DEPENDS = {
     "sessions": set(),
     "zoom": {"sessions"},
     "calendars": {"sessions"},
-    "registration": {"sessions", "calendars", "zoom"},
+    "attendance": {"sessions", "zoom"},
+    "registration": {"sessions", "calendars", "zoom", "attendance"},
     "operations": {"sessions", "calendars", "zoom", "registration"},  # figures for /metrics
     "partners": {"sessions", "calendars", "registration"},
     # Which area writes which email (the worker and the outbox page ask it).

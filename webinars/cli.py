@@ -27,13 +27,17 @@ POT = TRANSLATIONS / "messages.pot"
 @click.option(
     "--role", type=click.Choice([r.value for r in Role]), default="lecturer", show_default=True
 )
-@click.option("--time-zone", default="Asia/Samarkand", show_default=True)
+@click.option(
+    "--time-zone",
+    default=None,
+    help="IANA zone; default: a coordinator's academy's, else HOME_TIME_ZONE.",
+)
 @click.option("--academy", "academy_slug", default=None, help="Slug, for coordinators.")
 @click.password_option()
 @with_appcontext
 def create_user_command(email, name, role, time_zone, academy_slug, password) -> None:
     """Create a staff account."""
-    if not is_valid_zone(time_zone):
+    if time_zone is not None and not is_valid_zone(time_zone):
         raise click.BadParameter(f"unknown time zone {time_zone!r}", param_hint="--time-zone")
     if len(password) < 8:
         raise click.BadParameter("use 8 characters or more", param_hint="--password")

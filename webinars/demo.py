@@ -222,7 +222,7 @@ def _people(academies: dict[str, PartnerAcademy]) -> dict[str, User]:
         user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
         if user is None:
             user = create_user(
-                email, name, password, role, "Asia/Samarkand", academies[slug].id if slug else None
+                email, name, password, role, None, academies[slug].id if slug else None
             )
         found[email.split("@")[0]] = user
     return found

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
@@ -68,6 +70,16 @@ def format_date(moment: datetime, zone: str) -> str:
     )
 
 
+def format_day(day: date, fmt: str = "EEE d MMM y") -> str:
+    """A calendar date (no time, no zone) in the current locale: 'Fri 8 Mar 2024'."""
+    return babel_format_date(day, fmt, locale=str(get_locale()))
+
+
+def country_name(code: str) -> str:
+    """A country's name in the current locale from its ISO code: 'KZ' -> 'Kazakhstan'."""
+    return Locale.parse(str(get_locale())).territories.get((code or "").upper(), code)
+
+
 def format_when(moment: datetime | None, zone: str) -> str:
     """'Mon 14 Dec 2026, 14:00 Asia/Samarkand (UTC+05:00)': a time is never shown bare."""
     if moment is None:
@@ -85,10 +97,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["hhmm"] = format_time
     app.jinja_env.filters["day"] = format_date
+    app.jinja_env.filters["calendar_day"] = format_day
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         INSTRUCTION_LANGUAGES=INSTRUCTION_LANGUAGES,
         viewer_zone=viewer_zone,
         current_locale=lambda: str(get_locale()),
         utc_offset_label=utc_offset_label,
+        country_name=country_name,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
 
+from webinars.domain.sessions.working_hours import WorkingWeekError, home_place
 from webinars.zoom.setup import REQUIRED_SETTINGS
 
 # Keys shorter than this, or with few distinct characters, are guessable.
@@ -73,6 +74,7 @@ def settings_problems(config: Mapping[str, Any]) -> list[Problem]:
         )
     problems += _sender(config.get("MAIL_DEFAULT_SENDER"))
     problems += _zoom(config)
+    problems += _home_week(config)
     return problems
 
 
@@ -128,6 +130,24 @@ def _secret_key(key: Any) -> list[Problem]:
                 "guesses it can forge sessions and private links.",
                 "set SECRET_KEY to 64 random hex characters "
                 "(python3 -c 'import secrets; print(secrets.token_hex(32))').",
+            )
+        ]
+    return []
+
+
+def _home_week(config: Mapping[str, Any]) -> list[Problem]:
+    """The home department's working week must be readable: the grid and warnings use it."""
+    if "HOME_WORK_DAYS" not in config:  # a partial mapping (tests): nothing to read
+        return []
+    try:
+        home_place(config)
+    except WorkingWeekError as exc:
+        return [
+            Problem(
+                "HOME_WORK_DAYS, HOME_WORK_HOURS, HOME_LUNCH_BREAK",
+                f"cannot be read ({exc}).",
+                "set e.g. HOME_WORK_DAYS=12345 HOME_WORK_HOURS=09:00-18:00 "
+                "HOME_LUNCH_BREAK=13:00-14:00 (or empty for no break).",
             )
         ]
     return []

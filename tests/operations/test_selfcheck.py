@@ -35,6 +35,18 @@ def test_a_sound_configuration_has_no_problem():
         ({"SECRET_KEY": "a" * 64}, "SECRET_KEY"),  # long, but eight distinct characters short
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:////srv/webinars.sqlite3"}, "DATABASE_URL"),
         ({"REDIS_URL": None}, "REDIS_URL"),
+        (
+            {
+                "HOME_NAME": "Samarkand",
+                "HOME_CITY": "Samarkand",
+                "HOME_TIME_ZONE": "Asia/Samarkand",
+                "HOME_COUNTRY": "UZ",
+                "HOME_WORK_DAYS": "Mon-Fri",
+                "HOME_WORK_HOURS": "09:00-18:00",
+                "HOME_LUNCH_BREAK": "",
+            },
+            "HOME_WORK_DAYS, HOME_WORK_HOURS, HOME_LUNCH_BREAK",
+        ),
         ({"BASE_URL": "http://webinars.sammi.uz"}, "BASE_URL"),
         ({"MAIL_DEFAULT_SENDER": "webinars@localhost"}, "MAIL_DEFAULT_SENDER"),
         ({"MAIL_DEFAULT_SENDER": "Dept <noreply@example.org>"}, "MAIL_DEFAULT_SENDER"),

@@ -22,14 +22,17 @@ from flask import Flask, url_for
 from tests.fixtures.app import PASSWORD
 from tests.fixtures.partners import partners_world
 from tests.fixtures.registration import registration_world
+from webinars.domain.attendance.check_in_codes import check_in_code
 from webinars.domain.calendars.tokens import find_token, issue_token, user_subject
 from webinars.domain.partners.agreements import attach_document, store_document
+from webinars.domain.sessions.closures import add_closure
 from webinars.domain.sessions.scheduling import cancel_session
 from webinars.extensions import db
 from webinars.models import (
     Agreement,
     AgreementKind,
     FeedScope,
+    Registration,
     Role,
     Session,
     SessionStatus,
@@ -96,6 +99,9 @@ def admin_only(method: str | None = None, **args: str) -> Case:
 
 ADMIN_ACTION_DONE = Redirect("/admin/academies")
 SESSION_PAGE = "/manage/sessions/{%s}"
+ATTENDANCE_PAGE = Redirect("/manage/sessions/{own_session}/attendance")
+OTHERS_ATTENDANCE_PAGE = Redirect("/manage/sessions/{others_session}/attendance")
+CHECK_IN_LIST = Redirect("/manage/sessions/{own_session}/check-in")
 
 # endpoint -> cases. World objects: own_session (taught by the signed-in lecturer, at the
 # coordinator's academy), others_session (another lecturer's, same academy),
@@ -267,6 +273,70 @@ ACCESS: dict[str, list[Case]] = {
         staff(422, FORBIDDEN, 422, session_id="own_session"),
         staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
     ],
+    # Attendance and check-in: personal data, the session's lecturers and admins only
+    "attendance.index": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+        staff(MISSING, MISSING, MISSING, session_id="nothing"),
+    ],
+    "attendance.share": [
+        staff(422, FORBIDDEN, 422, session_id="own_session"),  # an empty form
+        staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
+    ],
+    "attendance.override_one": [
+        staff(422, FORBIDDEN, 422, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
+    ],
+    "attendance.walk_in": [
+        staff(422, FORBIDDEN, 422, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, 422, session_id="others_session"),
+    ],
+    "attendance.confirm_name": [  # nobody named: refused with a message on the page
+        staff(ATTENDANCE_PAGE, FORBIDDEN, ATTENDANCE_PAGE, session_id="own_session"),
+        staff(MISSING, MISSING, MISSING, session_id="nothing"),
+    ],
+    "attendance.unlink_name": [
+        staff(ATTENDANCE_PAGE, FORBIDDEN, ATTENDANCE_PAGE, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OTHERS_ATTENDANCE_PAGE, session_id="others_session"),
+    ],
+    "attendance.finalise_list": [  # not over yet: refused with a message on the page
+        staff(ATTENDANCE_PAGE, FORBIDDEN, ATTENDANCE_PAGE, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OTHERS_ATTENDANCE_PAGE, session_id="others_session"),
+    ],
+    "attendance.check_in_list": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+    ],
+    "attendance.check_in_one": [
+        staff(CHECK_IN_LIST, FORBIDDEN, CHECK_IN_LIST, session_id="own_session"),
+        staff(MISSING, MISSING, MISSING, session_id="nothing"),
+    ],
+    "attendance.scanned": [
+        staff(
+            OK,
+            FORBIDDEN,
+            OK,
+            session_id="own_session",
+            registration_id="own_registration",
+            code="own_check_in_code",
+        ),
+        staff(  # a code that is not this registration's
+            MISSING,
+            FORBIDDEN,
+            MISSING,
+            session_id="own_session",
+            registration_id="own_registration",
+            code="wrong_check_in_code",
+        ),
+        staff(  # the right code on another session's address
+            FORBIDDEN,
+            FORBIDDEN,
+            MISSING,
+            session_id="others_session",
+            registration_id="own_registration",
+            code="own_check_in_code",
+        ),
+    ],
     "outbox.index": [admin_only()],
     "outbox.message": [
         admin_only(message_id="outbox_message"),
@@ -321,6 +391,11 @@ ACCESS: dict[str, list[Case]] = {
     "admin.academy_restore": [
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
+    ],
+    "admin.closures": [admin_only()],
+    "admin.closure_delete": [
+        staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/closures"), closure_id="closure"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, closure_id="nothing"),
     ],
     # Zoom: the host's start link (no meeting here: back to the page), the admin's
     # integrations page and its actions, and Zoom's webhook (unsigned: refused)
@@ -433,7 +508,15 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
         "other_lecturer": other_lecturer.id,
         "other_academy": other_academy.id,
     }
+    with app.app_context():
+        closure = add_closure(other_academy.id, date(2030, 1, 7), date(2030, 1, 11), "Exams", None)
+        db.session.commit()
+        ids["closure"] = closure.id
     ids.update(registration_world(app, ids["own_session"], lecturer))
+    with app.app_context():
+        seated = db.session.get(Registration, ids["own_registration"])
+        ids["own_check_in_code"] = check_in_code(seated)
+    ids["wrong_check_in_code"] = "a" * 26
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
     ids.update(agreements_world(app, home, other_academy))
     ids.update(partners_world(app, home))

@@ -566,3 +566,59 @@ def test_session_that_has_begun_can_still_be_edited_but_not_moved_back(
     ]
     with app.app_context():
         assert db.session.get(Session, session_id).title == "Running late"
+
+
+def _problems_banner(page) -> list[str]:
+    return [li.text() for li in by_id(page, "form-problems").iter() if li.tag == "li"]
+
+
+def test_session_form_every_problem_in_one_submit(app, client, login, lecturer, academy):
+    """An empty title (the form's check) and no academy (the domain's rule): both at once."""
+    login(lecturer)
+
+    response = client.post(
+        "/manage/sessions/new", data=form_data(lecturer.id, academy.id, title="", academy_ids=[])
+    )
+
+    page = parse(response.get_data(as_text=True))
+    assert errors_beside(page, "title") == ["This field is required."]
+    assert errors_beside(page, "academy_ids") == ["Choose at least one partner academy."]
+    assert _problems_banner(page) == [
+        "Title: This field is required.",
+        "Partner academies: Choose at least one partner academy.",
+    ]
+    assert _count_sessions(app) == 0
+
+
+def test_session_form_rule_error_alone_has_the_summary_banner(client, login, lecturer, academy):
+    login(lecturer)
+
+    response = client.post(
+        "/manage/sessions/new", data=form_data(lecturer.id, academy.id, join_url="")
+    )
+
+    page = parse(response.get_data(as_text=True))
+    assert _problems_banner(page) == [
+        "Meeting link: Paste the meeting link, or choose another way to join."
+    ]
+
+
+def test_session_form_overlap_is_given_in_the_form_zone(
+    client, login, lecturer, academy, make_session
+):
+    """The other session (14:00–15:30 Samarkand) is shown as the Izhevsk form reads it."""
+    existing = make_session(actor=lecturer, academy_ids=[academy.id], title="Рахит")
+    login(lecturer)
+    data = form_data(
+        lecturer.id,
+        academy.id,
+        starts_local=f"{existing_day(existing)}T13:30",
+        time_zone="Europe/Samara",
+    )
+
+    response = client.post("/manage/sessions/new", data=data)
+
+    box = by_id(parse(response.get_data(as_text=True)), "conflicts").text().replace(" – ", "–")
+    assert "13:00–14:30" in box
+    assert "Europe/Samara" in box
+    assert "Asia/Samarkand" not in box

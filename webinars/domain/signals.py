@@ -38,3 +38,8 @@ account_deactivated = _signals.signal(
     "Receivers act at once (not after the commit) and return how many private things "
     "they revoked; webinars.domain.calendars.tokens revokes the account's feed tokens.",
 )
+attendance_finalised = _signals.signal(
+    "attendance-finalised",
+    doc="A session's attendance list was finalised, or changed after it was. Sender: the "
+    "session's id. Certificates are issued to whoever attended and has none yet.",
+)

@@ -8,18 +8,19 @@ once the transaction commits. Nobody calls a follow-up by hand.
 - worker: running tasks in the app's context, queueing after the commit, the heartbeat;
 - mail: delivering the outbox;
 - registration: holds, reminders, news to registrants, forgetting personal data;
-- zoom: keeping each session's Zoom meeting in step, and the sweep.
+- zoom: keeping each session's Zoom meeting in step, and the sweep;
+- attendance: finalising the lists nobody finalised.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from webinars.jobs import mail, registration, worker, zoom
+from webinars.jobs import attendance, mail, registration, worker, zoom
 
 
 def init_app(app: Flask) -> None:
     """Connect the tasks to the domain's signals and queue them after each commit."""
     worker.queue_after_commit()
-    for area in (mail, registration, zoom):
+    for area in (attendance, mail, registration, zoom):
         area.connect()

@@ -2,7 +2,10 @@
 
 from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
+from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
+from webinars.models.closure import Closure
 from webinars.models.feed_token import FeedScope, FeedToken
+from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
 from webinars.models.partners import CoordinatorInvitation
 from webinars.models.registration import (
@@ -41,6 +44,10 @@ from webinars.models.zoom import (
 __all__ = [
     "Agreement",
     "AgreementKind",
+    "AttendanceEntry",
+    "AttendanceSheet",
+    "Presence",
+    "ZoomNameMatch",
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
     "CoordinatorInvitation",
@@ -49,8 +56,10 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "AuditEntry",
+    "Closure",
     "FeedScope",
     "FeedToken",
+    "FeedVersion",
     "Conference",
     "GuestSpeaker",
     "PartnerAcademy",

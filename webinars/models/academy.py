@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
@@ -38,6 +38,13 @@ class PartnerAcademy(db.Model):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The working week in the academy's own zone: ISO weekdays ("12345" = Monday to Friday),
+    # opening hours and an optional lunch break. Read by domain/sessions/working_hours.py.
+    work_days: Mapped[str] = mapped_column(String(7), default="12345")
+    work_starts: Mapped[time] = mapped_column(Time, default=time(9))
+    work_ends: Mapped[time] = mapped_column(Time, default=time(18))
+    lunch_starts: Mapped[time | None] = mapped_column(Time)
+    lunch_ends: Mapped[time | None] = mapped_column(Time)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Moves on every change, so cached calendar feeds that show the name see it.

@@ -24,12 +24,14 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RowId  # before any rule that uses it
     from webinars.web import (
         admin,
+        attendance,
         audit_labels,
         auth,
         catalog,
         feed_http,
         feed_tokens,
         feeds,
+        form_problems,
         manage,
         metrics,
         my_registration,
@@ -47,12 +49,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(partners.bp)
-    for module in (catalog, my_registration, registrants, outbox):
+    for module in (catalog, my_registration, registrants, attendance, outbox):
         app.register_blueprint(module.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)
     audit_labels.init_app(app)
+    form_problems.init_app(app)
     app.jinja_env.globals["may_view_session"] = roles.may_view_session
     app.register_blueprint(webhooks.bp)
     zoom_pages.init_app(app)

@@ -18,6 +18,13 @@ ACTIONS = {
     "rescheduled": _l("Moved"),
     "cancelled": lazy_pgettext("session history", "Cancelled"),
     "join_link_changed": _l("New Zoom join link"),
+    "attendance_overridden": _l("Attendance decided by hand"),
+    "attendance_check_in_undone": _l("Check-in taken back"),
+    "attendance_name_confirmed": _l("Zoom participant matched by name"),
+    "attendance_name_unlinked": _l("Zoom name match undone"),
+    "attendance_walk_in": _l("Walk-in added"),
+    "attendance_rule": _l("Attendance rule changed"),
+    "attendance_finalised": _l("Attendance finalised"),
 }
 FIELDS = {
     "kind": _l("Kind"),
@@ -38,6 +45,12 @@ FIELDS = {
     "academies": _l("Partner academies"),
     "guest_speakers": _l("Guest speakers"),
     "cancel_reason": _l("Reason for cancelling"),
+    "attendee": _l("Person"),
+    "attendance": _l("Attendance"),
+    "reason": _l("Reason"),
+    "zoom_name": _l("Name in Zoom"),
+    "share_percent": _l("Share of the minutes needed (%)"),
+    "finalised_at": _l("Finalised"),
 }
 
 # Stored enum values, in words (the same words the forms use).
@@ -51,6 +64,7 @@ VALUES = {
     "kind": dict(kind_choices()),
     "conference": {"zoom": _l("Zoom"), "link": _l("A meeting link"), "none": _l("In person")},
     "language": INSTRUCTION_LANGUAGES,
+    "attendance": {"attended": _l("Attended"), "absent": _l("Absent")},
 }
 
 

@@ -161,7 +161,6 @@ def _form_page(
         flash(_("Many people are registering right now. Please press Register again."), "warning")
     elif form.errors:
         status = 422
-        flash(_("Some fields need attention; see the messages below."), "danger")
     return render_template(
         "catalog/register.html",
         form=form,

@@ -15,6 +15,7 @@ from werkzeug.http import http_date
 
 from webinars.domain.calendars.cache import RenderedFeed, rendered_feed
 from webinars.domain.calendars.events import FEED_CONTENT_TYPE
+from webinars.domain.calendars.versions import keep_versions, settled
 from webinars.models import utcnow
 from webinars.web import path_secrets
 
@@ -42,24 +43,33 @@ def http_last_modified(moment: datetime, now: datetime | None = None) -> datetim
     return min(moment, (now or utcnow()).replace(microsecond=0))
 
 
+def bytes_response(
+    body: bytes,
+    last_modified: datetime,
+    *,
+    identity: str,
+    private: bool,
+    filename: str | None = None,
+) -> Response:
+    """`feed_response` for a body rendered here: its ETag computed and its Last-Modified
+    kept from going back (`identity` names the feed, e.g. "personal:<token id>")."""
+    feed = settled(identity, rendered_feed(body, last_modified))
+    keep_versions()
+    return feed_response(feed, private=private, filename=filename)
+
+
 def feed_response(
-    feed: RenderedFeed | bytes,
-    last_modified: datetime | None = None,
+    feed: RenderedFeed,
     *,
     private: bool,
     filename: str | None = None,
 ) -> Response:
     """A 200 with the feed, or a 304 when the client's copy is the same body.
 
-    `feed` is a cached RenderedFeed, or plain bytes with their `last_modified` (the
-    ETag is then computed here). The ETag is strong (a hash of the body); a 304 is
-    sent for a matching If-None-Match, or (when the request has none) for an
-    If-Modified-Since not older than Last-Modified. HEAD gets the headers only.
+    The ETag is strong (a hash of the body); a 304 is sent for a matching
+    If-None-Match, or (when the request has none) for an If-Modified-Since not older
+    than Last-Modified. HEAD gets the headers only.
     """
-    if isinstance(feed, bytes):
-        if last_modified is None:
-            raise ValueError("plain bytes need their last_modified")
-        feed = rendered_feed(feed, last_modified)
     headers = {
         "ETag": f'"{feed.etag}"',
         "Last-Modified": http_date(http_last_modified(feed.last_modified)),

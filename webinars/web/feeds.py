@@ -30,6 +30,7 @@ from webinars.domain.calendars.selection import (
     published_feed,
 )
 from webinars.domain.calendars.tokens import academy_token_usable, find_token, note_use
+from webinars.domain.calendars.versions import keep_versions
 from webinars.domain.sessions.access import can_view, is_public
 from webinars.domain.sessions.kinds import KIND_LABELS, kind_filter_choices
 from webinars.extensions import db, limiter
@@ -44,7 +45,7 @@ from webinars.models import (
     Visibility,
     session_lecturers,
 )
-from webinars.web.feed_http import feed_error, feed_response
+from webinars.web.feed_http import bytes_response, feed_error, feed_response
 from webinars.web.feed_links import absolute, default_locale, subscribe_links
 
 bp = Blueprint("feeds", __name__)
@@ -117,6 +118,7 @@ def _publish(spec: FeedSpec, fallback_locale: str, zone: str, **whose: Any):
         locale=locale,
         time_zone_hint=zone,
     )
+    keep_versions()
     return feed_response(feed, private=spec.private)
 
 
@@ -192,8 +194,12 @@ def session_download(session_id: int):
     body = render_feed(
         [session], name=session.title, private=staff_view, locale=locale, windowed=False
     )
-    return feed_response(
-        body, session.updated_at, private=staff_view, filename=f"session-{session.id}.ics"
+    return bytes_response(
+        body,
+        session.updated_at,
+        identity=f"download:{session.id}:{locale}:{'staff' if staff_view else 'public'}",
+        private=staff_view,
+        filename=f"session-{session.id}.ics",
     )
 
 

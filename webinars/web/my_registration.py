@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
+from webinars.domain.attendance.check_in_codes import check_in_qr
 from webinars.domain.calendars import tokens as feed_tokens
 from webinars.domain.calendars.events import render_feed
 from webinars.domain.calendars.invitations import build_invitation, invitation_content_type
@@ -49,7 +50,7 @@ from webinars.models import (
     utcnow,
 )
 from webinars.web import path_secrets
-from webinars.web.feed_http import feed_response
+from webinars.web.feed_http import bytes_response
 from webinars.web.registration_forms import CLOSED_MESSAGES
 
 bp = Blueprint("my_registration", __name__)
@@ -139,6 +140,9 @@ def _manage_page(
         token=token,
         position=position(registration),
         join_url=join_link(session) if seated else None,
+        check_in_qr=check_in_qr(registration)
+        if registration.has_seat and not session.is_cancelled and not session.is_finished(now)
+        else None,
         places=session_places(session, current_app.config, viewer_zone()),
         feed_count=feed_count,
         new_feed_url=new_feed_url,
@@ -304,7 +308,7 @@ def personal_feed(token: str):
     )
     if feed_tokens.note_use(row):
         db.session.commit()
-    return feed_response(body, max(changed), private=True)
+    return bytes_response(body, max(changed), identity=f"personal:{row.id}", private=True)
 
 
 def _latest(email: str) -> list[Registration]:

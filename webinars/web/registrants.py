@@ -164,7 +164,6 @@ def add(session_id: int):
     form = PersonForm(prefix="add")
     form.academy_id.choices = academy_choices(str(get_locale()))
     if not form.validate_on_submit():
-        flash(_("Some fields need attention; see the messages below."), "danger")
         return _page(session, 422, person=form)
     try:
         outcome = register(session.id, form.to_input(), utcnow(), added_by=current_user)

@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session as OrmSession
 from webinars.observability.metrics import FEED_REQUESTS
 
 EXTENSION_KEY = "webinars.feed_cache"
+# Set in a database session's `info` by a commit that writes only feed versions
+# (domain.calendars.versions): it changes nothing feeds show, so the fingerprint stays.
+FEEDS_UNCHANGED = "webinars.feeds_unchanged"
 
 
 @dataclass(frozen=True)
@@ -153,8 +156,10 @@ class FeedCache:
         return feed
 
 
-def _forget_after_commit(_session: OrmSession) -> None:
+def _forget_after_commit(session: OrmSession) -> None:
     """Any commit in this process may have changed what feeds show."""
+    if session.info.pop(FEEDS_UNCHANGED, False):
+        return
     if has_app_context():
         cache = current_app.extensions.get(EXTENSION_KEY)
         if cache is not None:

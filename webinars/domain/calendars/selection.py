@@ -33,6 +33,7 @@ from webinars.domain.calendars.events import (
     language_name,
     render_feed,
 )
+from webinars.domain.calendars.versions import settled
 from webinars.domain.sessions.filters import taught_by, with_academy
 from webinars.domain.sessions.kinds import KIND_LABELS
 from webinars.domain.sessions.scheduling import LONGEST_SESSION
@@ -321,7 +322,9 @@ def published_feed(
     covers the academy or lecturer it names). The window is `feed_coverage`'s: complete,
     shortened when the feed holds too much. Last-Modified is the latest of: any change
     to the data feeds show, and the last time the window moved a session in or out; if
-    the window was shortened, today's midnight (its ends may shift daily).
+    the window was shortened, today's midnight (its ends may shift daily); and never
+    earlier than one given before with another body (`settled`). A render may note the
+    feed's new version: the caller commits (`versions.keep_versions`).
     """
     window = feed_window(today)
     cache = app_feed_cache()
@@ -346,6 +349,6 @@ def published_feed(
         if coverage.narrowed or body.count(b"BEGIN:VEVENT\r\n") < len(sessions):
             # A shortened window may move every day, with no change to the data.
             changed = max(changed, window.midnight)
-        return rendered_feed(body, changed)
+        return settled(f"feed:{spec!r}:{locale}", rendered_feed(body, changed))
 
     return cache.get_or_render(identity, version, render)

@@ -2,13 +2,14 @@
 
 What stays is anonymous: status, partner academy, language and dates, so reports can
 still count who registered, confirmed or waited; of Zoom attendance, the minutes of each
-(now nameless) participant.
+(now nameless) participant; of the attendance list, each person's outcome and minutes.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from webinars.domain.attendance.retention import forget_attendance_details
 from webinars.domain.calendars.tokens import forget_personal_tokens
 from webinars.domain.zoom.reports import forget_attendance
 from webinars.extensions import db
@@ -21,6 +22,8 @@ def anonymise_after(now: datetime, days: int) -> int:
     registration names, and the names and emails in the sessions' Zoom attendance.
     Returns how many registrations were emptied. The caller commits."""
     cutoff = now - timedelta(days=days)
+    # First the attendance details: their outcome is frozen while names still match.
+    forget_attendance_details(cutoff, now)
     forget_attendance(cutoff)
     ended = db.select(Session.id).where(Session.ends_at <= cutoff)
     ids = list(

@@ -58,9 +58,9 @@ class SessionInput:
     kind: SessionKind
     title: str
     language: str
-    starts_local: datetime
+    starts_local: datetime | None
     time_zone: str
-    duration_minutes: int
+    duration_minutes: int | None
     lecturer_ids: list[int]
     academy_ids: list[int]
     description: str = ""
@@ -116,15 +116,20 @@ def resolve_times(
 
     Raises SessionRulesError with a message per field. A start in the past is refused
     for new sessions and for edits that move the start; editing other fields of a
-    session that has already begun stays possible.
+    session that has already begun stays possible. A value the form could not read
+    (None) is left to the form's own message, and the other rules are still checked, so
+    a person reads every problem after one submit.
     """
     errors: dict[str, Any] = {}
+    starts_at = opens = closes = None
     if not is_valid_zone(data.time_zone):
-        raise SessionRulesError({"time_zone": _l("Choose a time zone from the list.")})
-    starts_at = _to_utc(data.starts_local, data.time_zone, "starts_local", errors)
-    opens = _to_utc(data.registration_opens_local, data.time_zone, "registration_opens", errors)
-    closes = _to_utc(data.registration_closes_local, data.time_zone, "registration_closes", errors)
-    if not 1 <= data.duration_minutes <= MAX_DURATION_MINUTES:
+        errors["time_zone"] = _l("Choose a time zone from the list.")
+    else:
+        zone = data.time_zone
+        starts_at = _to_utc(data.starts_local, zone, "starts_local", errors)
+        opens = _to_utc(data.registration_opens_local, zone, "registration_opens", errors)
+        closes = _to_utc(data.registration_closes_local, zone, "registration_closes", errors)
+    if data.duration_minutes is not None and not 1 <= data.duration_minutes <= MAX_DURATION_MINUTES:
         errors["duration_minutes"] = _l("The duration must be between 1 and 1440 minutes.")
     if starts_at is not None:
         moved = session is None or session.starts_at != starts_at
@@ -157,6 +162,8 @@ def resolve_times(
         errors["join_url"] = _l("Paste the meeting link, or choose another way to join.")
     if errors or starts_at is None:
         raise SessionRulesError(errors)
+    if data.duration_minutes is None:
+        raise SessionRulesError({})
     ends_at = starts_at + timedelta(minutes=data.duration_minutes)
     return ResolvedTimes(starts_at, ends_at, opens, closes)
 

@@ -53,6 +53,25 @@
     });
   } catch (e) { /* the list stays as the server made it */ }
 
+  // "Use this browser's time zone": one click sets a zone select to the browser's zone.
+  // <p data-browser-zone="#select-id" hidden><button>...<span data-zone-name></span></button></p>
+  try {
+    var browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-browser-zone]"), function (box) {
+      var select = document.querySelector(box.getAttribute("data-browser-zone"));
+      var offered = select && Array.prototype.some.call(select.options, function (o) {
+        return o.value === browserZone;
+      });
+      if (!offered) { return; }
+      box.querySelector("[data-zone-name]").textContent = browserZone;
+      box.hidden = false;
+      box.querySelector("button").addEventListener("click", function () {
+        select.value = browserZone;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+    });
+  } catch (e) { /* no Intl zone: the select alone */ }
+
   // Copy-to-clipboard buttons: <button data-copy="#element-id">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

@@ -127,7 +127,8 @@
       var minutes = duration ? parseInt(duration.value, 10) : NaN;
       var end = minutes > 0 ? begin + minutes * 60000 : null;
       var places = placesFrom(zoneSelect);
-      var viewer = browserZone();
+      // The server's rule first (the account's zone), as on the saved session page.
+      var viewer = box.getAttribute("data-viewer-zone") || browserZone();
       var firstDay = dayOf(zone, begin);
       // Spelled out, so 06/12 cannot be read as 12 June when 6 December was meant.
       dateLine.textContent = fmt(zone, begin, {

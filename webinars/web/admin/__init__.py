@@ -6,6 +6,7 @@ from __future__ import annotations
 from webinars.web.admin import (  # noqa: F401 - routes register on bp
     accounts,
     agreements,
+    closures,
     integrations,
     invitations,
 )

@@ -13,8 +13,10 @@ from webinars.domain.partners.agreements import (
     expiring_agreements,
 )
 from webinars.domain.sessions.timezones import all_zones
+from webinars.domain.sessions.working_hours import days_text
 from webinars.domain.staff import (
     StaffRuleError,
+    account_problems,
     archive_academy,
     change_user,
     create_user,
@@ -24,7 +26,13 @@ from webinars.domain.staff import (
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User, WorkerHeartbeat, utcnow
 from webinars.web.admin.blueprint import bp
-from webinars.web.admin.forms import ROLE_LABELS, AcademyForm, ConfirmForm, UserForm
+from webinars.web.admin.forms import (
+    ACCOUNT_ZONE_DEFAULT,
+    ROLE_LABELS,
+    AcademyForm,
+    ConfirmForm,
+    UserForm,
+)
 from webinars.web.agreement_labels import KIND_LABELS, STANDING_LABELS
 from webinars.web.roles import admin_required
 
@@ -56,12 +64,36 @@ def _user_form(user: User | None = None) -> UserForm:
         db.select(PartnerAcademy).order_by(PartnerAcademy.name_en)
     ).scalars()
     form.academy_id.choices = [(0, _("None"))] + [(a.id, a.name_en) for a in academies]
-    form.time_zone.choices = all_zones()
-    if user is not None and not form.is_submitted():
+    form.time_zone.choices = [("", ACCOUNT_ZONE_DEFAULT), *((z, z) for z in all_zones())]
+    if user is None:
+        form.password.label.text = _("Password")
+    elif not form.is_submitted():
         form.role.data = user.role.value
         form.active.data = user.is_active_account
         form.academy_id.data = user.academy_id or 0
     return form
+
+
+def _rule_problems(form: UserForm, user: User | None) -> None:
+    """The account rules beside their fields, also when the form found problems of its
+    own: a password error must not hide a taken email or a coordinator's missing academy."""
+    problems = account_problems(
+        form.email.data or "",
+        form.name.data or "",
+        Role(form.role.data) if form.role.data in ROLE_LABELS else Role.LECTURER,
+        form.academy_id.data or None,
+        except_id=user.id if user else None,
+    )
+    if user is None and not form.password.data and not form.password.errors:
+        problems["password"] = _("A new account needs a password (8 characters or more).")
+    _attach(form, problems)
+
+
+def _attach(form: UserForm, problems: dict) -> None:
+    for name, message in problems.items():
+        field = getattr(form, name)
+        if not field.errors:  # one message per field: the form's own comes first
+            field.errors = [*field.errors, message]
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -69,23 +101,21 @@ def _user_form(user: User | None = None) -> UserForm:
 def user_new():
     """Create a staff account."""
     form = _user_form()
-    if not form.is_submitted():
-        form.time_zone.data = "Asia/Samarkand"
-    if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors.append(_("A new account needs a password (8 characters or more)."))
-        else:
+    if form.is_submitted():
+        form.validate()
+        _rule_problems(form, None)
+        if not form.errors:
             try:
                 create_user(
                     form.email.data,
                     form.name.data,
                     form.password.data,
                     Role(form.role.data),
-                    form.time_zone.data,
+                    form.time_zone.data or None,
                     form.academy_id.data or None,
                 )
             except StaffRuleError as exc:
-                getattr(form, exc.field).errors.append(exc.message)
+                _attach(form, exc.errors)
             else:
                 db.session.commit()
                 flash(_("The account is created."), "success")
@@ -99,36 +129,43 @@ def user_edit(user_id: int):
     """Edit a staff account; the last admin cannot be demoted or deactivated."""
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            revoked = change_user(
-                user,
-                name=form.name.data,
-                email=form.email.data,
-                role=Role(form.role.data),
-                active=form.active.data,
-                academy_id=form.academy_id.data or None,
-                time_zone=form.time_zone.data,
-            )
-        except StaffRuleError as exc:
-            db.session.rollback()
-            getattr(form, exc.field).errors.append(exc.message)
-        else:
-            if form.password.data:
-                user.set_password(form.password.data)
-            db.session.commit()
-            flash(_("The account is saved."), "success")
-            if revoked:
-                message = ngettext(
-                    "Its %(num)d private calendar address was revoked.",
-                    "Its %(num)d private calendar addresses were revoked.",
-                    revoked,
-                )
-                flash(message, "info")
-            if user.id == current_user.id and not user.is_admin:
-                return redirect(url_for("manage.dashboard"))
-            return redirect(url_for("admin.users"))
+    if form.is_submitted():
+        form.validate()
+        _rule_problems(form, user)
+        if not form.errors:
+            return _save_user(form, user)
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _save_user(form: UserForm, user: User):
+    try:
+        revoked = change_user(
+            user,
+            name=form.name.data,
+            email=form.email.data,
+            role=Role(form.role.data),
+            active=form.active.data,
+            academy_id=form.academy_id.data or None,
+            time_zone=form.time_zone.data or None,
+        )
+    except StaffRuleError as exc:
+        db.session.rollback()
+        _attach(form, exc.errors)
+        return render_template("admin/user_form.html", form=form, user=user)
+    if form.password.data:
+        user.set_password(form.password.data)
+    db.session.commit()
+    flash(_("The account is saved."), "success")
+    if revoked:
+        message = ngettext(
+            "Its %(num)d private calendar address was revoked.",
+            "Its %(num)d private calendar addresses were revoked.",
+            revoked,
+        )
+        flash(message, "info")
+    if user.id == current_user.id and not user.is_admin:
+        return redirect(url_for("manage.dashboard"))
+    return redirect(url_for("admin.users"))
 
 
 @bp.get("/academies")
@@ -151,6 +188,7 @@ def _save_academy(form: AcademyForm, academy: PartnerAcademy) -> None:
     for name in ("name_ru", "name_uz", "website", "contact_name", "contact_email", "notes"):
         setattr(academy, name, (getattr(academy, name) or "").strip() or None)
     academy.slug = academy.slug or unique_academy_slug(academy.name_en, academy.id)
+    academy.work_days = days_text(frozenset(form.work_days.data))
 
 
 @bp.route("/academies/new", methods=["GET", "POST"])

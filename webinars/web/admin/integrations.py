@@ -86,7 +86,6 @@ def zoom_defaults():
     """Save the department's meeting defaults."""
     form = _defaults_form()
     if not form.validate_on_submit():
-        flash(_("Some fields need attention; see the messages below."), "danger")
         return _page(defaults_form=form, status=400)
     settings = MeetingSettings(
         passcode=form.passcode.data,

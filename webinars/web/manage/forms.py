@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import TypeVar
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -38,6 +41,16 @@ from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Conference, SessionKind, SessionStatus, Visibility
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+E = TypeVar("E", bound=Enum)
+
+
+def _choice(enum: type[E], value: object, fallback: E) -> E:
+    """An enum from a posted choice; an unknown one (its field already says so) reads as
+    `fallback`, so the other rules can still be checked in the same submit."""
+    try:
+        return enum(value)
+    except ValueError:
+        return fallback
 
 
 def readable(form: Form, field: IntegerField) -> None:
@@ -141,9 +154,10 @@ class SessionForm(FlaskForm):
     confirm_conflicts = BooleanField(_l("Save anyway, despite the overlaps listed above"))
 
     def to_input(self) -> SessionInput:
-        """The typed input the domain expects."""
+        """The typed input the domain expects (also from a form that failed validation:
+        unreadable values are None or a default, and their fields carry the message)."""
         return SessionInput(
-            kind=SessionKind(self.kind.data),
+            kind=_choice(SessionKind, self.kind.data, SessionKind.WEBINAR),
             title=self.title.data or "",
             description=self.description.data or "",
             language=self.language.data,
@@ -161,9 +175,9 @@ class SessionForm(FlaskForm):
             capacity=self.capacity.data,
             registration_opens_local=self.registration_opens.data,
             registration_closes_local=self.registration_closes.data,
-            status=SessionStatus(self.status.data),
-            visibility=Visibility(self.visibility.data),
-            conference=Conference(self.conference.data),
+            status=_choice(SessionStatus, self.status.data, SessionStatus.DRAFT),
+            visibility=_choice(Visibility, self.visibility.data, Visibility.PUBLIC),
+            conference=_choice(Conference, self.conference.data, Conference.LINK),
             join_url=(self.join_url.data or "").strip() or None,
         )
 

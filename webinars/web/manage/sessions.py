@@ -73,11 +73,13 @@ def _prepare(form: SessionForm, session: Session | None = None) -> None:
 
 
 def _attach(form, errors: dict) -> None:
+    """The domain's messages beside their fields; a field the form already faulted keeps
+    its own message (one problem, one message)."""
     for name, message in errors.items():
         field = getattr(form, name, None)
         if field is None:
             flash(str(message), "danger")
-        else:
+        elif not field.errors:
             field.errors = [*field.errors, message]
 
 
@@ -103,9 +105,14 @@ def session_page(session_id: int):
 
 
 def _save_form(form: SessionForm, session: Session | None, template: str):
-    """Validate, check rules and overlaps, save; or render the form with what was typed."""
+    """Validate, check rules and overlaps, save; or render the form with what was typed.
+
+    The form's own checks and the domain's rules run on the same submit, so every
+    problem is reported at once (base.html puts the summary above the form).
+    """
     conflicts: list[Conflict] = []
-    if form.validate_on_submit():
+    if form.is_submitted():
+        valid = form.validate()
         data = form.to_input()
         taken = seats_taken(session.id, utcnow()) if session else 0
         try:
@@ -113,28 +120,36 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
         except SessionRulesError as exc:
             _attach(form, exc.errors)
         else:
-            zoom_problems = zoom_errors(form, times.starts_at, times.ends_at, session)
-            _attach(form, zoom_problems)
-            conflicts = find_conflicts(
-                times.starts_at,
-                times.ends_at,
-                data.lecturer_ids,
-                data.academy_ids,
-                exclude_session_id=session.id if session else None,
-            )
-            if not zoom_problems and (not conflicts or form.confirm_conflicts.data):
-                if session is None:
-                    session = create_session(data, current_user)
-                    save_zoom_fields(form, session)
-                    return _saved(session, _("The session is saved."))
-                changes = update_session(session, data, current_user, seats_taken=taken)
-                changes = save_zoom_fields(form, session) or changes
-                return _saved(
-                    session, _("The session is saved.") if changes else _("Nothing was changed.")
-                )
-    elif request.method == "POST":
-        flash(_("Some fields need attention; see the messages below."), "danger")
+            if valid:
+                saved, conflicts = _save_checked(form, session, data, times, taken)
+                if saved is not None:
+                    return saved
     return render_template(template, form=form, session=session, conflicts=conflicts)
+
+
+def _save_checked(form: SessionForm, session: Session | None, data, times, taken: int):
+    """Save input that passed every rule, unless Zoom or an overlap needs a word first.
+
+    Returns (the redirect after saving or None, the overlaps found)."""
+    zoom_problems = zoom_errors(form, times.starts_at, times.ends_at, session)
+    _attach(form, zoom_problems)
+    conflicts = find_conflicts(
+        times.starts_at,
+        times.ends_at,
+        data.lecturer_ids,
+        data.academy_ids,
+        exclude_session_id=session.id if session else None,
+    )
+    if zoom_problems or (conflicts and not form.confirm_conflicts.data):
+        return None, conflicts
+    if session is None:
+        session = create_session(data, current_user)
+        save_zoom_fields(form, session)
+        return _saved(session, _("The session is saved.")), conflicts
+    changes = update_session(session, data, current_user, seats_taken=taken)
+    changes = save_zoom_fields(form, session) or changes
+    message = _("The session is saved.") if changes else _("Nothing was changed.")
+    return _saved(session, message), conflicts
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])

@@ -1,0 +1,204 @@
+"""The attendance page and the check-in list: only the session's lecturers and admins;
+every form with its CSRF token; a tap answers JSON to the page's script; the QR code on a
+student's page opens a check-in only for the session's staff."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.fixtures.attendance import stay
+from tests.fixtures.markup import by_id, parse, value_of
+from webinars.domain.attendance.check_in_codes import check_in_url
+from webinars.domain.registration.manage_links import manage_token, new_manage_link
+from webinars.extensions import db
+from webinars.models import AttendanceEntry, AuditEntry, Registration, Role
+
+PEOPLE = {
+    "dilnoza": ("Dilnoza Karimova", "dilnoza@example.org"),
+    "olga": ("Olga Smirnova", "olga@example.org"),
+}
+
+
+@pytest.fixture
+def ended(app, ended_session):
+    ended = ended_session(PEOPLE)
+    with app.app_context():
+        db.session.add(stay(ended, "c1", "Olga Smirnova", None, 0, 90))
+        db.session.commit()
+    return ended
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/attendance"),
+        ("get", "/check-in"),
+        ("post", "/check-in"),
+        ("post", "/attendance/override"),
+        ("post", "/attendance/finalise"),
+        ("post", "/attendance/walk-ins"),
+        ("post", "/attendance/share"),
+        ("post", "/attendance/zoom-names"),
+    ],
+)
+def test_only_the_sessions_staff_get_in(
+    app, client, login, make_user, make_academy, ended, method, path
+):
+    url = f"/manage/sessions/{ended.id}{path}"
+    anonymous = getattr(client, method)(url)
+    assert anonymous.status_code == 302 and "/login" in anonymous.location
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    academy = make_academy().id
+    for role in (Role.LECTURER, Role.COORDINATOR):
+        login(make_user(role, academy_id=academy))
+        assert getattr(client, method)(url, data={"person": "r1"}).status_code == 403
+        client.post("/logout")
+    login(make_user(Role.ADMIN))
+    assert getattr(client, method)(url, data={"person": "r1"}).status_code in (200, 302, 422)
+
+
+def test_the_page_shows_why_and_the_suggestion_to_confirm(app, client, login, ended):
+    login(ended.lecturer)
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    page = client.get(f"/manage/sessions/{ended.id}/attendance")
+
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    doc = parse(page.get_data(as_text=True))
+    olga = by_id(doc, f"r{ended.people['olga']}")
+    assert olga.attrs["data-attended"] == "no"
+    assert "Suggested match in Zoom: Olga Smirnova" in olga.text()
+    forms = [e for e in doc.iter() if e.tag == "form" and e.attrs.get("method") == "post"]
+    assert forms
+    for form in forms:
+        assert any(
+            i.attrs.get("name") == "csrf_token" and i.attrs.get("value") for i in form.iter()
+        )
+
+
+def test_confirming_a_suggestion_through_the_page(app, client, login, ended):
+    login(ended.lecturer)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(f"/manage/sessions/{ended.id}/attendance").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    answer = client.post(
+        f"/manage/sessions/{ended.id}/attendance/zoom-names",
+        data={
+            "csrf_token": token,
+            "person": f"r{ended.people['olga']}",
+            "zoom_name": "Olga Smirnova",
+        },
+    )
+
+    assert answer.status_code == 302
+    doc = parse(client.get(answer.location).get_data(as_text=True))
+    assert by_id(doc, f"r{ended.people['olga']}").attrs["data-attended"] == "yes"
+
+
+def test_a_post_without_its_csrf_token_is_refused(app, client, login, ended):
+    login(ended.lecturer)
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    answer = client.post(
+        f"/manage/sessions/{ended.id}/check-in", data={"person": f"r{ended.people['olga']}"}
+    )
+
+    assert answer.status_code == 400
+    with app.app_context():
+        assert db.session.execute(db.select(AttendanceEntry)).first() is None
+
+
+def test_a_tap_answers_json_and_a_refusal_says_why(app, client, login, ended):
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(ended.lecturer)
+    url = f"/manage/sessions/{ended.id}/check-in"
+    json = {"Accept": "application/json"}
+
+    done = client.post(url, data={"person": f"r{ended.people['olga']}"}, headers=json)
+    refused = client.post(url, data={"person": "r999999"}, headers=json)
+    undone = client.post(
+        url, data={"person": f"r{ended.people['olga']}", "undo": "1"}, headers=json
+    )
+
+    assert (done.status_code, done.json["ok"], done.json["checked_in"]) == (200, True, True)
+    assert (refused.status_code, refused.json["ok"]) == (422, False)
+    assert refused.json["message"] == "This person is not on the list."
+    assert (undone.status_code, undone.json["checked_in"]) == (200, False)
+    with app.app_context():
+        assert (
+            db.session.execute(
+                db.select(AuditEntry.action).where(AuditEntry.session_id == ended.id)
+            )
+            .scalars()
+            .all()[-1]
+            == "attendance_check_in_undone"
+        )
+
+
+def test_a_walk_in_form_keeps_what_was_typed_on_a_mistake(app, client, login, ended):
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(ended.lecturer)
+
+    answer = client.post(
+        f"/manage/sessions/{ended.id}/attendance/walk-ins",
+        data={"full_name": "Aziz Rahimov", "email": "not an address", "locale": "uz"},
+    )
+
+    assert answer.status_code == 422
+    doc = parse(answer.get_data(as_text=True))
+    assert value_of(doc, "full_name") == "Aziz Rahimov"
+    assert "Enter a valid email address." in doc.text()
+
+
+def test_the_students_qr_opens_a_check_in_for_the_sessions_staff_only(
+    app, client, login, make_user, ended
+):
+    with app.app_context():
+        registration = db.session.get(Registration, ended.people["dilnoza"])
+        url = check_in_url(registration).removeprefix(app.config["BASE_URL"])
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(make_user(Role.LECTURER))
+    assert client.get(url).status_code == 403
+    client.post("/logout")
+    login(ended.lecturer)
+
+    assert client.get(url.replace(url[-6:], "aaaaaa")).status_code == 404
+    page = client.get(url)
+    assert "Dilnoza Karimova" in page.get_data(as_text=True)
+    assert client.post(url).status_code == 302
+    with app.app_context():
+        entry = db.session.execute(db.select(AttendanceEntry)).scalar_one()
+        assert (entry.registration_id, entry.checked_in_at is not None) == (
+            ended.people["dilnoza"],
+            True,
+        )
+
+
+def test_a_new_manage_link_revokes_the_old_qr(app, client, login, ended):
+    with app.app_context():
+        registration = db.session.get(Registration, ended.people["dilnoza"])
+        old = check_in_url(registration).removeprefix(app.config["BASE_URL"])
+        new_manage_link(registration)
+        db.session.commit()
+    login(ended.lecturer)
+
+    assert client.get(old).status_code == 404
+
+
+def test_the_manage_page_shows_the_check_in_qr_before_the_session(app, client, open_session, enrol):
+    from tests.fixtures.registration import person
+
+    session = open_session()
+    registration = enrol(session.id, person(1))
+    with app.app_context():
+        token = manage_token(db.session.get(Registration, registration.id))
+
+    doc = parse(client.get(f"/r/{token}").get_data(as_text=True))
+
+    image = next(e for e in by_id(doc, "check-in-code").iter() if e.tag == "img")
+    assert image.attrs["src"].startswith("data:image/svg+xml")
