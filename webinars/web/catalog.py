@@ -30,6 +30,7 @@ from webinars.extensions import db, limiter
 from webinars.i18n import INSTRUCTION_LANGUAGES, viewer_zone
 from webinars.models import PartnerAcademy, Session, SessionStatus, utcnow
 from webinars.web.list_filters import session_filters
+from webinars.web.page_cache import public_page
 from webinars.web.registration_forms import (
     CLOSED_MESSAGES,
     CatalogFilterForm,
@@ -77,6 +78,7 @@ def _catalogue_query(form: CatalogFilterForm, now: datetime):
 
 
 @bp.get("/")
+@public_page
 def index():
     """Upcoming public sessions open for registration, with filters and seats left."""
     form = _filters()

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased, selectinload
 
+from webinars.domain.sessions.filters import ending_after
 from webinars.domain.sessions.scheduling import LONGEST_SESSION
 from webinars.extensions import db
 from webinars.models import (
@@ -33,11 +34,7 @@ class Conflict:
 def overlapping(starts_at: datetime, ends_at: datetime):
     """Sessions overlapping [starts_at, ends_at): one bounded range of the time index
     (a session overlapping it started at most LONGEST_SESSION before `starts_at`)."""
-    return and_(
-        Session.starts_at < ends_at,
-        Session.starts_at > starts_at - LONGEST_SESSION,
-        Session.ends_at > starts_at,
-    )
+    return and_(Session.starts_at < ends_at, ending_after(starts_at))
 
 
 def find_conflicts(

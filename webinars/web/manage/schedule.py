@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from webinars.domain.sessions.access import visible_sessions
 from webinars.domain.sessions.conflicts import conflicting_session_ids
-from webinars.domain.sessions.filters import filter_sessions, taught_by
+from webinars.domain.sessions.filters import ending_after, filter_sessions, taught_by
 from webinars.domain.sessions.keyset import keyset_page, parse_cursor
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
@@ -50,7 +50,7 @@ def dashboard():
     upcoming = (
         db.session.execute(
             _with_people(_mine(visible_sessions(current_user)))
-            .where(Session.ends_at > now, Session.status != SessionStatus.CANCELLED)
+            .where(ending_after(now), Session.status != SessionStatus.CANCELLED)
             .order_by(Session.starts_at)
             .limit(20)
         )
@@ -82,7 +82,7 @@ def schedule():
         query = filter_sessions(query, session_filters(form), zone)
     show_past = request.args.get("past") == "1" or bool(form.date_from.data)
     if not show_past:
-        query = query.where(Session.ends_at > utcnow())
+        query = query.where(ending_after(utcnow()))
     page = keyset_page(
         query,
         current_app.config["SCHEDULE_PAGE_SIZE"],
