@@ -445,6 +445,9 @@ def main() -> None:
         FORCE_HTTPS="0",
         WEBINARS_RATELIMIT_ENABLED="false",  # one address signs in and registers 500 times
         LOG_LEVEL="WARNING",  # one line per request would drown the table
+        # A slow page on a loaded machine (the old 1.7 MB registrants page) must be
+        # measured, not killed by gunicorn's default 30 s timeout.
+        GUNICORN_CMD_ARGS="--timeout 600",
         WEBINARS_INSTANCE_DIR=str(scratch),
     )
     os.environ.clear()
