@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session as OrmSession
 
 from webinars.domain.registration.register import (
     RegistrationClosedError,
@@ -140,13 +140,14 @@ def index(session_id: int):
 def export(session_id: int):
     """All registrants as a CSV file, streamed as it is read (any number of them)."""
     session = _session(session_id)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    attended = attendance_by_email(session.id)
+    engine = db.engine
 
     def chunks():
-        # Sent after the request has ended: the rows are read in an app context (and
-        # database session) of the stream's own, opened only once the body is wanted.
-        with app.app_context():
-            yield from registrants_csv(session_id)
+        # Sent after the request has ended: the rows are read through a database session
+        # of the stream's own, closed when the stream ends or is dropped.
+        with OrmSession(engine) as reading:
+            yield from registrants_csv(reading, session_id, attended)
 
     response = Response(chunks(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func, or_
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.registration import notices
@@ -171,15 +172,18 @@ CSV_COLUMNS = (
 CSV_BATCH = 500  # rows read, written and sent at a time: memory stays flat
 
 
-def registrants_csv(session_id: int) -> Iterator[str]:
+def registrants_csv(
+    reading: OrmSession, session_id: int, attended: Mapping[str, int]
+) -> Iterator[str]:
     """The registrants as CSV (UTF-8), one row each, in the order of the page: yielded a
-    batch of rows at a time, read from the database as they go (never all at once)."""
+    batch of rows at a time, read as they go (never all at once) through `reading`, a
+    database session of the stream's own (the request's is gone while it is sent).
+    `attended`: attendance_by_email(session_id)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     position = 0
-    attended = attendance_by_email(session_id)
-    rows = db.session.execute(_ordered(session_id).execution_options(yield_per=CSV_BATCH))
+    rows = reading.execute(_ordered(session_id).execution_options(yield_per=CSV_BATCH))
     for n, r in enumerate(rows.scalars(), start=1):
         position += r.status is RegistrationStatus.WAITING
         writer.writerow(
