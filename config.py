@@ -138,6 +138,11 @@ class Config:
     # attended (each session may set its own), and when an unfinalised list is finalised.
     ATTENDANCE_SHARE_PERCENT = int(os.environ.get("ATTENDANCE_SHARE_PERCENT", "70"))
     ATTENDANCE_FINALISE_AFTER_HOURS = int(os.environ.get("ATTENDANCE_FINALISE_AFTER_HOURS", "48"))
+    # Certificates: numbers read PREFIX-YEAR-NNNNNN; duration in academic hours of N minutes.
+    CERTIFICATE_NUMBER_PREFIX = os.environ.get("CERTIFICATE_NUMBER_PREFIX", "WEB")
+    CERTIFICATE_ACADEMIC_HOUR_MINUTES = int(
+        os.environ.get("CERTIFICATE_ACADEMIC_HOUR_MINUTES", "45")
+    )
 
     # Partner agreements: scanned documents (PDF) are kept here, outside the web root, under
     # random names, and served to staff only; uploads over the limit are refused (keep it
@@ -151,6 +156,11 @@ class Config:
     # Partner academies: invitation links for coordinators, lecture requests left unanswered.
     COORDINATOR_INVITATION_DAYS = int(os.environ.get("COORDINATOR_INVITATION_DAYS", "7"))
     LECTURE_REQUEST_OVERDUE_DAYS = int(os.environ.get("LECTURE_REQUEST_OVERDUE_DAYS", "7"))
+
+    # The cooperation report: "calendar" (January-December) or "academic" (September-
+    # August) years, counted in HOME_TIME_ZONE; an academic hour is this many minutes.
+    REPORT_YEAR = os.environ.get("REPORT_YEAR", "calendar")
+    ACADEMIC_HOUR_MINUTES = int(os.environ.get("ACADEMIC_HOUR_MINUTES", "45"))
 
 
 class DevelopmentConfig(Config):

@@ -5,7 +5,8 @@
 
 Seeds a scratch database in bulk, serves it with gunicorn (production settings, a few
 workers) on a free loopback port, signs in as a lecturer and times the schedule list
-(first page and a filtered page) and a session page against GET /healthz of the same
+(first page and a filtered page), a session page and the find-a-time grid (a week, 5
+academies and 5 lecturers) against GET /healthz of the same
 app, in the same run and interleaved: shared machines are noisy, so only the ratios
 mean something. Queries per page are counted in-process (Flask test client and an
 SQLAlchemy event listener), since gunicorn runs in other processes.
@@ -231,11 +232,21 @@ def pages(seeded: Seeded) -> dict[str, str]:
         f"/manage/schedule?kind=webinar&academy={seeded.academy_id}"
         f"&date_from={today}&date_to={today + timedelta(days=120)}"
     )
+    # The find-a-time grid: next week, 5 academies and 5 lecturers, each hour judged for
+    # 90 minutes in every place, plus the next good times of four weeks.
+    monday = today + timedelta(days=7 - today.weekday())
+    people = "&".join(
+        [f"academy_ids={i}" for i in range(1, 6)] + [f"lecturer_ids={i}" for i in range(1, 6)]
+    )
+    grid = (
+        f"/manage/find-a-time?{people}&time_zone=Asia/Samarkand&duration_minutes=90&week={monday}"
+    )
     return {
         "GET /healthz (baseline)": "/healthz",
         "schedule, first page": "/manage/schedule",
         "schedule, filtered": filtered,
         "session page": f"/manage/sessions/{seeded.session_id}",
+        "find-a-time grid, 5 × 5": grid,
     }
 
 

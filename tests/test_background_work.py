@@ -10,11 +10,13 @@ from webinars.extensions import db
 from webinars.models import Role, Session
 
 ANNOUNCE = "announce_session_change_task"  # webinars.jobs.registration
+TELL = "tell_coordinators_task"  # webinars.jobs.partners: the academies' coordinators
 
 
 def waiting(queue) -> list[tuple[str, tuple]]:
-    """(task name, arguments) of what waits in the queue, in order."""
-    return [(task.name, task.args) for task in queue.pending()]
+    """(task name, arguments) of what waits in the queue, by name (the receivers of one
+    signal queue theirs in the order they were connected)."""
+    return sorted((task.name, task.args) for task in queue.pending())
 
 
 def test_signal_queues_nothing_before_the_commit(app, queue, make_session):
@@ -38,7 +40,7 @@ def test_signal_sent_twice_queues_one_task_after_the_commit(app, queue, make_ses
 
         db.session.commit()
 
-    assert waiting(queue) == [(ANNOUNCE, (session.id,))]
+    assert waiting(queue) == [(ANNOUNCE, (session.id,)), (TELL, (session.id,))]
 
 
 def test_rollback_forgets_what_the_transaction_signalled(app, queue, make_session):
@@ -62,7 +64,7 @@ def test_domain_operation_queues_its_follow_up_without_being_asked(app, queue, m
 
         db.session.commit()
 
-    assert waiting(queue) == [(ANNOUNCE, (session.id,))]
+    assert waiting(queue) == [(ANNOUNCE, (session.id,)), (TELL, (session.id,))]
 
 
 def test_view_that_saves_a_session_leaves_the_follow_up_to_the_commit(
@@ -78,4 +80,4 @@ def test_view_that_saves_a_session_leaves_the_follow_up_to_the_commit(
     )
 
     assert response.status_code == 302
-    assert waiting(queue) == [(ANNOUNCE, (session.id,))]
+    assert waiting(queue) == [(ANNOUNCE, (session.id,)), (TELL, (session.id,))]

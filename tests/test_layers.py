@@ -48,11 +48,13 @@ AREA_DEPENDS = {
     "zoom": {"sessions"},
     "calendars": {"sessions"},
     "attendance": {"sessions", "zoom"},
-    "registration": {"sessions", "calendars", "zoom", "attendance"},
+    "certificates": {"sessions", "attendance"},
+    "registration": {"sessions", "calendars", "zoom", "attendance", "certificates"},
     "operations": {"sessions", "calendars", "zoom", "registration"},  # figures for /metrics
     "partners": {"sessions", "calendars", "registration"},
+    "reports": {"sessions"},
     # Which area writes which email (the worker and the outbox page ask it).
-    "mailing": {"registration", "partners"},
+    "mailing": {"registration", "partners", "certificates"},
 }
 GENERAL = {"outbox", "staff", "signals"}
 

@@ -28,6 +28,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _check_production_settings(app)
 
     from webinars import cli, errors, extensions, i18n, jobs, security
+    from webinars.domain.reports import cache as report_cache
     from webinars.observability import logs
     from webinars.web import register_blueprints
 
@@ -45,6 +46,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    report_cache.init_app(app)
     logs.init_app(app)
     if app.config.get("TRUST_PROXY_HEADERS"):
         # Behind a TLS-terminating proxy: take scheme, host and client address from it.

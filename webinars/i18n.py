@@ -13,8 +13,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webinars.domain.sessions.timezones import is_valid_zone, utc_offset_label
+from webinars.domain.sessions.places import session_place, session_places
+from webinars.domain.sessions.timezones import PlaceTime, is_valid_zone, utc_offset_label
+from webinars.domain.sessions.zone_names import zone_city
 from webinars.extensions import babel
+from webinars.models import PartnerAcademy, Session
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
 # Languages a session can be taught in (a wider list than the interface's).
@@ -51,13 +54,6 @@ def viewer_zone() -> str | None:
     return zone if is_valid_zone(zone) else None
 
 
-def format_local(moment: datetime | None, zone: str, fmt: str = "medium") -> str:
-    """A UTC moment as a local date and time in `zone`, in the current locale."""
-    if moment is None:
-        return ""
-    return babel_format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=str(get_locale()))
-
-
 def format_time(moment: datetime, zone: str) -> str:
     """Only the time of day, 24-hour, for compact place lists: '14:00'."""
     return babel_format_datetime(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=str(get_locale()))
@@ -80,21 +76,42 @@ def country_name(code: str) -> str:
     return Locale.parse(str(get_locale())).territories.get((code or "").upper(), code)
 
 
-def format_when(moment: datetime | None, zone: str) -> str:
-    """'Mon 14 Dec 2026, 14:00 Asia/Samarkand (UTC+05:00)': a time is never shown bare."""
+def zone_label(zone: str) -> str:
+    """A zone as people name it, in the current language: 'Asia/Samarkand' -> 'Samarqand'."""
+    return zone_city(zone, str(get_locale()))
+
+
+def format_when(moment: datetime | None, zone: str, place: str | None = None) -> str:
+    """The one way a moment is written for people, in every page and email.
+
+    'Sun 6 Dec 2026, 14:00 Samarkand (UTC+05:00)' (in Russian 'вс 6 дек. 2026, 14:00
+    Самарканд (UTC+05:00)'): the day and the 24-hour time in the current language, then
+    where that clock hangs: `place` (an academy's city, as the reader chose it) or the
+    zone's own city, and the offset. Never a bare time, never an IANA name.
+    """
     if moment is None:
         return ""
     return (
-        f"{format_date(moment, zone)}, {format_time(moment, zone)} {zone} "
+        f"{format_date(moment, zone)}, {format_time(moment, zone)} {place or zone_label(zone)} "
         f"({utc_offset_label(moment, zone)})"
     )
+
+
+def places_for(session: Session, chosen: PartnerAcademy | None = None) -> list[PlaceTime]:
+    """The session's time in each place for this reader: their chosen academy's city
+    first, city names in the page's language, and their own zone marked "(you)"."""
+    return session_places(session, current_app.config, viewer_zone(), str(get_locale()), chosen)
+
+
+def session_place_label(session: Session) -> str:
+    """The city a session's own clock is read in, in the page's language: 'Ижевск'."""
+    return session_place(session, current_app.config, str(get_locale()))
 
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the template helpers."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["when"] = format_when
-    app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["hhmm"] = format_time
     app.jinja_env.filters["day"] = format_date
     app.jinja_env.filters["calendar_day"] = format_day
@@ -104,5 +121,8 @@ def init_app(app: Flask) -> None:
         viewer_zone=viewer_zone,
         current_locale=lambda: str(get_locale()),
         utc_offset_label=utc_offset_label,
+        zone_label=zone_label,
+        places_for=places_for,
+        session_place_label=session_place_label,
         country_name=country_name,
     )

@@ -35,7 +35,7 @@ def ended(app, ended_session):
     [
         ("get", "/attendance"),
         ("get", "/check-in"),
-        ("post", "/check-in"),
+        ("post", "/check-in/tap"),
         ("post", "/attendance/override"),
         ("post", "/attendance/finalise"),
         ("post", "/attendance/walk-ins"),
@@ -105,7 +105,7 @@ def test_a_post_without_its_csrf_token_is_refused(app, client, login, ended):
     app.config["WTF_CSRF_ENABLED"] = True
 
     answer = client.post(
-        f"/manage/sessions/{ended.id}/check-in", data={"person": f"r{ended.people['olga']}"}
+        f"/manage/sessions/{ended.id}/check-in/tap", data={"person": f"r{ended.people['olga']}"}
     )
 
     assert answer.status_code == 400
@@ -116,7 +116,7 @@ def test_a_post_without_its_csrf_token_is_refused(app, client, login, ended):
 def test_a_tap_answers_json_and_a_refusal_says_why(app, client, login, ended):
     app.config["WTF_CSRF_ENABLED"] = False
     login(ended.lecturer)
-    url = f"/manage/sessions/{ended.id}/check-in"
+    url = f"/manage/sessions/{ended.id}/check-in/tap"
     json = {"Accept": "application/json"}
 
     done = client.post(url, data={"person": f"r{ended.people['olga']}"}, headers=json)

@@ -166,6 +166,69 @@ def test_unknown_academy_lecturer_and_bad_filters(client, make_user, make_academ
     assert client.get("/calendars/all.ics?locale=fr").status_code == 400
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/calendars/all.ics?lang=xx",
+        "/calendars/all.ics?lang=ru,xx",
+        "/calendars/academies/izhevsk.ics?lang=xx",
+        "/calendars/lecturers/{lecturer}.ics?lang=zz",
+    ],
+)
+def test_unknown_language_filter_is_refused_not_an_empty_calendar(
+    client, make_academy, make_user, url
+):
+    make_academy(slug="izhevsk")
+    lecturer = make_user(Role.LECTURER)
+    response = client.get(url.format(lecturer=lecturer.id))
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert text.startswith("Unknown language: ")
+    assert "Use one of: en, ru, uz, kk." in text
+    assert "ru," not in text.split(".")[0]  # only the unknown code is named
+
+
+def test_every_language_of_instruction_is_a_known_filter(client, add_session):
+    add_session(language="kk", title="Kazakh lecture")
+    for code in ("en", "ru", "uz", "kk"):
+        assert client.get(f"/calendars/all.ics?lang={code}").status_code == 200
+    assert b"Kazakh lecture" in client.get("/calendars/all.ics?lang=kk").data
+
+
+def test_download_language_negotiated_varies_on_accept_language(client, add_session):
+    session_id = add_session()
+    url = f"/sessions/{session_id}/calendar.ics"
+    russian = client.get(url, headers={"Accept-Language": "ru"})
+    english = client.get(url, headers={"Accept-Language": "en"})
+    assert "CATEGORIES:Вебинар".encode() in russian.data
+    assert b"CATEGORIES:Webinar" in english.data
+    # A shared cache must key on what the body depends on.
+    for response in (russian, english):
+        assert response.cache_control.public
+        assert {"accept-language", "cookie"} <= {v.lower() for v in response.vary}
+    revalidated = client.get(
+        url, headers={"Accept-Language": "ru", "If-None-Match": russian.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304
+    assert "accept-language" in {v.lower() for v in revalidated.vary}
+
+
+def test_download_language_in_the_url_is_the_same_for_everyone(client, add_session):
+    session_id = add_session()
+    url = f"/sessions/{session_id}/calendar.ics?locale=uz"
+    a = client.get(url, headers={"Accept-Language": "ru"})
+    b = client.get(url, headers={"Accept-Language": "en"})
+    assert a.data == b.data
+    assert b"CATEGORIES:Vebinar" in a.data
+    assert "accept-language" not in {v.lower() for v in a.vary}
+
+
+def test_session_pages_link_the_download_in_their_language(client, add_session):
+    session_id = add_session()
+    page = client.get(f"/sessions/{session_id}", headers={"Accept-Language": "ru"})
+    assert f"/sessions/{session_id}/calendar.ics?locale=ru".encode() in page.data
+
+
 @pytest.fixture
 def private_feed(app, make_academy, make_user, add_session):
     """An academy, its coordinator, a session and a token: (url, token id, coordinator)."""

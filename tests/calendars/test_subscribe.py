@@ -88,4 +88,4 @@ def test_pages_link_to_calendars(client, add_session):
     session_id = add_session()
     assert "/calendars/" in _links(client.get("/").get_data(as_text=True))
     session_links = _links(client.get(f"/sessions/{session_id}").get_data(as_text=True))
-    assert f"/sessions/{session_id}/calendar.ics" in session_links
+    assert f"/sessions/{session_id}/calendar.ics?locale=en" in session_links

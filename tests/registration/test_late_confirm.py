@@ -332,7 +332,7 @@ def test_confirm_click_on_a_cancelled_registration_confirms_nothing(
 ):
     session = open_session(capacity=5)
     registration_id, path = _late_link(app, enrol, session.id)
-    client.post(path.removesuffix("/confirm") + "/cancel")
+    client.post(path.removesuffix("/confirm") + "/cancel", data={"confirm": "yes"})
 
     answer = client.post(path, follow_redirects=True)
 

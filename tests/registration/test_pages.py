@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.fixtures.markup import by_id, parse
 from tests.fixtures.registration import (
     first_academy,
     link_in,
@@ -113,7 +114,7 @@ def test_closed_session_says_so_and_keeps_what_was_typed(app, client, open_sessi
 
     body = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "This session is cancelled: it takes no registrations." in body
+    assert "This session is cancelled." in body and "Flooding" in body
     assert 'value="dilnoza@example.org"' in body
 
 
@@ -221,7 +222,9 @@ def test_confirm_link_then_cancel_from_the_manage_page(app, client, open_session
 
     asked = client.get(path)
     confirmed = client.post(path, follow_redirects=True)
-    cancelled = client.post(path.removesuffix("/confirm") + "/cancel", follow_redirects=True)
+    cancelled = client.post(
+        path.removesuffix("/confirm") + "/cancel", data={"confirm": "yes"}, follow_redirects=True
+    )
 
     assert asked.status_code == 200 and "Confirm my registration" in asked.get_data(as_text=True)
     assert "Your seat is confirmed." in confirmed.get_data(as_text=True)
@@ -351,3 +354,37 @@ def test_a_passed_on_manage_link_can_be_switched_off(app, client, open_session, 
     fresh = link_in(mail.text_body).removeprefix("http://localhost")
     assert fresh != f"/r/{old}"
     assert client.get(fresh).status_code == 200
+
+
+def test_cancel_asks_first_and_says_what_follows(app, client, open_session, enrol):
+    session = open_session(capacity=1)
+    held = enrol(session.id, person(1))
+    enrol(session.id, person(2))
+    path = link_in(outbox(app)[0].text_body).removeprefix("http://localhost")
+    client.post(path)  # confirm the seat
+    cancel_path = path.removesuffix("/confirm") + "/cancel"
+
+    asked = client.get(cancel_path)
+    tapped = client.post(cancel_path)  # the old one-tap form, without the confirmation
+
+    assert asked.status_code == 200 and tapped.status_code == 200
+    text = asked.get_data(as_text=True)
+    assert "Your seat goes to the next person on the waiting list." in text
+    assert "Yes, cancel my registration" in text
+    with app.app_context():
+        assert db.session.get(Registration, held.id).status is RegistrationStatus.CONFIRMED
+
+
+def test_cancelled_session_page_shows_the_cancellation_not_a_form(app, client, open_session):
+    session = open_session()
+    with app.app_context():
+        cancel_session(db.session.get(Session, session.id), "The lecturer is ill.", None)
+        db.session.commit()
+
+    page = parse(client.get(f"/catalog/{session.id}/register").get_data(as_text=True))
+
+    assert by_id(page, "closed-message").text() == (
+        "This session is cancelled. The lecturer is ill. "
+        "It takes no registrations. Registered people were told by email."
+    )
+    assert not any(e.attrs.get("id") == "registration-form" for e in page.iter())

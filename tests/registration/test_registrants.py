@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from tests.fixtures.markup import parse
 from tests.fixtures.registration import outbox, person
 from tests.fixtures.session_form import form_data
 from webinars.domain.sessions.scheduling import input_from_session
@@ -211,3 +212,17 @@ def test_message_to_everyone_reaches_seats_and_waiting_list(
     assert messages[0].subject == "Bring a stethoscope"
     assert "See you there." in messages[0].text_body
     assert RegistrationStatus.CANCELLED.value == _statuses(app, session.id)["student3@example.org"]
+
+
+def test_registrants_list_writes_times_in_the_one_format(
+    app, client, login, make_user, open_session, enrol
+):
+    lecturer = make_user(Role.LECTURER, time_zone="Asia/Samarkand")
+    session = open_session(actor=lecturer)
+    enrol(session.id, person(1))
+    login(lecturer)
+
+    registrants = parse(client.get(f"/manage/sessions/{session.id}/registrants").text)
+    cells = [e.text() for e in registrants.iter() if e.tag == "td" and "(UTC+05:00)" in e.text()]
+
+    assert len(cells) == 1 and cells[0].endswith("Samarkand (UTC+05:00)")

@@ -119,6 +119,7 @@ ACCESS: dict[str, list[Case]] = {
         everyone(MISSING, session_id="nothing"),
     ],
     "public.healthz": [everyone(OK)],
+    "cooperation.index": [everyone(OK)],
     # Answers by address or token, not by role: the test client is on loopback (strangers
     # and METRICS_TOKEN are tested in tests/operations/test_metrics.py).
     "metrics.metrics": [everyone(OK)],
@@ -141,6 +142,11 @@ ACCESS: dict[str, list[Case]] = {
     "auth.account": [staff()],
     # Staff pages
     "manage.dashboard": [staff()],
+    # The cooperation report: staff (a coordinator's limited to their academy's sessions)
+    "reports.index": [staff()],
+    "reports.sessions": [staff()],
+    "reports.export_xlsx": [staff()],
+    "reports.export_csv": [staff()],
     "manage.schedule": [staff()],
     "manage.session_page": [
         staff(session_id="own_session"),
@@ -207,7 +213,7 @@ ACCESS: dict[str, list[Case]] = {
         everyone(MISSING, token="nothing"),
     ],
     "my_registration.cancel_registration": [
-        everyone(Redirect("/r/{registration_token}"), token="registration_token"),
+        everyone(OK, token="registration_token"),  # asks first; POST with confirm=yes cancels
         everyone(MISSING, token="nothing"),
     ],
     "my_registration.replace_link": [
@@ -337,6 +343,44 @@ ACCESS: dict[str, list[Case]] = {
             code="own_check_in_code",
         ),
     ],
+    "attendance.export": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session", fmt="csv_format"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session", fmt="xlsx_format"),
+    ],
+    # Certificates: the public check by code; the session's staff for the rest
+    "certificate_check.verify": [everyone(MISSING, code="nothing")],
+    "certificates.index": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+    ],
+    "certificates.download_all": [
+        staff(OK, FORBIDDEN, OK, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+    ],
+    "certificates.view": [
+        staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="others_session", certificate_id="nothing"),
+    ],
+    "certificates.download": [
+        staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="others_session", certificate_id="nothing"),
+    ],
+    "certificates.revoke_one": [
+        staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+    ],
+    "certificates.reissue_one": [
+        staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+    ],
+    "my_registration.certificate": [  # no certificate yet; another's is never reachable
+        everyone(MISSING, token="registration_token"),
+        everyone(MISSING, token="nothing"),
+    ],
+    "my_registration.certificate_correction": [
+        everyone(MISSING, token="registration_token"),
+        everyone(MISSING, token="nothing"),
+    ],
+    "admin.certificate_layout": [admin_only()],
+    "admin.save_certificate_layout": [staff(FORBIDDEN, FORBIDDEN, 422)],  # an empty form
     "outbox.index": [admin_only()],
     "outbox.message": [
         admin_only(message_id="outbox_message"),
@@ -364,6 +408,7 @@ ACCESS: dict[str, list[Case]] = {
     # Agreements: admins edit; the scanned document goes to staff, a coordinator only
     # their own academy's (home_agreement: the coordinator's academy; other_agreement:
     # another academy's; both with a document; spare_agreement gets deleted)
+    "admin.cooperation": [admin_only()],
     "admin.agreement_new": [
         admin_only(academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
@@ -388,10 +433,71 @@ ACCESS: dict[str, list[Case]] = {
         everyone(OK, token="invitation_token"),
         everyone(MISSING, token="bad_token"),
     ],
+    # Lecture requests: staff see all, a coordinator their academy's; each side its steps
+    "partners.requests": [staff()],
+    "partners.request_new": [staff(FORBIDDEN, OK, FORBIDDEN)],
+    "partners.request_page": [
+        staff(request_id="lecture_request"),
+        staff(OK, MISSING, OK, request_id="others_request"),  # another academy's
+        staff(MISSING, MISSING, MISSING, request_id="nothing"),
+    ],
+    "partners.request_accept": [staff(422, FORBIDDEN, 422, request_id="lecture_request")],
+    "partners.request_propose": [staff(422, FORBIDDEN, 422, request_id="lecture_request")],
+    "partners.request_decline": [staff(422, FORBIDDEN, 422, request_id="lecture_request")],
+    "partners.request_agree": [
+        staff(
+            FORBIDDEN,
+            Redirect("/partners/requests/{lecture_request}"),
+            FORBIDDEN,
+            request_id="lecture_request",
+        ),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),
+    ],
+    "partners.request_answer": [
+        staff(FORBIDDEN, 422, FORBIDDEN, request_id="lecture_request"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),
+    ],
+    # Reserved seats: the session's lecturers and admins set them; the academy's
+    # coordinators nominate (another academy's quota is not there for them)
+    "partners.quotas": [
+        scheduler(session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OK, session_id="others_session"),
+        staff(MISSING, FORBIDDEN, MISSING, session_id="nothing"),
+    ],
+    "partners.quota_remove": [
+        staff(
+            Redirect("/partners/sessions/{quota_session}/quotas"),
+            FORBIDDEN,
+            Redirect("/partners/sessions/{quota_session}/quotas"),
+            session_id="quota_session",
+            quota_id="removable_quota",
+        ),
+        staff(MISSING, FORBIDDEN, MISSING, session_id="quota_session", quota_id="nothing"),
+    ],
+    "partners.dashboard": [staff(FORBIDDEN, OK, FORBIDDEN)],
+    "partners.nominations": [
+        staff(FORBIDDEN, OK, FORBIDDEN, quota_id="own_quota"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, quota_id="others_quota"),
+    ],
+    "partners.nominate_one": [
+        staff(FORBIDDEN, 422, FORBIDDEN, quota_id="own_quota"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, quota_id="others_quota"),
+    ],
+    "partners.nominate_preview": [
+        staff(FORBIDDEN, 422, FORBIDDEN, quota_id="own_quota"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, quota_id="others_quota"),
+    ],
+    "partners.nominate_confirm": [
+        staff(FORBIDDEN, Redirect("/partners/quotas/{own_quota}"), FORBIDDEN, quota_id="own_quota"),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, quota_id="others_quota"),
+    ],
     "admin.academy_restore": [
         staff(FORBIDDEN, FORBIDDEN, ADMIN_ACTION_DONE, academy_id="other_academy"),
         staff(FORBIDDEN, FORBIDDEN, MISSING, academy_id="nothing"),
     ],
+    # The find-a-time grid: any staff member (coordinators see no other academy's titles)
+    "manage.find_time": [staff()],
+    "manage.find_time_grid": [staff()],
     "admin.closures": [admin_only()],
     "admin.closure_delete": [
         staff(FORBIDDEN, FORBIDDEN, Redirect("/admin/closures"), closure_id="closure"),
@@ -517,9 +623,10 @@ def world(app: Flask, make_user, make_academy, make_session) -> dict[str, Any]:
         seated = db.session.get(Registration, ids["own_registration"])
         ids["own_check_in_code"] = check_in_code(seated)
     ids["wrong_check_in_code"] = "a" * 26
+    ids["csv_format"], ids["xlsx_format"] = "csv", "xlsx"
     ids.update(feeds_world(app, home, other_academy, lecturer, people["coordinator"]))
     ids.update(agreements_world(app, home, other_academy))
-    ids.update(partners_world(app, home))
+    ids.update(partners_world(app, home, other_academy, people["coordinator"], lecturer))
     return {"ids": ids, "people": people}
 
 

@@ -469,6 +469,13 @@ def test_duplicate_prefills_a_draft_a_week_later(
     assert chosen(page, "lecturer_ids") == [str(lecturer.id)]
     assert chosen(page, "academy_ids") == [str(academy.id)]
     assert chosen(page, "status") == ["draft"]
+    assert value_of(page, "join_url") == ""  # never the original's meeting
+    assert alerts(page)[:2] == [
+        "This is a copy of “Pediatric ECG”, not saved yet.",
+        "It is a draft, one week later: check the date and time, paste a new meeting link "
+        "(the original's is not copied; a Zoom copy gets its own meeting), then save. "
+        "Publish it when it is ready.",
+    ]
     assert _count_sessions(app) == 1  # nothing is saved until the person saves
 
 
@@ -620,5 +627,18 @@ def test_session_form_overlap_is_given_in_the_form_zone(
 
     box = by_id(parse(response.get_data(as_text=True)), "conflicts").text().replace(" – ", "–")
     assert "13:00–14:30" in box
-    assert "Europe/Samara" in box
+    assert "13:00–14:30 Samara (UTC+04:00)" in box
     assert "Asia/Samarkand" not in box
+
+
+def test_session_page_says_revision_only_once_revised(client, login, lecturer, make_session):
+    session = make_session(actor=lecturer)
+    login(lecturer)
+
+    fresh = client.get(f"/manage/sessions/{session.id}").get_data(as_text=True)
+    client.post(f"/manage/sessions/{session.id}/cancel", data={"reason": "The hall is flooded."})
+    revised = parse(client.get(f"/manage/sessions/{session.id}").get_data(as_text=True))
+
+    assert "Version" not in fresh and ">Revision<" not in fresh
+    terms = [e.text() for e in revised.iter() if e.tag in ("dt", "dd")]
+    assert terms[terms.index("Revision") + 1] == "1"

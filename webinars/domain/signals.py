@@ -43,3 +43,8 @@ attendance_finalised = _signals.signal(
     doc="A session's attendance list was finalised, or changed after it was. Sender: the "
     "session's id. Certificates are issued to whoever attended and has none yet.",
 )
+certificates_due = _signals.signal(
+    "certificates-due",
+    doc="Certificates of a session wait to be rendered and mailed (a reissue). Sender: "
+    "the session's id.",
+)

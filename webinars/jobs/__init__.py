@@ -9,18 +9,20 @@ once the transaction commits. Nobody calls a follow-up by hand.
 - mail: delivering the outbox;
 - registration: holds, reminders, news to registrants, forgetting personal data;
 - zoom: keeping each session's Zoom meeting in step, and the sweep;
-- attendance: finalising the lists nobody finalised.
+- attendance: finalising the lists nobody finalised;
+- certificates: issuing, rendering and mailing them;
+- partners: seats reserved for academies released at their deadline.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from webinars.jobs import attendance, mail, registration, worker, zoom
+from webinars.jobs import attendance, certificates, mail, partners, registration, worker, zoom
 
 
 def init_app(app: Flask) -> None:
     """Connect the tasks to the domain's signals and queue them after each commit."""
     worker.queue_after_commit()
-    for area in (attendance, mail, registration, zoom):
+    for area in (attendance, certificates, mail, partners, registration, zoom):
         area.connect()

@@ -40,4 +40,4 @@ def finalise_due(hours: int) -> int:
 
 
 def connect() -> None:
-    """Nothing to answer yet: certificates answer attendance_finalised."""
+    """Nothing to answer: jobs.certificates answers attendance_finalised."""

@@ -3,20 +3,32 @@
 from webinars.models.academy import PartnerAcademy
 from webinars.models.agreement import Agreement, AgreementKind
 from webinars.models.attendance import AttendanceEntry, AttendanceSheet, Presence, ZoomNameMatch
+from webinars.models.certificate import Certificate, CertificateKind, CertificateLayout
 from webinars.models.closure import Closure
+from webinars.models.cooperation import CooperationPageSettings
 from webinars.models.feed_token import FeedScope, FeedToken
 from webinars.models.feed_version import FeedVersion
 from webinars.models.outbox import MailStatus, OutboxMessage
-from webinars.models.partners import CoordinatorInvitation
+from webinars.models.partners import (
+    CoordinatorInvitation,
+    LectureRequest,
+    LectureRequestEvent,
+    LectureRequestStatus,
+    LectureRequestWindow,
+    Nomination,
+    SeatQuota,
+)
 from webinars.models.registration import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
     Registration,
     RegistrationStatus,
 )
+from webinars.models.report_cache import ReportCache
 from webinars.models.session import (
     AuditEntry,
     Conference,
+    Direction,
     GuestSpeaker,
     Session,
     SessionKind,
@@ -42,15 +54,26 @@ from webinars.models.zoom import (
 )
 
 __all__ = [
+    "CooperationPageSettings",
+    "ReportCache",
     "Agreement",
     "AgreementKind",
     "AttendanceEntry",
     "AttendanceSheet",
+    "Certificate",
+    "CertificateKind",
+    "CertificateLayout",
     "Presence",
     "ZoomNameMatch",
     "ACTIVE_STATUSES",
     "SEAT_STATUSES",
     "CoordinatorInvitation",
+    "LectureRequest",
+    "LectureRequestEvent",
+    "LectureRequestStatus",
+    "LectureRequestWindow",
+    "Nomination",
+    "SeatQuota",
     "MailStatus",
     "OutboxMessage",
     "Registration",
@@ -61,6 +84,7 @@ __all__ = [
     "FeedToken",
     "FeedVersion",
     "Conference",
+    "Direction",
     "GuestSpeaker",
     "PartnerAcademy",
     "Role",

@@ -32,6 +32,8 @@ class PartnerAcademy(db.Model):
     name_uz: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     city: Mapped[str] = mapped_column(String(100))
+    city_ru: Mapped[str | None] = mapped_column(String(100))
+    city_uz: Mapped[str | None] = mapped_column(String(100))
     time_zone: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8))
     website: Mapped[str | None] = mapped_column(String(300))
@@ -59,6 +61,10 @@ class PartnerAcademy(db.Model):
     def name_in(self, locale: str | None) -> str:
         """The academy's name in a locale, falling back to English."""
         return localized_name(locale, self.name_en, self.name_ru, self.name_uz)
+
+    def city_in(self, locale: str | None) -> str:
+        """The academy's city in a locale, falling back to English: 'Ижевск'."""
+        return localized_name(locale, self.city, self.city_ru, self.city_uz)
 
     def __repr__(self) -> str:
         return f"<PartnerAcademy {self.slug}>"

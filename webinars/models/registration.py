@@ -52,6 +52,13 @@ class Registration(db.Model):
             "status",
             "hold_expires_at",
         ),
+        # A quota's seats taken, counted the same way (see seats.snapshot).
+        Index(
+            "ix_registrations_quota_id_status_hold_expires_at",
+            "quota_id",
+            "status",
+            "hold_expires_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +67,8 @@ class Registration(db.Model):
     full_name: Mapped[str | None] = mapped_column(String(200))
     academy_id: Mapped[int | None] = mapped_column(ForeignKey("partner_academies.id"))
     academy_other: Mapped[str | None] = mapped_column(String(200))
+    # The academy's reserved seat this registration holds (see SeatQuota), if any.
+    quota_id: Mapped[int | None] = mapped_column(ForeignKey("seat_quotas.id", ondelete="SET NULL"))
     programme: Mapped[str | None] = mapped_column(String(200))
     year_of_study: Mapped[int | None]
     locale: Mapped[str] = mapped_column(String(8), default="en")
@@ -78,6 +87,11 @@ class Registration(db.Model):
     # What the student was last told, so a change to the session is announced once.
     notified_sequence: Mapped[int | None]
     notified_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The SEQUENCE of the latest calendar REQUEST and CANCEL this person was sent: their
+    # own CANCEL goes above every REQUEST they had, a later REQUEST above that CANCEL,
+    # without raising the session's SEQUENCE (domain.calendars.invitations).
+    request_sequence: Mapped[int | None]
+    cancel_sequence: Mapped[int | None]
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[Session] = relationship()

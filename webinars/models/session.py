@@ -6,7 +6,7 @@ import enum
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
@@ -34,6 +34,14 @@ class SessionStatus(enum.StrEnum):
 class Visibility(enum.StrEnum):
     PUBLIC = "public"
     PARTNERS = "partners"
+
+
+class Direction(enum.StrEnum):
+    """Who teaches whom, for the cooperation report."""
+
+    OUTGOING = "outgoing"  # home staff teaching a partner's students
+    INCOMING = "incoming"  # a partner's guest speaker teaching home students
+    JOINT = "joint"  # both teach
 
 
 class Conference(enum.StrEnum):
@@ -80,6 +88,12 @@ class Session(db.Model):
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility))
     conference: Mapped[Conference] = mapped_column(enum_type(Conference), default=Conference.LINK)
     join_url: Mapped[str | None] = mapped_column(String(500))
+    # Derived from the speakers on every save (domain.sessions.direction) unless staff
+    # corrected it, which `direction_corrected` remembers.
+    direction: Mapped[Direction] = mapped_column(
+        enum_type(Direction), default=Direction.OUTGOING, server_default=Direction.OUTGOING.value
+    )
+    direction_corrected: Mapped[bool] = mapped_column(default=False, server_default=false())
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sequence: Mapped[int] = mapped_column(default=0)

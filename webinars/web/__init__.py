@@ -28,6 +28,9 @@ def register_blueprints(app: Flask) -> None:
         audit_labels,
         auth,
         catalog,
+        certificate_check,
+        certificates,
+        cooperation,
         feed_http,
         feed_tokens,
         feeds,
@@ -40,18 +43,22 @@ def register_blueprints(app: Flask) -> None:
         partners,
         public,
         registrants,
+        reports,
         roles,
         webhooks,
         zoom_pages,
     )
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(certificate_check.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(partners.bp)
-    for module in (catalog, my_registration, registrants, attendance, outbox):
+    for module in (catalog, my_registration, registrants, attendance, certificates, outbox):
         app.register_blueprint(module.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(cooperation.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)

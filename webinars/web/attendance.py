@@ -32,6 +32,7 @@ from webinars.domain.attendance.changes import (
     unlink_zoom_name,
 )
 from webinars.domain.attendance.check_in_codes import code_matches
+from webinars.domain.attendance.export import attendance_csv, attendance_xlsx
 from webinars.domain.attendance.sheet import build_sheet
 from webinars.domain.sessions.access import can_edit
 from webinars.extensions import db
@@ -89,6 +90,25 @@ def _refused(session: Session, error: AttendanceError):
 def index(session_id: int):
     """Who attended and why, with counts, the rule, overrides and walk-ins."""
     return _page(_session(session_id))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/attendance.<any(csv, xlsx):fmt>")
+@staff_required
+def export(session_id: int, fmt: str):
+    """The list as a CSV or Excel file."""
+    session = _session(session_id)
+    sheet = build_sheet(session)
+    if fmt == "csv":
+        response = Response(attendance_csv(sheet), content_type="text/csv; charset=utf-8")
+    else:
+        response = Response(attendance_xlsx(sheet), content_type=XLSX)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="session-{session.id}-attendance.{fmt}"'
+    )
+    return response
 
 
 @bp.post("/attendance/share")
@@ -204,7 +224,7 @@ def check_in_list(session_id: int):
     return render_template("attendance/check_in.html", session=session, sheet=build_sheet(session))
 
 
-@bp.post("/check-in")
+@bp.post("/check-in/tap")
 @staff_required
 def check_in_one(session_id: int):
     """Check one person in (or out again with undo=1). Answers JSON to the page's script."""

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from webinars.domain.sessions.conferencing import link_label
+from webinars.domain.sessions.direction import DIRECTION_SHORT_LABELS
 from webinars.domain.sessions.kinds import kind_choices
 from webinars.i18n import INSTRUCTION_LANGUAGES, format_when
 
@@ -25,6 +26,8 @@ ACTIONS = {
     "attendance_walk_in": _l("Walk-in added"),
     "attendance_rule": _l("Attendance rule changed"),
     "attendance_finalised": _l("Attendance finalised"),
+    "certificate_revoked": _l("Certificate revoked"),
+    "certificate_reissued": _l("Certificate reissued"),
 }
 FIELDS = {
     "kind": _l("Kind"),
@@ -45,12 +48,14 @@ FIELDS = {
     "academies": _l("Partner academies"),
     "guest_speakers": _l("Guest speakers"),
     "cancel_reason": _l("Reason for cancelling"),
+    "direction": _l("Direction"),
     "attendee": _l("Person"),
     "attendance": _l("Attendance"),
     "reason": _l("Reason"),
     "zoom_name": _l("Name in Zoom"),
     "share_percent": _l("Share of the minutes needed (%)"),
     "finalised_at": _l("Finalised"),
+    "certificate": _l("Certificate No."),
 }
 
 # Stored enum values, in words (the same words the forms use).
@@ -64,6 +69,7 @@ VALUES = {
     "kind": dict(kind_choices()),
     "conference": {"zoom": _l("Zoom"), "link": _l("A meeting link"), "none": _l("In person")},
     "language": INSTRUCTION_LANGUAGES,
+    "direction": {d.value: label for d, label in DIRECTION_SHORT_LABELS.items()},
     "attendance": {"attended": _l("Attended"), "absent": _l("Absent")},
 }
 
@@ -94,4 +100,5 @@ def init_app(app: Flask) -> None:
         audit_action=lambda action: ACTIONS.get(action, action),
         audit_field=lambda field: FIELDS.get(field, field),
         audit_value=audit_value,
+        direction_labels=DIRECTION_SHORT_LABELS,
     )

@@ -20,13 +20,14 @@ from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from webinars.domain.sessions.timezones import all_zones, is_valid_zone
+from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.extensions import db, limiter
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import User
+from webinars.web.choices import zone_choices
 
 bp = Blueprint("auth", __name__)
 
@@ -41,9 +42,19 @@ class AccountForm(FlaskForm):
         lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=200)]
     )
     time_zone = SelectField(
-        _l("Your time zone"), validate_choice=False, validators=[DataRequired()]
+        _l("Your time zone"),
+        validate_choice=False,
+        validators=[DataRequired()],
+        render_kw={"data-searchable": ""},
     )
     locale = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
+    # Coordinators only (the page shows it to them).
+    academy_session_emails = BooleanField(
+        _l(
+            "Email me, with a calendar invitation, when a session of my academy is "
+            "scheduled, moved, gets a new link or is cancelled"
+        )
+    )
     new_password = PasswordField(_l("New password"), validators=[Optional(), Length(8, 200)])
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -117,11 +128,13 @@ def set_language():
 def account():
     """One's own name, time zone, language and password."""
     form = AccountForm(obj=current_user)
-    form.time_zone.choices = all_zones()
+    form.time_zone.choices = zone_choices(current_user.time_zone)
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.time_zone = form.time_zone.data
         current_user.locale = form.locale.data
+        if current_user.is_coordinator:
+            current_user.academy_session_emails = form.academy_session_emails.data
         if form.new_password.data:
             current_user.set_password(form.new_password.data)
         db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as browser_session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,9 +26,8 @@ from webinars.domain.registration.seats import seat_counts
 from webinars.domain.sessions.access import is_public, public_sessions
 from webinars.domain.sessions.filters import filter_sessions
 from webinars.domain.sessions.kinds import kind_filter_choices
-from webinars.domain.sessions.places import session_places
 from webinars.extensions import db, limiter
-from webinars.i18n import INSTRUCTION_LANGUAGES, viewer_zone
+from webinars.i18n import INSTRUCTION_LANGUAGES, places_for, viewer_zone
 from webinars.models import PartnerAcademy, Session, SessionStatus, utcnow
 from webinars.web.list_filters import session_filters
 from webinars.web.page_cache import public_page
@@ -77,12 +77,30 @@ def _catalogue_query(form: CatalogFilterForm, now: datetime):
     )
 
 
+CHOSEN_ACADEMY = "academy_id"  # in the signed cookie: the student's place, once chosen
+
+
+def _chosen_academy(academy_id: int | None = None) -> PartnerAcademy | None:
+    """The academy the student chose (this form, the catalogue's filter, or earlier): its
+    city is where they read every time first. Remembered in the browser's session."""
+    if academy_id is None or academy_id <= 0:
+        academy_id = browser_session.get(CHOSEN_ACADEMY)
+    academy = db.session.get(PartnerAcademy, academy_id) if academy_id else None
+    if academy is None or academy.is_archived:
+        return None
+    browser_session[CHOSEN_ACADEMY] = academy.id
+    return academy
+
+
 @bp.get("/")
 @public_page
 def index():
     """Upcoming public sessions open for registration, with filters and seats left."""
     form = _filters()
     form.validate()
+    if request.args.get("academy") == "0":  # "All academies": no place of one's own
+        browser_session.pop(CHOSEN_ACADEMY, None)
+    chosen = _chosen_academy(form.academy.data if not form.academy.errors else None)
     now = utcnow()
     page = request.args.get("page", 1, type=int)
     if form.errors:
@@ -96,6 +114,7 @@ def index():
         taken=taken,
         now=now,
         closed={s.id: closed_reason(s, now) for s in pagination.items},
+        places={s.id: places_for(s, chosen) for s in pagination.items},
         args={k: v for k, v in request.args.items() if k != "page"},
     )
 
@@ -153,8 +172,10 @@ def _form_page(
     session = _public_session(session_id)
     reason = closed_reason(session, now)
     form.academy_id.choices = academy_choices(_locale())
+    chosen = _chosen_academy(form.academy_id.data if request.method == "POST" else None)
     if request.method == "GET":
         form.locale.data = _locale()
+        form.academy_id.data = chosen.id if chosen else 0
     elif form.website.data and reason is None:  # the honeypot: a bot, told nothing
         return redirect(url_for("catalog.registered", session_id=session.id))
     elif reason is not None:
@@ -170,7 +191,7 @@ def _form_page(
         closed=reason,
         closed_message=CLOSED_MESSAGES.get(reason) if reason else None,
         seats_left=_seats_left(session, now),
-        places=session_places(session, current_app.config, viewer_zone()),
+        places=places_for(session, chosen),
     ), status
 
 

@@ -50,12 +50,13 @@ def bytes_response(
     identity: str,
     private: bool,
     filename: str | None = None,
+    vary: tuple[str, ...] = (),
 ) -> Response:
     """`feed_response` for a body rendered here: its ETag computed and its Last-Modified
     kept from going back (`identity` names the feed, e.g. "personal:<token id>")."""
     feed = settled(identity, rendered_feed(body, last_modified))
     keep_versions()
-    return feed_response(feed, private=private, filename=filename)
+    return feed_response(feed, private=private, filename=filename, vary=vary)
 
 
 def feed_response(
@@ -63,8 +64,12 @@ def feed_response(
     *,
     private: bool,
     filename: str | None = None,
+    vary: tuple[str, ...] = (),
 ) -> Response:
     """A 200 with the feed, or a 304 when the client's copy is the same body.
+
+    `vary`: the request headers the body depends on (e.g. Accept-Language when the
+    language was negotiated), so that a shared cache never hands one person's to another.
 
     The ETag is strong (a hash of the body); a 304 is sent for a matching
     If-None-Match, or (when the request has none) for an If-Modified-Since not older
@@ -81,9 +86,12 @@ def feed_response(
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     if request.if_none_match and request.if_none_match.contains_weak(feed.etag):
         # The commonest poll: answered without touching the body (RFC 9110 13.1.2).
-        return Response(status=304, headers=headers)
-    response = Response(feed.body, content_type=FEED_CONTENT_TYPE, headers=headers)
-    return response.make_conditional(request)
+        response = Response(status=304, headers=headers)
+    else:
+        response = Response(feed.body, content_type=FEED_CONTENT_TYPE, headers=headers)
+        response = response.make_conditional(request)
+    response.vary.update(vary)
+    return response
 
 
 def feed_error(status: int, message: str) -> NoReturn:

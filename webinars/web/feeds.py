@@ -6,7 +6,6 @@ a revoked one a 410, and no rate limit applies to any of these routes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any, NoReturn
 
@@ -51,9 +50,6 @@ from webinars.web.feed_links import absolute, default_locale, subscribe_links
 bp = Blueprint("feeds", __name__)
 limiter.exempt(bp)  # a poll must never turn into "429 Too Many Requests"
 
-_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-
-
 # ---- reading the query string -------------------------------------------------------
 
 
@@ -78,13 +74,15 @@ def _filters() -> FeedFilters:
             ),
         )
     languages = _values("lang")
-    bad = [code for code in languages if not _LANGUAGE_CODE.match(code)]
+    bad = [code for code in languages if code not in INSTRUCTION_LANGUAGES]
     if bad:
+        # An unknown code would give a valid, empty calendar named after it: refused.
         feed_error(
             400,
             _(
-                "Unknown language code: %(codes)s. Use codes such as ru or uz.",
+                "Unknown language: %(codes)s. Use one of: %(known)s.",
                 codes=", ".join(bad),
+                known=", ".join(INSTRUCTION_LANGUAGES),
             ),
         )
     return FeedFilters(tuple(known[k] for k in kinds), tuple(languages))
@@ -190,6 +188,9 @@ def session_download(session_id: int):
         _no_such_feed()
     if not (staff_view or is_public(session)):
         _no_such_feed()
+    # The language is the URL's (?locale=, as the pages link it) or else negotiated from
+    # the person (account, cookie, Accept-Language): then caches must keep them apart.
+    negotiated = not request.args.get("locale")
     locale = _feed_locale(default_locale(str(get_locale())))
     body = render_feed(
         [session], name=session.title, private=staff_view, locale=locale, windowed=False
@@ -200,6 +201,7 @@ def session_download(session_id: int):
         identity=f"download:{session.id}:{locale}:{'staff' if staff_view else 'public'}",
         private=staff_view,
         filename=f"session-{session.id}.ics",
+        vary=("Accept-Language", "Cookie") if negotiated else ("Cookie",),
     )
 
 

@@ -28,7 +28,18 @@ from werkzeug.exceptions import HTTPException
 from webinars.domain.attendance.check_in_codes import check_in_qr
 from webinars.domain.calendars import tokens as feed_tokens
 from webinars.domain.calendars.events import render_feed
-from webinars.domain.calendars.invitations import build_invitation, invitation_content_type
+from webinars.domain.calendars.invitations import (
+    build_invitation,
+    invitation_content_type,
+    note_sent,
+    organizer,
+    person_sequence,
+)
+from webinars.domain.certificates.issue import (
+    CertificateError,
+    current_for_registration,
+    request_correction,
+)
 from webinars.domain.registration import notices
 from webinars.domain.registration.manage_links import find_by_token, new_manage_link
 from webinars.domain.registration.register import (
@@ -39,9 +50,8 @@ from webinars.domain.registration.register import (
     ran_out,
 )
 from webinars.domain.sessions.conferencing import join_link, join_links
-from webinars.domain.sessions.places import session_places
 from webinars.extensions import db, limiter
-from webinars.i18n import viewer_zone
+from webinars.i18n import places_for
 from webinars.models import (
     FeedScope,
     Registration,
@@ -140,10 +150,11 @@ def _manage_page(
         token=token,
         position=position(registration),
         join_url=join_link(session) if seated else None,
+        certificate=current_for_registration(registration.id),
         check_in_qr=check_in_qr(registration)
         if registration.has_seat and not session.is_cancelled and not session.is_finished(now)
         else None,
-        places=session_places(session, current_app.config, viewer_zone()),
+        places=places_for(session, registration.academy),
         feed_count=feed_count,
         new_feed_url=new_feed_url,
         now=now,
@@ -218,15 +229,28 @@ def _say_what_confirm_did(registration: Registration, late: bool, now: datetime)
         )
 
 
-@bp.post("/r/<token>/cancel")
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
 def cancel_registration(token: str):
-    """Give up the seat or the waiting-list place; the next person moves up."""
+    """Give up the seat or the waiting-list place; the next person moves up.
+
+    Asked first (GET, or a POST without the confirmation): there is no way back, and a
+    link preview or a stray tap must not give a seat away.
+    """
     registration = _opened(token)
-    if registration.is_active:
+    if not registration.is_active or registration.session.is_cancelled:
+        return redirect(url_for("my_registration.manage", token=token))
+    if request.method == "POST" and request.form.get("confirm") == "yes":
         cancel(registration, utcnow())
         db.session.commit()
         flash(_("Your registration is cancelled."), "success")
-    return redirect(url_for("my_registration.manage", token=token))
+        return redirect(url_for("my_registration.manage", token=token))
+    return render_template(
+        "catalog/cancel.html",
+        registration=registration,
+        session=registration.session,
+        token=token,
+        places=places_for(registration.session, registration.academy),
+    )
 
 
 @bp.post("/r/<token>/new-link")
@@ -240,6 +264,40 @@ def replace_link(token: str):
     return render_template("catalog/new_link.html", session=registration.session)
 
 
+@bp.get("/r/<token>/certificate.pdf")
+@limiter.limit("60 per minute")
+def certificate(token: str):
+    """The student's own certificate of attendance (only theirs: the link is the key)."""
+    registration = _opened(token)
+    found = current_for_registration(registration.id)
+    if found is None or found.pdf is None:
+        abort(404, description=_("There is no certificate for this registration yet."))
+    response = Response(found.pdf, content_type="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="certificate-{found.number}.pdf"'
+    )
+    return response
+
+
+@bp.post("/r/<token>/certificate/correction")
+@limiter.limit("10 per hour")
+def certificate_correction(token: str):
+    """Ask the lecturers to correct the certificate (e.g. a misspelt name)."""
+    registration = _opened_with_personal_data(token)
+    found = current_for_registration(registration.id)
+    if found is None:
+        abort(404, description=_("There is no certificate for this registration yet."))
+    try:
+        request_correction(found, request.form.get("correction", ""), utcnow())
+    except CertificateError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Thank you: the lecturers will correct and reissue the certificate."), "success")
+    return redirect(url_for("my_registration.manage", token=token))
+
+
 @bp.get("/r/<token>/invitation.ics")
 def invitation(token: str):
     """The calendar invitation of a confirmed seat (CANCEL once the session is cancelled)."""
@@ -248,6 +306,8 @@ def invitation(token: str):
         abort(404, description=_("Only a confirmed seat has a calendar invitation."))
     session = registration.session
     method = "CANCEL" if session.is_cancelled else "REQUEST"
+    sequence = person_sequence(registration, method)
+    organizer_address, organizer_name = organizer(current_app.config)
     body = build_invitation(
         session,
         attendee_email=registration.email or "",
@@ -255,8 +315,12 @@ def invitation(token: str):
         method=method,
         join_url=join_link(session),
         locale=registration.locale,
-        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        organizer_email=organizer_address,
+        organizer_name=organizer_name,
+        sequence=sequence,
     )
+    note_sent(registration, method, sequence)
+    db.session.commit()
     response = Response(body, content_type=invitation_content_type(method))
     response.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ics"'
     return response

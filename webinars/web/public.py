@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.sessions.access import is_public, public_sessions
 from webinars.domain.sessions.filters import ending_after
-from webinars.domain.sessions.places import session_places
 from webinars.extensions import db, talisman
-from webinars.i18n import viewer_zone
+from webinars.i18n import places_for
 from webinars.models import Session, SessionStatus, utcnow
 from webinars.web.page_cache import public_page
 
@@ -38,7 +37,7 @@ def session_page(session_id: int):
     session = db.get_or_404(Session, session_id)
     if not is_public(session):
         abort(404)
-    places = session_places(session, current_app.config, viewer_zone())
+    places = places_for(session)
     return render_template("public/session.html", session=session, places=places)
 
 

@@ -44,3 +44,16 @@ def may_view_session(session: Any) -> bool:
 
 
 staff_required = login_required  # any signed-in staff member, coordinators included
+
+
+def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Partner coordinators only (they act for their academy)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_coordinator or current_user.academy_id is None:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

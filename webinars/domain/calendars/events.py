@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, vDuration, vText, vUri
 
 from webinars.domain.calendars.cache import EventMemo
-from webinars.domain.calendars.vtimezone import is_utc_zone, vtimezones
+from webinars.domain.calendars.vtimezone import vtimezones, written_zone
 from webinars.domain.sessions.conferencing import join_links as links_of
 from webinars.domain.sessions.kinds import KIND_LABELS
 from webinars.models import Session, SessionStatus, Visibility
@@ -158,8 +158,8 @@ def event_description(session: Session, link: str | None, page_url: str | None, 
     return "\n\n".join(p for p in parts if p)
 
 
-def _event_time(moment: datetime, zone: str) -> datetime:
-    if is_utc_zone(zone):
+def _event_time(moment: datetime, zone: str | None) -> datetime:
+    if zone is None:
         return moment.astimezone(UTC)
     return moment.astimezone(ZoneInfo(zone))
 
@@ -177,8 +177,9 @@ def build_event(
     event.add("dtstamp", changed)
     event.add("last-modified", changed)
     event.add("sequence", session.sequence)
-    event.add("dtstart", _event_time(session.starts_at, session.time_zone))
-    event.add("dtend", _event_time(session.ends_at, session.time_zone))
+    zone = written_zone(session.time_zone, session.starts_at, session.ends_at)
+    event.add("dtstart", _event_time(session.starts_at, zone))
+    event.add("dtend", _event_time(session.ends_at, zone))
     event.add("summary", event_summary(session))
     public = session.visibility is Visibility.PUBLIC
     page_url = session_page_url(session, base_url) if public else None

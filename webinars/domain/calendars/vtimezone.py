@@ -5,12 +5,19 @@ STANDARD blocks, and Outlook reads only the one with the latest start (and may r
 several). Built for the span of the events that use the zone, our zones get exactly
 one STANDARD block; the span comes from the data, so the output does not change from
 one day to the next while the events stay the same.
+
+A local time that happens twice (the night clocks go back) cannot name one instant:
+RFC 5545 reads the first occurrence, Thunderbird's ical.js the second. An event whose
+start or end falls in such an hour is written in UTC (both times, so the pair reads
+alike everywhere) and needs no VTIMEZONE. Times read from UTC never fall in a skipped
+hour. Each VTIMEZONE covers every instant its events use: an end just after a change
+of offset brings the change in (its onset is written in the earlier offset's date).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -25,14 +32,49 @@ def is_utc_zone(zone: str) -> bool:
     return zone in UTC_ZONES
 
 
+def is_ambiguous(moment: datetime, zone: str) -> bool:
+    """True when `moment`'s local time in `zone` happens twice (clocks going back)."""
+    local = moment.astimezone(ZoneInfo(zone))
+    other = local.replace(fold=1 - local.fold)
+    return other.astimezone(UTC) != local.astimezone(UTC)
+
+
+def written_zone(zone: str, start: datetime, end: datetime) -> str | None:
+    """The TZID an event from `start` to `end` is written in, or None for UTC times.
+
+    UTC zones are written in UTC; so is an event whose start or end is a local time
+    that happens twice in `zone`, which no TZID can pin to the stored instant.
+    """
+    if is_utc_zone(zone) or is_ambiguous(start, zone) or is_ambiguous(end, zone):
+        return None
+    return zone
+
+
+def _local_dates(start: datetime, end: datetime, zone: str) -> tuple[date, date]:
+    """The first and last local dates a VTIMEZONE needs for an event in `zone`.
+
+    Offset changes are dated in the offset before them, so the instants are read in
+    each offset in effect at the start or the end, and the widest dates are kept.
+    """
+    tz = ZoneInfo(zone)
+    offsets = {start.astimezone(tz).utcoffset(), end.astimezone(tz).utcoffset()}
+    naive_start = start.astimezone(UTC).replace(tzinfo=None)
+    naive_end = end.astimezone(UTC).replace(tzinfo=None)
+    first = min((naive_start + offset).date() for offset in offsets if offset is not None)
+    last = max((naive_end + offset).date() for offset in offsets if offset is not None)
+    return first, last
+
+
 def zone_spans(moments: Iterable[tuple[str, datetime, datetime]]) -> dict[str, tuple[date, date]]:
-    """For (zone, start, end) triples: each zone's first and last local date, sorted by zone."""
+    """For (zone, start, end) triples: each zone's first and last local date, sorted by zone.
+
+    Events written in UTC (`written_zone` None) need no zone and are left out.
+    """
     spans: dict[str, tuple[date, date]] = {}
     for zone, start, end in moments:
-        if is_utc_zone(zone):
+        if written_zone(zone, start, end) is None:
             continue
-        tz = ZoneInfo(zone)
-        first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+        first, last = _local_dates(start, end, zone)
         if zone in spans:
             first, last = min(first, spans[zone][0]), max(last, spans[zone][1])
         spans[zone] = (first, last)

@@ -15,12 +15,12 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from webinars.domain.outbox import queue_message
-from webinars.domain.staff import StaffRuleError, create_user, email_taken
+from webinars.domain.staff import StaffRuleError, account_problems, create_user, email_taken
 from webinars.extensions import db
 from webinars.models import CoordinatorInvitation, PartnerAcademy, Role, User, utcnow
 
@@ -59,17 +59,13 @@ def invite_coordinator(
     the same address are revoked: only the newest link works.
     """
     now = now or utcnow()
-    if not name.strip():
-        raise StaffRuleError("name", _l("Enter a name."))
-    try:
-        email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise StaffRuleError("email", _l("Enter a valid email address.")) from None
-    if email_taken(email):
-        raise StaffRuleError("email", _l("An account with this email already exists."))
+    problems = account_problems(email, name, Role.COORDINATOR, academy_id)
     academy = db.session.get(PartnerAcademy, academy_id)
     if academy is None or academy.is_archived:
-        raise StaffRuleError("academy_id", _l("Choose an active partner academy."))
+        problems["academy_id"] = _l("Choose an active partner academy.")
+    if problems:
+        raise StaffRuleError(problems)
+    email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
     for earlier in _open_invitations(email, now):
         earlier.revoked_at = now
     nonce = secrets.token_hex(16)
@@ -146,7 +142,7 @@ def accept_invitation(
         raise InvitationUnusableError(invitation.state(now))
     db.session.refresh(invitation)
     if email_taken(invitation.email):
-        raise StaffRuleError("password", _l("An account with this email already exists."))
+        raise StaffRuleError({"password": _l("An account with this email already exists.")})
     user = create_user(
         invitation.email,
         invitation.name,

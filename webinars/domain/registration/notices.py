@@ -31,6 +31,7 @@ from webinars.models import (
     Registration,
     RegistrationStatus,
     Session,
+    SessionStatus,
     utcnow,
 )
 
@@ -73,6 +74,26 @@ def _compose(registration: Registration, kind: str, **extra: Any) -> Notice:
             lead.append(_("Unconfirmed places are released after the time shown below."))
         return Notice(
             _("Confirm your registration: %(title)s", title=title),
+            lead,
+            _("Confirm my email address"),
+            confirm,
+            extra={"expires": registration.hold_expires_at},
+        )
+    if kind == "nominated":
+        academy = registration.academy.name_in(registration.locale) if registration.academy else ""
+        lead = [
+            _(
+                "%(academy)s has nominated you for a seat reserved for its students.",
+                academy=academy,
+            ),
+            _("Please confirm your email address to take the seat."),
+        ]
+        if registration.status is RegistrationStatus.WAITING:
+            lead[1] = _("Please confirm your email address to keep your place on the list.")
+        if registration.hold_expires_at:
+            lead.append(_("Unconfirmed places are released after the time shown below."))
+        return Notice(
+            _("You are nominated: %(title)s", title=title),
             lead,
             _("Confirm my email address"),
             confirm,
@@ -206,8 +227,14 @@ def _invitation(registration: Registration, method: str) -> Attachment:
     from webinars.domain.calendars.invitations import (  # noqa: PLC0415 - the feeds' builder
         build_invitation,
         invitation_content_type,
+        note_sent,
+        organizer,
+        person_sequence,
     )
 
+    sequence = person_sequence(registration, method)  # type: ignore[arg-type]
+    note_sent(registration, method, sequence)  # type: ignore[arg-type]
+    organizer_email, organizer_name = organizer(current_app.config)
     data = build_invitation(
         registration.session,
         attendee_email=registration.email or "",
@@ -215,17 +242,22 @@ def _invitation(registration: Registration, method: str) -> Attachment:
         method=method,  # type: ignore[arg-type]
         join_url=join_link(registration.session) if method == "REQUEST" else None,
         locale=registration.locale,
-        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        organizer_email=organizer_email,
+        organizer_name=organizer_name,
         stamp=utcnow(),
+        sequence=sequence,
     )
     filename = "invitation.ics" if method == "REQUEST" else "cancellation.ics"
     return Attachment(filename, invitation_content_type(method), data)  # type: ignore[arg-type]
 
 
 def invitation_for(registration: Registration, kind: str, cancel: bool) -> Attachment | None:
-    """The calendar attachment a notice carries, if any: only for confirmed seats."""
+    """The calendar attachment a notice carries, if any: only for confirmed seats, and
+    never a REQUEST for a cancelled session (RFC 5546: a REQUEST cannot cancel)."""
     if cancel:
         return _invitation(registration, "CANCEL")
+    if registration.session.status in (SessionStatus.CANCELLED, SessionStatus.DRAFT):
+        return None
     if kind in INVITING_KINDS and registration.status is RegistrationStatus.CONFIRMED:
         return _invitation(registration, "REQUEST")
     return None
@@ -266,13 +298,19 @@ def render(message: OutboxMessage) -> None:
     cancel = bool(params.pop("cancel_invitation", False)) or (
         message.kind == "session_cancelled" and registration.status is RegistrationStatus.CONFIRMED
     )
+    attachment = invitation_for(registration, message.kind, cancel)
     with force_locale(registration.locale):
         notice = _compose(registration, message.kind, **params)
         context = dict(
+            # A calendar's "Decline" answers the organiser's address, which nobody reads:
+            # the email says how to give the seat up instead (README: Invitations).
+            invitation_sent=attachment is not None and attachment.filename == "invitation.ics",
             notice=notice,
             registration=registration,
             session=session,
-            places=session_places(session, current_app.config, None),
+            places=session_places(
+                session, current_app.config, None, registration.locale, registration.academy
+            ),
             join_url=join_link(session)
             if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
             else None,
@@ -281,7 +319,6 @@ def render(message: OutboxMessage) -> None:
         message.subject = notice.subject[:300]
         message.text_body = render_template("emails/notice.txt", **context)
         message.html_body = render_template("emails/notice.html", **context)
-    attachment = invitation_for(registration, message.kind, cancel)
     message.attachment_name = attachment.filename if attachment else None
     message.attachment_type = attachment.content_type if attachment else None
     message.attachment = attachment.data if attachment else None
@@ -329,8 +366,17 @@ def still_wanted(message: OutboxMessage) -> str | None:
         return "no seat any more"
     if message.kind in WANTS_WAITING and registration.status is not RegistrationStatus.WAITING:
         return "not on the waiting list any more"
-    if message.kind == "confirm_address" and not registration.is_active:
+    if message.kind in ("confirm_address", "nominated") and not registration.is_active:
         return "registration no longer active"
+    if (message.params or {}).get("cancel_invitation") and registration.is_active:
+        # The person registered again before this went out: their calendar keeps it.
+        return "registered again"
+    if message.kind in INVITING_KINDS and registration.session.is_cancelled:
+        # Queued before the cancellation (an SMTP outage, mail switched on later): the
+        # session's cancellation notice says it all, and no REQUEST may follow a CANCEL.
+        return "session cancelled"
+    if message.kind in INVITING_KINDS and registration.session.status is SessionStatus.DRAFT:
+        return "session is a draft"  # it is in no feed and on no page: nothing to join
     if message.kind == "join_link":
         return _join_link_unwanted(message, registration)
     if message.kind not in REMINDER_KINDS:

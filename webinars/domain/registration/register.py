@@ -21,6 +21,7 @@ from webinars.domain.registration.seats import (
     lock_session,
     lock_window,
     promote_from_waitlist,
+    quota_state,
     seats_taken,
     settle,
     snapshot,
@@ -50,6 +51,10 @@ class Closed(enum.StrEnum):
 
 class UnknownAcademyError(ValueError):
     """The chosen partner academy does not exist or is archived."""
+
+
+class QuotaFullError(Exception):
+    """A nomination found no seat left in the academy's quota (or no open quota)."""
 
 
 class RegistrationClosedError(Exception):
@@ -124,6 +129,7 @@ def register(
     *,
     added_by: User | None = None,
     public: bool = False,
+    nominated: bool = False,
 ) -> RegistrationOutcome:
     """Hold a seat (or a waiting-list place) for this email and send the confirm message.
 
@@ -132,32 +138,43 @@ def register(
     address, so the place is confirmed at once. `public`: the public form, which may only
     register for public sessions. Raises RegistrationClosedError, and UnknownAcademyError
     when the chosen academy is unknown or archived (checked here, in the locked read).
+
+    A student of an academy with an open quota takes one of its seats first. `nominated`:
+    the academy's coordinator put the student forward; only a quota seat will do (else
+    QuotaFullError), the email says who nominated them, and the address still needs its
+    confirmation.
     """
     now = now or utcnow()
     # Everything that needs no lock is done before taking it: the new row's personal
     # fields and its manage link (hashing), so the seats stay locked for less time.
     email = normalise_email(data.email)
     person = {**_person_values(data, now, added_by), **new_link_values()}
-    window = _lock_open_window(session_id, now, staff=added_by is not None, public=public)
+    staff = added_by is not None or nominated
+    window = _lock_open_window(session_id, now, staff=staff, public=public)
     # Few round trips while the seats are locked: this is the storm's narrow door.
     seen = snapshot(window.id, email, now, data.academy_id)
     if data.academy_id and seen.academy_id is None:
         raise UnknownAcademyError(data.academy_id)
     promoted: list[Registration] = []
-    seats = seen.seats
+    seats, reserved, quota_id = seen.seats, seen.reserved, seen.quota_id
     if seen.overdue:  # rare: the whole session object is needed (and already locked)
         session = db.session.get(Session, window.id, populate_existing=True)
         assert session is not None
         expire_overdue(session, now)
         promoted = promote_from_waitlist(session, now)
         seats = seats_taken(session.id, now)
-    has_seat = window.capacity is None or seats < window.capacity
+        state = quota_state(session.id, seen.academy_id, now)
+        reserved, quota_id = state.reserved, state.quota_id
+    if nominated and quota_id is None:
+        raise QuotaFullError(data.academy_id)
+    has_seat = quota_id is not None or window.capacity is None or seats + reserved < window.capacity
     values = {
         **person,
         **session_values(window, now, confirmed=added_by is not None),
         **place_values(has_seat, added_by is not None, now),
+        "quota_id": quota_id if has_seat else None,
     }
-    kind = "confirm_address"
+    kind = "nominated" if nominated else "confirm_address"
     if added_by is not None:
         kind = "confirmed" if has_seat else "waiting_confirmed"
     if seen.existing_id is None:  # the common case: a new row, written without the ORM
@@ -280,19 +297,26 @@ def _confirm_late(registration: Registration, session: Session, now: datetime) -
         "cancelled_at": None,
         "cancelled_by_id": None,
         **session_values(session, now, confirmed=True),
-        **place_values(_seat_free_for_newcomer(session, now), True, now),
     }
+    has_seat, values["quota_id"] = _place_for_newcomer(session, registration.academy_id, now)
+    values.update(place_values(has_seat, True, now))
     for key, value in values.items():
         setattr(registration, key, value)
     notices.notify(registration, _settled_kind(registration), now)
 
 
-def _seat_free_for_newcomer(session: Session, now: datetime) -> bool:
-    """Under lock: a seat is free and nobody is waiting for it."""
+def _place_for_newcomer(
+    session: Session, academy_id: int | None, now: datetime
+) -> tuple[bool, int | None]:
+    """Under lock: (a seat?, the quota it comes from). The academy's quota seat if one is
+    left; else a general seat when one is free and nobody is waiting for it."""
     if session.capacity is None:
-        return True
-    if seats_taken(session.id, now) >= session.capacity:
-        return False
+        return True, None
+    state = quota_state(session.id, academy_id, now)
+    if state.quota_id is not None:
+        return True, state.quota_id
+    if seats_taken(session.id, now) + state.reserved >= session.capacity:
+        return False, None
     someone_waits = db.session.execute(
         db.select(Registration.id)
         .where(
@@ -301,7 +325,7 @@ def _seat_free_for_newcomer(session: Session, now: datetime) -> bool:
         )
         .limit(1)
     ).first()
-    return someone_waits is None
+    return someone_waits is None, None
 
 
 def cancel(

@@ -25,6 +25,7 @@ from webinars.domain.registration.seats import (
     demote_latest,
     give_seat,
     lock_session,
+    quota_state,
     seats_taken,
     settle,
 )
@@ -233,7 +234,8 @@ def promote(
     db.session.refresh(registration)
     if registration.status is not RegistrationStatus.WAITING:
         raise SeatRuleError(_l("This person is not on the waiting list any more."))
-    if session.capacity is not None and seats_taken(session.id, now) >= session.capacity:
+    reserved = quota_state(session.id, None, now).reserved  # kept for academies' quotas
+    if session.capacity is not None and seats_taken(session.id, now) + reserved >= session.capacity:
         if not add_seat:
             raise SeatRuleError(
                 _l("The session is full. Choose “add a seat” to promote this person anyway.")

@@ -3,6 +3,8 @@
 What stays is anonymous: status, partner academy, language and dates, so reports can
 still count who registered, confirmed or waited; of Zoom attendance, the minutes of each
 (now nameless) participant; of the attendance list, each person's outcome and minutes.
+Certificates stay whole (they are their holders' record), without the address they were
+mailed to.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime, timedelta
 
 from webinars.domain.attendance.retention import forget_attendance_details
 from webinars.domain.calendars.tokens import forget_personal_tokens
+from webinars.domain.certificates.issue import forget_addresses
 from webinars.domain.zoom.reports import forget_attendance
 from webinars.extensions import db
 from webinars.models import OutboxMessage, Registration, Session
@@ -26,6 +29,7 @@ def anonymise_after(now: datetime, days: int) -> int:
     forget_attendance_details(cutoff, now)
     forget_attendance(cutoff)
     ended = db.select(Session.id).where(Session.ends_at <= cutoff)
+    forget_addresses(ended)  # certificates stay: they are their holders' record
     ids = list(
         db.session.execute(
             db.select(Registration.id).where(

@@ -3,6 +3,14 @@
 Every change to who holds a seat happens under `lock_session`, so capacity is checked and
 taken in one serialised step: `SELECT ... FOR UPDATE` on the session's row on PostgreSQL,
 `BEGIN IMMEDIATE` on SQLite (one writer at a time for the whole file).
+
+Seats reserved for an academy (SeatQuota) are counted here too, under the same lock.
+Before a quota's deadline its unused seats stay out of the general pool: the general
+seats free are capacity - seats taken - reserved seats unused. A student of the academy
+takes a quota seat first (the registration names the quota), then a general one. Taking
+a quota seat moves one seat from "unused reserved" to "taken", so the total never passes
+the capacity; from the deadline on the quota counts no more and its unused seats are
+general seats again.
 """
 
 from __future__ import annotations
@@ -12,13 +20,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, func, tuple_
+from sqlalchemy import bindparam, case, func, tuple_
+from sqlalchemy.orm import aliased
 
 from webinars.extensions import db
 from webinars.models import (
+    ACTIVE_STATUSES,
     PartnerAcademy,
     Registration,
     RegistrationStatus,
+    SeatQuota,
     Session,
     SessionStatus,
     Visibility,
@@ -138,6 +149,18 @@ def _seat_subqueries(session_id: Any, now: Any) -> tuple[Any, Any]:
     return confirmed, held
 
 
+def active_registrations(session_id: int) -> int:
+    """Registrations that still hold or wait for a seat (held, confirmed, waiting)."""
+    return db.session.execute(
+        db.select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.session_id == session_id,
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    ).scalar_one()
+
+
 def seats_taken(session_id: int, now: datetime) -> int:
     """Seats taken right now: confirmed, plus holds that have not expired (exact under lock)."""
     confirmed, held = db.session.execute(db.select(*_seat_subqueries(session_id, now))).one()
@@ -152,6 +175,8 @@ class Snapshot:
     overdue: int
     existing_id: int | None
     academy_id: int | None  # the asked-for academy, if it exists and is not archived
+    reserved: int = 0  # seats kept for academies' quotas and not taken yet
+    quota_id: int | None = None  # the asked-for academy's open quota, while it has room
 
 
 def _count(session_id: Any, status: RegistrationStatus, *conditions: Any) -> Any:
@@ -161,6 +186,84 @@ def _count(session_id: Any, status: RegistrationStatus, *conditions: Any) -> Any
         .where(Registration.session_id == session_id, Registration.status == status, *conditions)
         .scalar_subquery()
     )
+
+
+def _quota_used(quota_id: Any, now: Any) -> Any:
+    """A quota's seats taken (confirmed, or held and not run out) as a scalar subquery:
+    two exact ranges of the (quota, status, hold_expires_at) index."""
+    confirmed = (
+        db.select(func.count())
+        .where(
+            Registration.quota_id == quota_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .scalar_subquery()
+    )
+    held = (
+        db.select(func.count())
+        .where(
+            Registration.quota_id == quota_id,
+            Registration.status == RegistrationStatus.HELD,
+            Registration.hold_expires_at > now,
+        )
+        .scalar_subquery()
+    )
+    return confirmed + held
+
+
+def _reserved_unused(session_id: Any, now: Any) -> Any:
+    """Seats kept for academies and not taken yet, over the session's open quotas."""
+    quota = aliased(SeatQuota)
+    used = _quota_used(quota.id, now)
+    return (
+        db.select(
+            func.coalesce(func.sum(case((quota.seats > used, quota.seats - used), else_=0)), 0)
+        )
+        .where(quota.session_id == session_id, quota.deadline > now)
+        .scalar_subquery()
+    )
+
+
+def _quota_with_room(session_id: Any, academy_id: Any, now: Any) -> Any:
+    """The id of the academy's open quota on the session while it has a seat left."""
+    quota = aliased(SeatQuota)
+    return (
+        db.select(quota.id)
+        .where(
+            quota.session_id == session_id,
+            quota.academy_id == academy_id,
+            quota.deadline > now,
+            quota.seats > _quota_used(quota.id, now),
+        )
+        .scalar_subquery()
+    )
+
+
+def _quota_state_query():
+    session_id = bindparam("session_id")
+    now = bindparam("now", type_=Registration.hold_expires_at.type)
+    academy_id = bindparam("academy_id")
+    return db.select(
+        _reserved_unused(session_id, now), _quota_with_room(session_id, academy_id, now)
+    )
+
+
+_QUOTA_STATE_QUERY = _quota_state_query()
+
+
+@dataclass(frozen=True)
+class QuotaState:
+    """Under lock: reserved seats not yet taken, and the academy's quota with room."""
+
+    reserved: int
+    quota_id: int | None
+
+
+def quota_state(session_id: int, academy_id: int | None, now: datetime) -> QuotaState:
+    """Reserved seats unused on the session, and `academy_id`'s open quota if it has room."""
+    params = {"session_id": session_id, "now": now, "academy_id": academy_id}
+    reserved, quota_id = db.session.connection().execute(_QUOTA_STATE_QUERY, params).one()
+    return QuotaState(int(reserved or 0), quota_id)
 
 
 def _snapshot_query():
@@ -184,7 +287,16 @@ def _snapshot_query():
         .where(PartnerAcademy.id == bindparam("academy_id"), PartnerAcademy.archived_at.is_(None))
         .scalar_subquery()
     )
-    return db.select(confirmed, held, late_held, late_waiting, existing, academy)
+    return db.select(
+        confirmed,
+        held,
+        late_held,
+        late_waiting,
+        existing,
+        academy,
+        _reserved_unused(session_id, now),
+        _quota_with_room(session_id, bindparam("academy_id"), now),
+    )
 
 
 _SNAPSHOT_QUERY = _snapshot_query()
@@ -199,10 +311,17 @@ def snapshot(session_id: int, email: str, now: datetime, academy_id: int | None 
     """
     # A Core statement on the session's connection: the ORM layer adds nothing here.
     params = {"session_id": session_id, "email": email, "now": now, "academy_id": academy_id}
-    confirmed, held, late_held, late_waiting, existing_id, academy = (
+    confirmed, held, late_held, late_waiting, existing_id, academy, reserved, quota_id = (
         db.session.connection().execute(_SNAPSHOT_QUERY, params).one()
     )
-    return Snapshot(confirmed + held, late_held + late_waiting, existing_id, academy)
+    return Snapshot(
+        confirmed + held,
+        late_held + late_waiting,
+        existing_id,
+        academy,
+        int(reserved or 0),
+        quota_id if academy is not None else None,
+    )
 
 
 def seat_counts(session_ids: list[int], now: datetime) -> dict[int, int]:
@@ -225,10 +344,12 @@ def seat_counts(session_ids: list[int], now: datetime) -> dict[int, int]:
 
 
 def seats_left(session: Session, now: datetime) -> int | None:
-    """Free seats, or None when the session has no capacity limit."""
+    """Free general seats (those kept for academies' quotas left out), or None when the
+    session has no capacity limit."""
     if session.capacity is None:
         return None
-    return max(0, session.capacity - seats_taken(session.id, now))
+    reserved = quota_state(session.id, None, now).reserved
+    return max(0, session.capacity - seats_taken(session.id, now) - reserved)
 
 
 def _waiting(session_id: int) -> Any:
@@ -281,8 +402,10 @@ def expire_overdue(session: Session, now: datetime) -> int:
     return result.rowcount or 0
 
 
-def give_seat(registration: Registration, now: datetime) -> None:
-    """Move one registration into a seat: confirmed if its address is, else held."""
+def give_seat(registration: Registration, now: datetime, quota_id: int | None = None) -> None:
+    """Move one registration into a seat (one of `quota_id`'s, or a general one):
+    confirmed if its address is, else held."""
+    registration.quota_id = quota_id
     if registration.confirmed_at is not None:
         registration.status = RegistrationStatus.CONFIRMED
     else:
@@ -292,19 +415,49 @@ def give_seat(registration: Registration, now: datetime) -> None:
     registration.seat_at = now
 
 
+def _open_quotas(session_id: int, now: datetime) -> list[SeatQuota]:
+    return list(
+        db.session.execute(
+            db.select(SeatQuota)
+            .where(SeatQuota.session_id == session_id, SeatQuota.deadline > now)
+            .order_by(SeatQuota.id)
+        ).scalars()
+    )
+
+
+def _quota_room(quota: SeatQuota, now: datetime) -> int:
+    used = db.session.execute(db.select(_quota_used(quota.id, now))).scalar_one()
+    return max(0, quota.seats - used)
+
+
 def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]:
-    """Under lock: give free seats to the first people on the waiting list, in order."""
+    """Under lock: give free seats to the first people on the waiting list, in order.
+
+    A quota's free seats go first to the people of its academy who wait (in their order);
+    then the general seats free go to whoever waits first.
+    """
+    promoted: list[Registration] = []
+    for quota in _open_quotas(session.id, now):
+        room = _quota_room(quota, now)
+        if room <= 0:
+            continue
+        query = _waiting(session.id).where(Registration.academy_id == quota.academy_id)
+        for registration in db.session.execute(query.limit(room)).scalars():
+            give_seat(registration, now, quota.id)
+            promoted.append(registration)
+    db.session.flush()
     query = _waiting(session.id)
     if session.capacity is not None:
-        free = session.capacity - seats_taken(session.id, now)
+        reserved = quota_state(session.id, None, now).reserved
+        free = session.capacity - seats_taken(session.id, now) - reserved
         if free <= 0:
-            return []
+            return promoted
         query = query.limit(free)
     waiting = list(db.session.execute(query).scalars())
     for registration in waiting:
         give_seat(registration, now)
     db.session.flush()
-    return waiting
+    return promoted + waiting
 
 
 def settle(session: Session, now: datetime) -> SeatChanges:
@@ -346,4 +499,5 @@ def demote_latest(session: Session, count: int, now: datetime) -> list[Registrat
         registration.status = RegistrationStatus.WAITING
         registration.waitlisted_at = registration.created_at
         registration.seat_at = None
+        registration.quota_id = None
     return latest

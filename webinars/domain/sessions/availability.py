@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from webinars.domain.sessions.conflicts import Conflict, find_conflicts
+from webinars.domain.sessions.conflicts import Conflict, busy_spans, find_conflicts
 from webinars.domain.sessions.public_holidays import days_between, holiday_on
 from webinars.domain.sessions.timezones import utc_to_local
 from webinars.domain.sessions.working_hours import OffHours, Place, outside_hours
@@ -96,6 +96,12 @@ class Calendar:
     locale: str | None
     closures: dict[int | None, list[ClosureSpan]]
     sessions: list[Conflict]
+    # The busy (start, end) pairs: the sessions' own, or read alone (next_good_times).
+    spans: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.spans:
+            self.spans = [(c.session.starts_at, c.session.ends_at) for c in self.sessions]
 
     def days_off(self, place: Place, starts_at: datetime, ends_at: datetime) -> list[DayOff]:
         """Holidays and closures on any local day the span touches in `place`."""
@@ -117,6 +123,14 @@ class Calendar:
             for c in self.sessions
             if c.session.starts_at < ends_at and c.session.ends_at > starts_at
         ]
+
+    def is_good(self, starts_at: datetime, ends_at: datetime) -> bool:
+        """assess(...).is_good, stopping at the first problem (many candidates fail)."""
+        return not (
+            any(outside_hours(p, starts_at, ends_at) for p in self.places)
+            or any(self.days_off(p, starts_at, ends_at) for p in self.places)
+            or any(start < ends_at and end > starts_at for start, end in self.spans)
+        )
 
     def assess(self, starts_at: datetime, ends_at: datetime) -> Assessment:
         """Everything wrong with [starts_at, ends_at), place by place."""
@@ -247,23 +261,21 @@ def next_good_times(
     for every chosen lecturer and academy for the whole `duration`.
     """
     first = (now.astimezone(UTC) + GRID_STEP).replace(minute=0, second=0, microsecond=0)
-    calendar = read_calendar(
-        places,
-        first,
-        first + within + duration,
-        locale,
-        lecturer_ids,
-        academy_ids,
-        exclude_session_id,
+    last = first + within + duration
+    # Only the busy times matter here, not who or what: two columns, one query.
+    spans = busy_spans(first, last, lecturer_ids, academy_ids, exclude_session_id)
+    closures = read_closures(
+        places, (first - timedelta(days=1)).date(), (last + timedelta(days=1)).date()
     )
+    calendar = Calendar(list(places), locale, closures, [], spans)
     found: list[Slot] = []
     moment = first
     while moment < first + within and len(found) < count:
         local = utc_to_local(moment, zone)
-        if local.minute == 0:  # whole hours on the zone's clock, as on the grid
+        # Whole hours on the zone's clock, as on the grid.
+        if local.minute == 0 and calendar.is_good(moment, moment + duration):
             assessment = calendar.assess(moment, moment + duration)
-            if assessment.is_good:
-                found.append(Slot(local.replace(tzinfo=None), assessment))
+            found.append(Slot(local.replace(tzinfo=None), assessment))
         moment += timedelta(minutes=30)  # half-hour zones have their whole hours at :30 UTC
     return found
 

@@ -48,6 +48,29 @@ def find_conflicts(
     lecturer_ids, academy_ids = set(lecturer_ids), set(academy_ids)
     if not lecturer_ids and not academy_ids:
         return []
+    query = (
+        db.select(Session)
+        .where(*_overlapping_shared(starts_at, ends_at, lecturer_ids, academy_ids))
+        .options(selectinload(Session.lecturers), selectinload(Session.academies))
+        .order_by(Session.starts_at)
+    )
+    if exclude_session_id is not None:
+        query = query.where(Session.id != exclude_session_id)
+    return [
+        Conflict(
+            session=other,
+            lecturers=[u for u in other.lecturers if u.id in lecturer_ids],
+            academies=[a for a in other.academies if a.id in academy_ids],
+        )
+        for other in db.session.execute(query).scalars()
+    ]
+
+
+def _overlapping_shared(
+    starts_at: datetime, ends_at: datetime, lecturer_ids: set[int], academy_ids: set[int]
+) -> list:
+    """Where-clauses: live sessions overlapping [starts_at, ends_at) (the indexed range on
+    starts_at, ends_at) that share one of these lecturers or academies."""
     shares = []
     if lecturer_ids:
         shares.append(
@@ -65,26 +88,31 @@ def find_conflicts(
                 )
             )
         )
-    query = (
-        db.select(Session)
-        .where(
-            overlapping(starts_at, ends_at),
-            Session.status != SessionStatus.CANCELLED,
-            or_(*shares),
-        )
-        .options(selectinload(Session.lecturers), selectinload(Session.academies))
-        .order_by(Session.starts_at)
+    return [
+        overlapping(starts_at, ends_at),
+        Session.status != SessionStatus.CANCELLED,
+        or_(*shares),
+    ]
+
+
+def busy_spans(
+    starts_at: datetime,
+    ends_at: datetime,
+    lecturer_ids: Iterable[int],
+    academy_ids: Iterable[int],
+    exclude_session_id: int | None = None,
+) -> list[tuple[datetime, datetime]]:
+    """The (start, end) of every session find_conflicts would return, read as two columns
+    in one query: for checking many candidate times where only the overlap matters."""
+    lecturer_ids, academy_ids = set(lecturer_ids), set(academy_ids)
+    if not lecturer_ids and not academy_ids:
+        return []
+    query = db.select(Session.starts_at, Session.ends_at).where(
+        *_overlapping_shared(starts_at, ends_at, lecturer_ids, academy_ids)
     )
     if exclude_session_id is not None:
         query = query.where(Session.id != exclude_session_id)
-    return [
-        Conflict(
-            session=other,
-            lecturers=[u for u in other.lecturers if u.id in lecturer_ids],
-            academies=[a for a in other.academies if a.id in academy_ids],
-        )
-        for other in db.session.execute(query).scalars()
-    ]
+    return [(row.starts_at, row.ends_at) for row in db.session.execute(query)]
 
 
 def conflicts_for_session(session: Session) -> list[Conflict]:

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from webinars.domain import signals
+from webinars.domain.sessions.direction import derive_direction
 from webinars.domain.sessions.timezones import (
     LocalTimeError,
     is_valid_zone,
@@ -24,6 +25,7 @@ from webinars.extensions import db
 from webinars.models import (
     AuditEntry,
     Conference,
+    Direction,
     GuestSpeaker,
     PartnerAcademy,
     Session,
@@ -72,6 +74,7 @@ class SessionInput:
     visibility: Visibility = Visibility.PUBLIC
     conference: Conference = Conference.LINK
     join_url: str | None = None
+    direction: Direction | None = None  # None: derived from the speakers
 
 
 class SessionRulesError(ValueError):
@@ -110,7 +113,11 @@ def _to_utc(local: datetime | None, zone: str, field_name: str, errors: dict[str
 
 
 def resolve_times(
-    data: SessionInput, now: datetime, session: Session | None = None, seats_taken: int = 0
+    data: SessionInput,
+    now: datetime,
+    session: Session | None = None,
+    seats_taken: int = 0,
+    registrants: int = 0,
 ) -> ResolvedTimes:
     """Check the rules that span several fields and turn local times into UTC.
 
@@ -118,9 +125,17 @@ def resolve_times(
     for new sessions and for edits that move the start; editing other fields of a
     session that has already begun stays possible. A value the form could not read
     (None) is left to the form's own message, and the other rules are still checked, so
-    a person reads every problem after one submit.
+    a person reads every problem after one submit. A published session with
+    `registrants` (active registrations, waiting ones included) cannot go back to draft.
     """
     errors: dict[str, Any] = {}
+    if _back_to_draft(session, data) and registrants:
+        # Its registrants hold invitations: a draft would vanish from feeds and pages
+        # while their calendars keep it. Moving or cancelling tells them.
+        errors["status"] = _l(
+            "People are registered for this session, so it cannot go back to draft. "
+            "Move it to another time or cancel it instead."
+        )
     starts_at = opens = closes = None
     if not is_valid_zone(data.time_zone):
         errors["time_zone"] = _l("Choose a time zone from the list.")
@@ -168,6 +183,14 @@ def resolve_times(
     return ResolvedTimes(starts_at, ends_at, opens, closes)
 
 
+def _back_to_draft(session: Session | None, data: SessionInput) -> bool:
+    return (
+        session is not None
+        and session.status is not SessionStatus.DRAFT
+        and data.status is SessionStatus.DRAFT
+    )
+
+
 def _load(model: type, ids: list[int]) -> list[Any]:
     if not ids:
         return []
@@ -197,6 +220,7 @@ def _snapshot(session: Session) -> dict[str, Any]:
         "academies": sorted(a.name_en for a in session.academies),
         "guest_speakers": [_guest_label(g) for g in session.guest_speakers],
         "cancel_reason": session.cancel_reason,
+        "direction": session.direction.value if session.direction else None,
     }
 
 
@@ -237,14 +261,25 @@ def _apply(session: Session, data: SessionInput, times: ResolvedTimes) -> None:
             GuestSpeaker(name=n, affiliation=a, academy_id=aid, position=i)
             for i, (n, a, aid) in enumerate(wanted)
         ]
+    session.direction_corrected = data.direction is not None
+    session.direction = data.direction or derive_direction(
+        len(wanted), {a.id for a in session.academies}, {aid for _, _, aid in wanted if aid}
+    )
 
 
-def _record(session: Session, actor: User | None, action: str, before: dict, now: datetime):
+def _record(
+    session: Session,
+    actor: User | None,
+    action: str,
+    before: dict,
+    now: datetime,
+    quiet: bool = False,
+):
     after = _snapshot(session)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if not changes and action == "edited":
         return changes
-    if set(changes) & VISIBLE_FIELDS and action != "created":
+    if set(changes) & VISIBLE_FIELDS and action != "created" and not quiet:
         session.sequence += 1
     session.updated_at = now
     session.audit_entries.append(
@@ -274,16 +309,24 @@ def update_session(
     actor: User | None,
     now: datetime | None = None,
     seats_taken: int = 0,
+    registrants: int = 0,
 ) -> dict[str, list[Any]]:
-    """Apply an edit; returns the changed fields as {field: [old, new]} (empty: nothing)."""
+    """Apply an edit; returns the changed fields as {field: [old, new]} (empty: nothing).
+
+    Back to draft (allowed only without `registrants`) is silent: nobody was told of
+    the session, so SEQUENCE stays and no news is sent; it leaves every feed.
+    """
     now = now or utcnow()
-    times = resolve_times(data, now, session=session, seats_taken=seats_taken)
+    times = resolve_times(
+        data, now, session=session, seats_taken=seats_taken, registrants=registrants
+    )
+    quiet = _back_to_draft(session, data)
     before = _snapshot(session)
     _apply(session, data, times)
     action = "rescheduled" if before["starts_at"] != _iso(times.starts_at) else "edited"
     # Said even when nothing changed: saving asks for the meeting to be checked again.
     signals.session_changed.send(session.id)
-    return _record(session, actor, action, before, now)
+    return _record(session, actor, action, before, now, quiet=quiet)
 
 
 def reschedule_session(
@@ -366,12 +409,18 @@ def input_from_session(session: Session) -> SessionInput:
         visibility=session.visibility,
         conference=session.conference,
         join_url=session.join_url,
+        direction=session.direction if session.direction_corrected else None,
     )
 
 
 def duplicate_input(session: Session) -> SessionInput:
-    """A copy to start a new session from: same content, a draft, a week later."""
+    """A copy to start a new session from: same content, a draft, a week later.
+
+    Never the meeting: a pasted link belongs to the original's time (people would meet in
+    the wrong room), and a Zoom copy gets its own meeting once it is saved.
+    """
     data = input_from_session(session)
+    data.join_url = None
     shift = timedelta(days=7)
     data.starts_local = data.starts_local + shift
     if data.registration_opens_local:

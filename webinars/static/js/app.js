@@ -72,6 +72,51 @@
     });
   } catch (e) { /* no Intl zone: the select alone */ }
 
+  // A long select (the time zones) gets a search box: typing "sam" or "сам" keeps only
+  // the matching options. <select data-searchable>; the label text comes from the page.
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-searchable]"), function (select) {
+    var search = document.createElement("input");
+    search.type = "search";
+    search.className = "form-control form-control-sm mb-1 zone-search";
+    search.setAttribute("aria-controls", select.id);
+    search.setAttribute("aria-label", document.documentElement.getAttribute("data-label-search") || "Search");
+    search.placeholder = search.getAttribute("aria-label");
+    select.parentNode.insertBefore(search, select);
+    search.addEventListener("input", function () {
+      var words = search.value.trim().toLowerCase();
+      var first = null;
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+        var shown = 0;
+        Array.prototype.forEach.call(group.querySelectorAll("option"), function (option) {
+          var text = (group.label + " " + option.textContent).toLowerCase();
+          var match = !words || text.indexOf(words) !== -1 || option.selected;
+          option.hidden = !match;
+          if (match) { shown += 1; if (!first && !option.selected && words) { first = option; } }
+        });
+        group.hidden = shown === 0;
+      });
+      if (first && words) {
+        select.value = first.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  });
+
+  // A part of a form shown only for some choices of a radio group:
+  // <div data-shown-for="conference" data-values="link"> (the meeting link, for "a link").
+  Array.prototype.forEach.call(document.querySelectorAll("[data-shown-for]"), function (part) {
+    var name = part.getAttribute("data-shown-for");
+    var values = part.getAttribute("data-values").split(" ");
+    var radios = document.querySelectorAll('input[type="radio"][name="' + name + '"]');
+    function update() {
+      var chosen = document.querySelector('input[type="radio"][name="' + name + '"]:checked');
+      // Never hide a field that carries a message: the person must see what to fix.
+      part.hidden = !!chosen && values.indexOf(chosen.value) === -1 && !part.querySelector(".is-invalid");
+    }
+    Array.prototype.forEach.call(radios, function (r) { r.addEventListener("change", update); });
+    update();
+  });
+
   // Copy-to-clipboard buttons: <button data-copy="#element-id">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

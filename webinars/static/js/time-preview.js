@@ -62,7 +62,10 @@
       places.push({ zone: zone, label: label });
     }
     var chosen = select.options[select.selectedIndex];
-    if (chosen) { add(chosen.value, chosen.getAttribute("data-place") || cityOf(chosen.value)); }
+    if (chosen) {
+      var label = chosen.getAttribute("data-place") || chosen.getAttribute("data-city");
+      add(chosen.value, label || cityOf(chosen.value));
+    }
     Array.prototype.forEach.call(select.querySelectorAll("option[data-place]"), function (o) {
       add(o.value, o.getAttribute("data-place"));
     });

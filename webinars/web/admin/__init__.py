@@ -6,7 +6,9 @@ from __future__ import annotations
 from webinars.web.admin import (  # noqa: F401 - routes register on bp
     accounts,
     agreements,
+    certificates,
     closures,
+    cooperation,
     integrations,
     invitations,
 )

@@ -12,7 +12,6 @@ from webinars.domain.partners.agreements import (
     academies_standing,
     expiring_agreements,
 )
-from webinars.domain.sessions.timezones import all_zones
 from webinars.domain.sessions.working_hours import days_text
 from webinars.domain.staff import (
     StaffRuleError,
@@ -34,6 +33,7 @@ from webinars.web.admin.forms import (
     UserForm,
 )
 from webinars.web.agreement_labels import KIND_LABELS, STANDING_LABELS
+from webinars.web.choices import zone_choices
 from webinars.web.roles import admin_required
 
 
@@ -64,7 +64,10 @@ def _user_form(user: User | None = None) -> UserForm:
         db.select(PartnerAcademy).order_by(PartnerAcademy.name_en)
     ).scalars()
     form.academy_id.choices = [(0, _("None"))] + [(a.id, a.name_en) for a in academies]
-    form.time_zone.choices = [("", ACCOUNT_ZONE_DEFAULT), *((z, z) for z in all_zones())]
+    form.time_zone.choices = {
+        _("Default"): [("", ACCOUNT_ZONE_DEFAULT)],
+        **zone_choices(user.time_zone if user else None),
+    }
     if user is None:
         form.password.label.text = _("Password")
     elif not form.is_submitted():
@@ -185,7 +188,16 @@ def academies():
 def _save_academy(form: AcademyForm, academy: PartnerAcademy) -> None:
     form.populate_obj(academy)
     academy.country = academy.country.upper()
-    for name in ("name_ru", "name_uz", "website", "contact_name", "contact_email", "notes"):
+    for name in (
+        "name_ru",
+        "name_uz",
+        "city_ru",
+        "city_uz",
+        "website",
+        "contact_name",
+        "contact_email",
+        "notes",
+    ):
         setattr(academy, name, (getattr(academy, name) or "").strip() or None)
     academy.slug = academy.slug or unique_academy_slug(academy.name_en, academy.id)
     academy.work_days = days_text(frozenset(form.work_days.data))
@@ -196,7 +208,7 @@ def _save_academy(form: AcademyForm, academy: PartnerAcademy) -> None:
 def academy_new():
     """Add a partner academy."""
     form = AcademyForm()
-    form.time_zone.choices = all_zones()
+    form.time_zone.choices = zone_choices()
     if form.validate_on_submit():
         academy = PartnerAcademy()
         _save_academy(form, academy)
@@ -213,7 +225,7 @@ def academy_edit(academy_id: int):
     """Edit a partner academy."""
     academy = db.get_or_404(PartnerAcademy, academy_id)
     form = AcademyForm(obj=academy)
-    form.time_zone.choices = all_zones()
+    form.time_zone.choices = zone_choices(academy.time_zone)
     if form.validate_on_submit():
         _save_academy(form, academy)
         db.session.commit()

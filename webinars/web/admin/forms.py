@@ -73,7 +73,12 @@ class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default=Role.LECTURER.value)
     academy_id = SelectField(_l("Partner academy (coordinators)"), coerce=int, default=0)
-    time_zone = SelectField(_l("Time zone"), validate_choice=False, validators=[_zone_or_default])
+    time_zone = SelectField(
+        _l("Time zone"),
+        validate_choice=False,
+        validators=[_zone_or_default],
+        render_kw={"data-searchable": ""},
+    )
     active = BooleanField(
         _l("Active (may sign in)"),
         default=True,
@@ -99,8 +104,13 @@ class AcademyForm(FlaskForm):
         validators=[DataRequired(), Length(2, 2, message=_l("Use the two-letter country code."))],
     )
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
+    city_ru = StringField(_l("City in Russian"), validators=[Optional(), Length(max=100)])
+    city_uz = StringField(_l("City in Uzbek"), validators=[Optional(), Length(max=100)])
     time_zone = SelectField(
-        _l("Time zone"), validate_choice=False, validators=[DataRequired(), _zone]
+        _l("Time zone"),
+        validate_choice=False,
+        validators=[DataRequired(), _zone],
+        render_kw={"data-searchable": ""},
     )
     language = SelectField(_l("Main language"), choices=list(INSTRUCTION_LANGUAGES.items()))
     website = StringField(

@@ -75,7 +75,8 @@ def invitations():
                 invited_by=current_user,
             )
         except StaffRuleError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            for name, message in exc.errors.items():
+                getattr(form, name).errors.append(message)
         else:
             db.session.commit()
             flash(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from webinars.web.manage import meeting, schedule, sessions  # noqa: F401 - routes register on bp
+from webinars.web.manage import (  # noqa: F401 - routes register on bp
+    find_time,
+    meeting,
+    schedule,
+    sessions,
+)
 from webinars.web.manage.blueprint import bp
 
 __all__ = ["bp"]

@@ -30,17 +30,15 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
-    ValidationError,
 )
 
+from webinars.domain.sessions.direction import DIRECTION_LABELS
 from webinars.domain.sessions.kinds import kind_choices, kind_filter_choices
 from webinars.domain.sessions.scheduling import GuestInput, SessionInput
-from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
-from webinars.models import Conference, SessionKind, SessionStatus, Visibility
+from webinars.models import Conference, Direction, SessionKind, SessionStatus, Visibility
+from webinars.web.choices import DATETIME_FORMAT, readable, zone_field
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 E = TypeVar("E", bound=Enum)
 
 
@@ -51,23 +49,6 @@ def _choice(enum: type[E], value: object, fallback: E) -> E:
         return enum(value)
     except ValueError:
         return fallback
-
-
-def readable(form: Form, field: IntegerField) -> None:
-    """After Required/Optional: stop at "not a number", a range message would only confuse."""
-    if field.process_errors:
-        raise StopValidation()
-
-
-def known_zone(form: Form, field: SelectField) -> None:
-    """Any IANA zone, with a message that says what to do (not "Not a valid choice")."""
-    if not is_valid_zone(field.data):
-        raise ValidationError(_l("Choose a time zone from the list."))
-
-
-def zone_field(label: str) -> SelectField:
-    """A time-zone select; choices are set per request, the zone checked by known_zone."""
-    return SelectField(label, validate_choice=False, validators=[DataRequired(), known_zone])
 
 
 class GuestSpeakerForm(Form):
@@ -151,6 +132,17 @@ class SessionForm(FlaskForm):
             URL(message=_l("Enter a full link (https://...).")),
         ],
     )
+    direction = SelectField(
+        _l("Direction"),
+        choices=[("", _l("Derived from the speakers"))]
+        + [(d.value, label) for d, label in DIRECTION_LABELS.items()],
+        default="",
+        description=_l(
+            "Derived on saving: no guest speaker, outgoing; guest speakers from every "
+            "partner academy listed, incoming; guest speakers and also a partner academy "
+            "that sent none, joint. Choose one to correct it."
+        ),
+    )
     confirm_conflicts = BooleanField(_l("Save anyway, despite the overlaps listed above"))
 
     def to_input(self) -> SessionInput:
@@ -179,6 +171,7 @@ class SessionForm(FlaskForm):
             visibility=_choice(Visibility, self.visibility.data, Visibility.PUBLIC),
             conference=_choice(Conference, self.conference.data, Conference.LINK),
             join_url=(self.join_url.data or "").strip() or None,
+            direction=Direction(self.direction.data) if self.direction.data else None,
         )
 
     def fill_from(self, data: SessionInput) -> None:
@@ -199,6 +192,7 @@ class SessionForm(FlaskForm):
         self.visibility.data = data.visibility.value
         self.conference.data = data.conference.value
         self.join_url.data = data.join_url
+        self.direction.data = data.direction.value if data.direction else ""
         while len(self.guests) < len(data.guests) + 1 and len(self.guests) < 10:
             self.guests.append_entry()
         for entry, guest in zip(self.guests, data.guests, strict=False):

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
+from webinars.domain.partners.requests import overdue_requests
 from webinars.domain.sessions.access import visible_sessions
 from webinars.domain.sessions.conflicts import conflicting_session_ids
 from webinars.domain.sessions.filters import ending_after, filter_sessions, taught_by
@@ -17,10 +18,11 @@ from webinars.domain.sessions.keyset import keyset_page, parse_cursor
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, utcnow
+from webinars.web.choices import academy_choices, lecturer_choices
 from webinars.web.list_filters import session_filters
 from webinars.web.manage.blueprint import bp
-from webinars.web.manage.choices import academy_choices, lecturer_choices
 from webinars.web.manage.forms import ScheduleFilterForm
+from webinars.web.manage.working_time import schedule_marks
 from webinars.web.roles import staff_required
 
 ATTENTION_WINDOW = timedelta(days=30)
@@ -58,13 +60,25 @@ def dashboard():
         .all()
     )
     conflicted = conflicting_session_ids([s.id for s in upcoming], _spans(upcoming))
+    marks = schedule_marks(upcoming)
     attention = [
         (s, _("Draft: not published yet."))
         for s in upcoming
         if s.status is SessionStatus.DRAFT and s.starts_at - now < ATTENTION_WINDOW
     ] + [(s, _("Overlaps another session.")) for s in upcoming if s.id in conflicted]
+    attention += [
+        (s, _("Outside working hours or on a day off somewhere."))
+        for s in upcoming
+        if s.id in marks
+    ]
+    overdue = overdue_requests(now) if current_user.can_schedule else []
     return render_template(
-        "manage/dashboard.html", upcoming=upcoming, attention=attention, conflicted=conflicted
+        "manage/dashboard.html",
+        upcoming=upcoming,
+        attention=attention,
+        conflicted=conflicted,
+        marks=marks,
+        overdue_requests=overdue,
     )
 
 
@@ -97,6 +111,7 @@ def schedule():
         form=form,
         page=page,
         conflicted=conflicted,
+        marks=schedule_marks(page.items),
         zone=zone,
         show_past=show_past,
         filter_args={k: v for k, v in request.args.items() if k not in (*moves, "past")},

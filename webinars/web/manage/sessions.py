@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from webinars.domain.registration.seats import seats_taken
+from webinars.domain.registration.seats import active_registrations, seats_taken
 from webinars.domain.sessions.access import can_edit, can_view
 from webinars.domain.sessions.conflicts import Conflict, conflicts_for_session, find_conflicts
-from webinars.domain.sessions.places import session_places
 from webinars.domain.sessions.scheduling import (
     SessionRulesError,
     cancel_session,
@@ -23,11 +24,13 @@ from webinars.domain.sessions.scheduling import (
     update_session,
 )
 from webinars.extensions import db
-from webinars.i18n import viewer_zone
+from webinars.i18n import places_for
 from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
+from webinars.web.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.blueprint import bp
-from webinars.web.manage.choices import academy_choices, lecturer_choices, zone_choices
+from webinars.web.manage.find_time import form_grid, grid_requested, prefill
 from webinars.web.manage.forms import CancelForm, RescheduleForm, SessionForm
+from webinars.web.manage.working_time import time_warnings
 from webinars.web.manage.zoom_fields import (
     attach_zoom_fields,
     move_error,
@@ -65,7 +68,7 @@ def _prepare(form: SessionForm, session: Session | None = None) -> None:
     chosen_academies = [a.id for a in session.academies] if session else []
     form.lecturer_ids.choices = lecturer_choices(chosen_lecturers)
     form.academy_ids.choices = academy_choices(chosen_academies)
-    form.time_zone.choices = zone_choices()
+    form.time_zone.choices = zone_choices(session.time_zone if session else None)
     guest_academies = [(0, _("None")), *form.academy_ids.choices]
     for entry in form.guests:
         entry.form.academy_id.choices = guest_academies
@@ -97,7 +100,7 @@ def session_page(session_id: int):
     return render_template(
         "manage/session.html",
         session=session,
-        places=session_places(session, current_app.config, viewer_zone()),
+        places=places_for(session),
         conflicts=conflicts_for_session(session),
         editable=can_edit(current_user, session),
         now=utcnow(),
@@ -111,26 +114,45 @@ def _save_form(form: SessionForm, session: Session | None, template: str):
     problem is reported at once (base.html puts the summary above the form).
     """
     conflicts: list[Conflict] = []
+    warnings: list[str] = []
+    if form.is_submitted() and grid_requested(request.form):
+        return render_template(
+            template,
+            form=form,
+            session=session,
+            conflicts=[],
+            **form_grid(form, request.form, session),
+        )
     if form.is_submitted():
         valid = form.validate()
         data = form.to_input()
         taken = seats_taken(session.id, utcnow()) if session else 0
+        registrants = active_registrations(session.id) if session else 0
         try:
-            times = resolve_times(data, utcnow(), session=session, seats_taken=taken)
+            times = resolve_times(
+                data, utcnow(), session=session, seats_taken=taken, registrants=registrants
+            )
         except SessionRulesError as exc:
             _attach(form, exc.errors)
         else:
             if valid:
-                saved, conflicts = _save_checked(form, session, data, times, taken)
+                saved, conflicts, warnings = _save_checked(
+                    form, session, data, times, taken, registrants
+                )
                 if saved is not None:
                     return saved
-    return render_template(template, form=form, session=session, conflicts=conflicts)
+    return render_template(
+        template, form=form, session=session, conflicts=conflicts, time_warnings=warnings
+    )
 
 
-def _save_checked(form: SessionForm, session: Session | None, data, times, taken: int):
-    """Save input that passed every rule, unless Zoom or an overlap needs a word first.
+def _save_checked(
+    form: SessionForm, session: Session | None, data, times, taken: int, registrants: int
+):
+    """Save input that passed every rule, unless Zoom, an overlap or a time outside
+    working hours (or on a day off) somewhere needs a word first.
 
-    Returns (the redirect after saving or None, the overlaps found)."""
+    Returns (the redirect after saving or None, the overlaps found, the time warnings)."""
     zoom_problems = zoom_errors(form, times.starts_at, times.ends_at, session)
     _attach(form, zoom_problems)
     conflicts = find_conflicts(
@@ -140,16 +162,32 @@ def _save_checked(form: SessionForm, session: Session | None, data, times, taken
         data.academy_ids,
         exclude_session_id=session.id if session else None,
     )
-    if zoom_problems or (conflicts and not form.confirm_conflicts.data):
-        return None, conflicts
+    warnings = _moved_time_warnings(session, times.starts_at, times.ends_at, data.academy_ids)
+    if zoom_problems or ((conflicts or warnings) and not form.confirm_conflicts.data):
+        return None, conflicts, warnings
     if session is None:
         session = create_session(data, current_user)
         save_zoom_fields(form, session)
-        return _saved(session, _("The session is saved.")), conflicts
-    changes = update_session(session, data, current_user, seats_taken=taken)
+        return _saved(session, _("The session is saved.")), conflicts, warnings
+    changes = update_session(
+        session, data, current_user, seats_taken=taken, registrants=registrants
+    )
     changes = save_zoom_fields(form, session) or changes
     message = _("The session is saved.") if changes else _("Nothing was changed.")
-    return _saved(session, message), conflicts
+    return _saved(session, message), conflicts, warnings
+
+
+def _moved_time_warnings(
+    session: Session | None, starts_at: datetime, ends_at: datetime, academy_ids: list[int]
+) -> list[str]:
+    """Working-hours and day-off warnings, unless an edit keeps the time and academies
+    (they were confirmed when the time was chosen)."""
+    if session is not None and (
+        (session.starts_at, session.ends_at) == (starts_at, ends_at)
+        and {a.id for a in session.academies} == set(academy_ids)
+    ):
+        return []
+    return time_warnings(starts_at, ends_at, academy_ids)
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -162,6 +200,7 @@ def create():
         form.time_zone.data = current_user.time_zone
         if current_user.is_lecturer:
             form.lecturer_ids.data = [current_user.id]
+        prefill(form, request.args)  # from a free cell of the find-a-time page
     return _save_form(form, None, "manage/session_form.html")
 
 
@@ -173,8 +212,13 @@ def duplicate(session_id: int):
     form = SessionForm(formdata=None)
     form.fill_from(duplicate_input(source))
     _prepare(form)
+    flash(_("This is a copy of “%(title)s”, not saved yet.", title=source.title), "info")
     flash(
-        _("This is a copy of “%(title)s”. Check the date and time, then save.", title=source.title),
+        _(
+            "It is a draft, one week later: check the date and time, paste a new meeting "
+            "link (the original's is not copied; a Zoom copy gets its own meeting), then "
+            "save. Publish it when it is ready."
+        ),
         "info",
     )
     return render_template("manage/session_form.html", form=form, session=None, conflicts=[])
@@ -201,17 +245,26 @@ def reschedule(session_id: int):
         flash(_("A cancelled session cannot be moved. Duplicate it instead."), "warning")
         return redirect(url_for("manage.session_page", session_id=session.id))
     form = RescheduleForm()
-    form.time_zone.choices = zone_choices()
+    form.time_zone.choices = zone_choices(session.time_zone)
     if request.method == "GET":
         current = input_from_session(session)
         form.starts_local.data = current.starts_local
         form.time_zone.data = current.time_zone
         form.duration_minutes.data = current.duration_minutes
     conflicts: list[Conflict] = []
+    warnings: list[str] = []
+    if form.is_submitted() and grid_requested(request.form):
+        return render_template(
+            "manage/reschedule.html",
+            form=form,
+            session=session,
+            conflicts=[],
+            **form_grid(form, request.form, session),
+        )
     if form.validate_on_submit():
         try:
-            conflicts = _reschedule_conflicts(session, form)
-            if not conflicts or form.confirm_conflicts.data:
+            conflicts, warnings = _reschedule_checks(session, form)
+            if not (conflicts or warnings) or form.confirm_conflicts.data:
                 reschedule_session(
                     session,
                     form.starts_local.data,
@@ -223,24 +276,32 @@ def reschedule(session_id: int):
         except SessionRulesError as exc:
             _attach(form, exc.errors)
     return render_template(
-        "manage/reschedule.html", form=form, session=session, conflicts=conflicts
+        "manage/reschedule.html",
+        form=form,
+        session=session,
+        conflicts=conflicts,
+        time_warnings=warnings,
     )
 
 
-def _reschedule_conflicts(session: Session, form: RescheduleForm) -> list[Conflict]:
-    """Check the move by the same rules as any edit (SessionRulesError), then find overlaps."""
+def _reschedule_checks(session: Session, form: RescheduleForm) -> tuple[list[Conflict], list[str]]:
+    """Check the move by the same rules as any edit (SessionRulesError), then find overlaps
+    and what the new time means for working hours and days off."""
     data = moved_input(
         session, form.starts_local.data, form.time_zone.data, form.duration_minutes.data
     )
     times = resolve_times(data, utcnow(), session=session)
     if problem := move_error(session, times.starts_at, times.ends_at):
         raise SessionRulesError({"starts_local": problem})
-    return find_conflicts(
+    conflicts = find_conflicts(
         times.starts_at,
         times.ends_at,
         data.lecturer_ids,
         data.academy_ids,
         exclude_session_id=session.id,
+    )
+    return conflicts, _moved_time_warnings(
+        session, times.starts_at, times.ends_at, data.academy_ids
     )
 
 

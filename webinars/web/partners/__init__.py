@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from webinars.web.partners import invitation  # noqa: F401 - routes register on bp
+from webinars.web.partners import (  # noqa: F401 - routes register on bp
+    dashboard,
+    invitation,
+    quotas,
+    requests,
+)
 from webinars.web.partners.blueprint import bp
 
 __all__ = ["bp"]

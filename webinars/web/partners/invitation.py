@@ -75,7 +75,7 @@ def invitation(token: str):
             return render_template("partners/invitation_unusable.html", message=message), 410
         except StaffRuleError as exc:
             db.session.rollback()
-            form.password.errors.append(exc.message)
+            form.password.errors.extend(exc.errors.values())
         else:
             db.session.commit()
             if current_user.is_authenticated:

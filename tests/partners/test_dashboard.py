@@ -1,0 +1,86 @@
+"""The coordinator's dashboard: their academy's sessions (reserved and taken seats, the
+waiting list, attendance afterwards), its students by name and state, its requests and
+agreements; nothing personal about other academies' students."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.fixtures.app import client_as
+from tests.fixtures.markup import by_id, parse
+from tests.fixtures.registration import person
+from webinars.domain.partners.quotas import set_quota
+from webinars.extensions import db
+from webinars.models import (
+    Agreement,
+    AgreementKind,
+    AttendanceEntry,
+    AttendanceSheet,
+    Role,
+    Session,
+    utcnow,
+)
+
+
+def test_coordinator_dashboard_shows_own_academy_only(
+    app, open_session, make_user, make_academy, enrol
+):
+    izhevsk = make_academy(name_en="Izhevsk", time_zone="Europe/Samara")
+    shymkent = make_academy(name_en="Shymkent", time_zone="Asia/Almaty")
+    olga = make_user(
+        Role.COORDINATOR, academy_id=izhevsk.id, time_zone="Europe/Samara", locale="en"
+    )
+    lecturer = make_user(Role.LECTURER)
+    upcoming = open_session(capacity=3, academy_ids=[izhevsk.id, shymkent.id], actor=lecturer)
+    past = open_session(capacity=10, academy_ids=[izhevsk.id], actor=lecturer, title="Last year")
+    with app.app_context():
+        set_quota(upcoming.id, izhevsk.id, 2, utcnow() + timedelta(days=2), None)
+        db.session.commit()
+    enrol(upcoming.id, person("anna", full_name="Anna Izh", academy_id=izhevsk.id))
+    enrol(upcoming.id, person("sam", full_name="Samat Shym", academy_id=shymkent.id))
+    enrol(upcoming.id, person("bob", full_name="Boris Izh", academy_id=izhevsk.id))
+    waiting = enrol(upcoming.id, person("vera", full_name="Vera Izh", academy_id=izhevsk.id))
+    assert waiting.status.value == "waiting"
+    attended = enrol(
+        past.id, person("p1", full_name="Pavel Izh", academy_id=izhevsk.id), added_by=lecturer
+    )
+    with app.app_context():
+        moved = db.session.get(Session, past.id)
+        moved.starts_at -= timedelta(days=30)
+        moved.ends_at -= timedelta(days=30)
+        db.session.add(AttendanceSheet(session_id=past.id, finalised_at=utcnow()))
+        db.session.add(
+            AttendanceEntry(session_id=past.id, registration_id=attended.id, attended=True)
+        )
+        today = date.today()
+        for academy, expires in ((izhevsk.id, 200), (izhevsk.id, 40), (shymkent.id, 10)):
+            db.session.add(
+                Agreement(
+                    academy_id=academy,
+                    kind=AgreementKind.MEMORANDUM,
+                    number=f"M-{expires}",
+                    signed_on=today - timedelta(days=100),
+                    expires_on=today + timedelta(days=expires),
+                )
+            )
+        db.session.commit()
+
+    page = parse(client_as(app, olga).get("/partners/academy").get_data(as_text=True))
+    card = by_id(page, "upcoming-sessions").text()
+    assert "Reserved for us: 2, taken: 2." in card
+    assert "Our students with a seat: 2; waiting: 1." in card
+    assert "Anna Izh" in card and "Vera Izh" in card
+    assert "Samat Shym" not in page.text() and "student-sam" not in page.text()
+    # Times in the coordinator's zone first: the card's first time is Samara's.
+    assert "(UTC+04:00)" in card.split("Samarkand")[0]
+    assert "Attended: 1." in by_id(page, "past-sessions").text()
+    expected = (date.today() + timedelta(days=40)).isoformat()
+    assert by_id(page, "next-expiry").text() == f"Next expiry: {expected}."
+    agreements = by_id(page, "agreement-list").text()
+    assert "M-200" in agreements and "M-10" not in agreements
+
+
+def test_dashboard_is_for_coordinators(app, make_user):
+    lecturer = make_user(Role.LECTURER)
+    assert client_as(app, lecturer).get("/partners/academy").status_code == 403
+    assert app.test_client().get("/partners/academy").status_code == 302

@@ -1,0 +1,64 @@
+"""The email that carries a certificate's PDF, in the holder's language, rendered by the
+worker right before it is sent (like the other notices)."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from webinars.domain.certificates.issue import MAIL_KIND, verify_url
+from webinars.extensions import db
+from webinars.models import Certificate, CertificateKind, OutboxMessage, utcnow
+
+
+def handles(kind: str) -> bool:
+    """True for the kind of email this module renders."""
+    return kind == MAIL_KIND
+
+
+def _certificate(message: OutboxMessage) -> Certificate | str:
+    certificate = db.session.get(Certificate, (message.params or {}).get("certificate_id"))
+    if certificate is None:
+        return "certificate gone"
+    if certificate.is_revoked:
+        return "certificate revoked"
+    if certificate.pdf is None:
+        return "certificate not rendered"
+    if certificate.email is None:
+        return "address forgotten"
+    return certificate
+
+
+def still_wanted(message: OutboxMessage) -> str | None:
+    """A reason not to send the message, or None."""
+    found = _certificate(message)
+    return found if isinstance(found, str) else None
+
+
+def render(message: OutboxMessage) -> str | None:
+    """Fill the subject, bodies and the PDF; or return why the message is dropped."""
+    certificate = _certificate(message)
+    if isinstance(certificate, str):
+        return certificate
+    with force_locale(certificate.locale):
+        teaching = certificate.kind is CertificateKind.TEACHING
+        subject = (
+            _("Your certificate of teaching: %(title)s", title=certificate.data["title"])
+            if teaching
+            else _("Your certificate of attendance: %(title)s", title=certificate.data["title"])
+        )
+        context = dict(
+            certificate=certificate,
+            teaching=teaching,
+            verify_url=verify_url(certificate),
+            home_name=current_app.config["HOME_NAME"],
+        )
+        message.subject = subject[:300]
+        message.text_body = render_template("emails/certificate.txt", **context)
+        message.html_body = render_template("emails/certificate.html", **context)
+    message.attachment_name = f"certificate-{certificate.number}.pdf"
+    message.attachment_type = "application/pdf"
+    message.attachment = certificate.pdf
+    message.rendered_at = utcnow()
+    return None

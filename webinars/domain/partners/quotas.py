@@ -1,0 +1,202 @@
+"""Seats reserved for an academy's students until a date (quotas): set by staff, counted
+with every other seat under the session's lock (domain.registration.seats), released to
+the general pool at the deadline, when the waiting list moves up.
+
+The caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from webinars.domain.registration.register import settle_session
+from webinars.domain.registration.seats import lock_session, quota_state, seats_taken
+from webinars.extensions import db
+from webinars.models import (
+    Registration,
+    RegistrationStatus,
+    SeatQuota,
+    Session,
+    User,
+    utcnow,
+)
+
+
+class QuotaRuleError(ValueError):
+    """The quota breaks a rule; `errors` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        super().__init__("broken rules: " + ", ".join(errors))
+        self.errors = errors
+
+
+def set_quota(
+    session_id: int,
+    academy_id: int,
+    seats: int,
+    deadline: datetime,
+    actor: User | None,
+    now: datetime | None = None,
+) -> SeatQuota:
+    """Reserve (or change the reservation of) seats for an academy's students.
+
+    Under the session's lock: the seats must be free now (never taken from people who
+    hold them) and the deadline before the start. Raises QuotaRuleError.
+    """
+    now = now or utcnow()
+    session = lock_session(session_id)
+    assert session is not None
+    errors: dict[str, Any] = {}
+    if academy_id not in {a.id for a in session.academies}:
+        errors["academy_id"] = _l("Choose one of the session's partner academies.")
+    if session.capacity is None:
+        errors["seats"] = _l("Seats can be reserved only when the session has a capacity.")
+    if seats < 1:
+        errors["seats"] = _l("Reserve at least one seat.")
+    if not now < deadline <= session.starts_at:
+        errors["deadline"] = _l("The deadline must be between now and the session's start.")
+    if errors:
+        raise QuotaRuleError(errors)
+    quota = db.session.execute(
+        db.select(SeatQuota).where(
+            SeatQuota.session_id == session.id, SeatQuota.academy_id == academy_id
+        )
+    ).scalar_one_or_none()
+    used = quota_taken(quota.id, now) if quota else 0
+    if seats < used:
+        raise QuotaRuleError({"seats": _l("%(used)d of these seats are taken already.", used=used)})
+    # Free general seats now, counting this quota's unused seats as free.
+    state = quota_state(session.id, None, now)
+    mine_unused = max(0, quota.seats - used) if quota and quota.is_open(now) else 0
+    free = session.capacity - seats_taken(session.id, now) - (state.reserved - mine_unused)
+    if seats - used > free:
+        raise QuotaRuleError(
+            {"seats": _l("Only %(free)d seats are free to reserve.", free=max(0, free + used))}
+        )
+    if quota is None:
+        quota = SeatQuota(
+            session_id=session.id,
+            academy_id=academy_id,
+            created_by_id=actor.id if actor else None,
+            created_at=now,
+        )
+        db.session.add(quota)
+    quota.seats, quota.deadline, quota.released_at = seats, deadline, None
+    db.session.flush()
+    return quota
+
+
+def remove_quota(quota: SeatQuota, now: datetime | None = None) -> None:
+    """Stop reserving: its students keep their places, as general seats; seats left
+    unused go to the general pool and the waiting list moves up."""
+    now = now or utcnow()
+    session_id = quota.session_id
+    lock_session(session_id)
+    db.session.execute(
+        db.update(Registration)
+        .where(Registration.quota_id == quota.id)
+        .values(quota_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.delete(quota)
+    db.session.flush()
+    settle_session(session_id, now)
+
+
+def quota_taken(quota_id: int, now: datetime) -> int:
+    """Seats of the quota taken now (confirmed, or held and not run out)."""
+    return int(
+        db.session.execute(
+            db.select(db.func.count(Registration.id)).where(
+                Registration.quota_id == quota_id,
+                (Registration.status == RegistrationStatus.CONFIRMED)
+                | (
+                    (Registration.status == RegistrationStatus.HELD)
+                    & (Registration.hold_expires_at > now)
+                ),
+            )
+        ).scalar_one()
+    )
+
+
+def release_due_quotas(now: datetime | None = None) -> int:
+    """Quotas whose deadline has come: their unused seats go to the general pool and the
+    waiting list moves up (each session under its lock). Returns how many were released."""
+    now = now or utcnow()
+    due = list(
+        db.session.execute(
+            db.select(SeatQuota.id, SeatQuota.session_id).where(
+                SeatQuota.deadline <= now, SeatQuota.released_at.is_(None)
+            )
+        ).all()
+    )
+    for quota_id, session_id in due:
+        settle_session(session_id, now)
+        db.session.execute(
+            db.update(SeatQuota)
+            .where(SeatQuota.id == quota_id)
+            .values(released_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return len(due)
+
+
+@dataclass(frozen=True)
+class QuotaUsage:
+    """A quota's figures for a page: reserved, taken (held + confirmed), waiting."""
+
+    quota: SeatQuota
+    taken: int
+    confirmed: int
+    waiting: int
+
+    @property
+    def left(self) -> int:
+        return max(0, self.quota.seats - self.taken) if self.quota.is_open() else 0
+
+
+def quota_usage(quota: SeatQuota, now: datetime | None = None) -> QuotaUsage:
+    """How a quota stands now; waiting counts the academy's students on the waiting list."""
+    now = now or utcnow()
+    confirmed = db.session.execute(
+        db.select(db.func.count(Registration.id)).where(
+            Registration.quota_id == quota.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).scalar_one()
+    waiting = db.session.execute(
+        db.select(db.func.count(Registration.id)).where(
+            Registration.session_id == quota.session_id,
+            Registration.academy_id == quota.academy_id,
+            Registration.status == RegistrationStatus.WAITING,
+        )
+    ).scalar_one()
+    return QuotaUsage(quota, quota_taken(quota.id, now), int(confirmed), int(waiting))
+
+
+def session_quotas(session: Session) -> list[SeatQuota]:
+    """The session's quotas, by academy name."""
+    return list(
+        db.session.execute(
+            db.select(SeatQuota).where(SeatQuota.session_id == session.id).order_by(SeatQuota.id)
+        ).scalars()
+    )
+
+
+def academy_students(session_id: int, academy_id: int) -> list[Registration]:
+    """The academy's students registered for a session (any state), for its coordinator."""
+    return list(
+        db.session.execute(
+            db.select(Registration)
+            .where(
+                Registration.session_id == session_id,
+                Registration.academy_id == academy_id,
+                Registration.email.is_not(None),
+            )
+            .order_by(Registration.full_name, Registration.id)
+        ).scalars()
+    )

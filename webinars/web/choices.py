@@ -1,0 +1,128 @@
+"""Choices and fields the forms of several blueprints share (sessions, lecture requests):
+people, academies and zones read once per request, and local date-time fields."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, IntegerField, SelectField
+from wtforms.validators import DataRequired, StopValidation, ValidationError
+
+from webinars.domain.sessions.places import home_city
+from webinars.domain.sessions.timezones import is_valid_zone
+from webinars.domain.sessions.zone_names import (
+    canonical_zones,
+    country_name,
+    zone_city,
+    zones_by_country,
+)
+from webinars.extensions import db
+from webinars.models import PartnerAcademy, Role, User
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def readable(form: Form, field: IntegerField) -> None:
+    """After Required/Optional: stop at "not a number", a range message would only confuse."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+def known_zone(form: Form, field: SelectField) -> None:
+    """Any IANA zone, with a message that says what to do (not "Not a valid choice")."""
+    if not is_valid_zone(field.data):
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+def zone_field(label: str) -> SelectField:
+    """A time-zone select; choices are set per request, the zone checked by known_zone."""
+    return SelectField(
+        label,
+        validate_choice=False,
+        validators=[DataRequired(), known_zone],
+        render_kw={"data-searchable": ""},
+    )
+
+
+def lecturer_choices(include_ids: list[int] | None = None) -> list[tuple[int, str]]:
+    """Active lecturers and admins (who may also teach), plus any already chosen."""
+    include_ids = include_ids or []
+    users = db.session.execute(
+        db.select(User)
+        .where(
+            (User.role.in_([Role.LECTURER, Role.ADMIN]) & User.is_active_account)
+            | User.id.in_(include_ids)
+        )
+        .order_by(User.name)
+    ).scalars()
+    return [(u.id, u.name) for u in users]
+
+
+def academy_choices(include_ids: list[int] | None = None) -> list[tuple[int, str]]:
+    """Academies not archived, plus any already chosen; named in the viewer's language."""
+    include_ids = include_ids or []
+    locale = str(get_locale())
+    academies = db.session.execute(
+        db.select(PartnerAcademy)
+        .where(PartnerAcademy.archived_at.is_(None) | PartnerAcademy.id.in_(include_ids))
+        .order_by(PartnerAcademy.name_en)
+    ).scalars()
+    return [(a.id, f"{a.name_in(locale)} ({a.city})") for a in academies]
+
+
+def zone_choices(current: str | None = None) -> dict[str, list[tuple]]:
+    """Zones grouped: the department's and partners' first (named by their cities), then
+    each country's canonical zones (no aliases), countries and cities named in the page's
+    language and sorted in it. `current` (a zone already saved, even an old alias) is kept
+    so that editing never silently changes it."""
+    locale = str(get_locale())
+    config = current_app.config
+    home_zone = config["HOME_TIME_ZONE"]
+    cities: dict[str, list[str]] = {home_zone: [home_city(config, locale)]}
+    academies = db.session.execute(
+        db.select(PartnerAcademy)
+        .where(PartnerAcademy.archived_at.is_(None))
+        .order_by(PartnerAcademy.city)
+    ).scalars()
+    for academy in academies:
+        city = academy.city_in(locale)
+        if city not in cities.setdefault(academy.time_zone, []):
+            cities[academy.time_zone].append(city)
+    # data-place names the cities for the script that previews a time in every city; each
+    # zone is listed once, so the chosen option keeps its city label.
+    groups: dict[str, list[tuple]] = {
+        _("Our department and partners"): [
+            (zone, f"{', '.join(names)} ({zone})", {"data-place": ", ".join(names)})
+            for zone, names in cities.items()
+        ]
+    }
+    if current and current not in cities and current not in canonical_zones():
+        groups[_("Saved before")] = [(current, current)]
+    by_country = sorted(
+        zones_by_country().items(), key=lambda item: _sort_key(country_name(item[0], locale))
+    )
+    for country, zones in by_country:
+        options = sorted(
+            (
+                (
+                    zone,
+                    f"{zone_city(zone, locale)} ({zone})",
+                    {"data-city": zone_city(zone, locale)},
+                )
+                for zone in zones
+                if zone not in cities
+            ),
+            key=lambda option: _sort_key(option[1]),
+        )
+        if options:
+            groups[country_name(country, locale)] = options
+    return groups
+
+
+def _sort_key(text: str) -> str:
+    """Alphabetical for people: case and accents aside ('Åland' beside 'Aland')."""
+    return unicodedata.normalize("NFKD", text).casefold()
