@@ -93,7 +93,7 @@ def _chosen_academy(academy_id: int | None = None) -> PartnerAcademy | None:
 
 
 @bp.get("/")
-@public_page
+@public_page(seats=True)
 def index():
     """Upcoming public sessions open for registration, with filters and seats left."""
     form = _filters()

@@ -11,8 +11,10 @@ What a kept page depends on, and how it is dropped:
   commit in this process forgets the fingerprint at once, other processes read it again
   within FEED_FINGERPRINT_SECONDS, so an edit, a cancellation or a new session shows on
   the next request (elsewhere within those seconds);
-- what moves without a change to those rows (seats left as registrations come and holds
-  run out; what has started or closed by the clock): an entry lives at most
+- seats left (the catalogue): a commit in this process that adds or changes a
+  registration drops the pages that show seats at once; in other processes, and for
+  holds that run out by the clock, they refresh within PUBLIC_PAGE_CACHE_SECONDS;
+- what moves by the clock alone (what has started, what closed): an entry lives at most
   PUBLIC_PAGE_CACHE_SECONDS;
 - who asks: only anonymous GETs with no message waiting (a flash) are served from or put
   into the cache; the key is the path and query string, the page's language and the
@@ -31,13 +33,17 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
 
 from webinars.domain.calendars.selection import current_fingerprint
 from webinars.i18n import viewer_zone
+from webinars.models import Registration
 
 EXTENSION_KEY = "webinars.page_cache"
 # Stands in for the CSRF token in a kept page; replaced by each visitor's own.
@@ -64,6 +70,7 @@ class PageCache:
         self._size = 0
         self._lock = threading.Lock()
         self.renders = 0  # pages rendered to be kept: tests and benchmarks read it
+        self.seats_changed = 0  # bumped by every commit here that touched a registration
 
     def get(self, key: Hashable, version: Hashable, now: float) -> KeptPage | None:
         """The page kept for `key` if it was made for `version` and is still fresh."""
@@ -126,16 +133,25 @@ def _answer(page: KeptPage) -> Response:
     return Response(body, content_type=page.content_type)
 
 
-def public_page(view: Callable[..., Any]) -> Callable[..., Any]:
+def public_page(*, seats: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Serve an anonymous visitor the kept page when it is current, else render, keep
-    and serve it; anyone else gets the view as it is."""
+    and serve it; anyone else gets the view as it is. `seats`: the page shows seats
+    left, so a registration committed here drops it too."""
 
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        return _cached(view, seats)
+
+    return decorate
+
+
+def _cached(view: Callable[..., Any], seats: bool) -> Callable[..., Any]:
     @wraps(view)
     def cached(*args: Any, **kwargs: Any) -> Any:
         if not _cacheable():
             return view(*args, **kwargs)
         cache = app_page_cache()
-        key, version, now = _key(), current_fingerprint(), time.monotonic()
+        version = (current_fingerprint(), cache.seats_changed if seats else None)
+        key, now = _key(), time.monotonic()
         kept = cache.get(key, version, now)
         if kept is not None:
             return _answer(kept)
@@ -164,6 +180,33 @@ def _without_placeholder(response: Response) -> Response:
         if _TOKEN_BYTES in data:
             response.set_data(data.replace(_TOKEN_BYTES, generate_csrf().encode()))
     return response
+
+
+def _note_registrations(conn: Any, statement: Any, *_args: Any) -> None:
+    """Remember (until the commit) that this app context wrote to the registrations
+    table: ORM flushes and the core statements registration uses alike."""
+    if getattr(statement, "is_dml", False) and getattr(statement, "table", None) is _TABLE:
+        if has_app_context():
+            g.page_cache_seats = True
+
+
+def _seats_committed(_orm_session: OrmSession) -> None:
+    """A committed registration change: pages showing seats left are out of date."""
+    if has_app_context() and g.pop("page_cache_seats", False):
+        cache = current_app.extensions.get(EXTENSION_KEY)
+        if cache is not None:
+            cache.seats_changed += 1
+
+
+def _seats_rolled_back(_orm_session: OrmSession) -> None:
+    if has_app_context():
+        g.pop("page_cache_seats", None)
+
+
+_TABLE = Registration.__table__
+event.listen(Engine, "after_execute", _note_registrations)
+event.listen(OrmSession, "after_commit", _seats_committed)
+event.listen(OrmSession, "after_rollback", _seats_rolled_back)
 
 
 def _csrf_token() -> str:

@@ -16,7 +16,7 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
-@public_page
+@public_page()
 def index():
     """Upcoming public sessions, soonest first."""
     page = request.args.get("page", 1, type=int)
@@ -31,7 +31,7 @@ def index():
 
 
 @bp.get("/sessions/<int:session_id>")
-@public_page
+@public_page()
 def session_page(session_id: int):
     """A public session: what, when, who; no join link or any private detail."""
     session = db.get_or_404(Session, session_id)
