@@ -41,6 +41,17 @@ class Config:
     # The home department: its city labels times in its zone on every page.
     HOME_NAME = os.environ.get("HOME_NAME", "Department of Children's Diseases, Samarkand")
     HOME_CITY = os.environ.get("HOME_CITY", "Samarkand")
+    # The same names per language (ru, uz); unset: HOME_NAME as it is, and for the city
+    # CLDR's name of HOME_CITY when it is its zone's own city (Самарканд, Samarqand).
+    HOME_NAME_RU = os.environ.get("HOME_NAME_RU")
+    HOME_NAME_UZ = os.environ.get("HOME_NAME_UZ")
+    HOME_CITY_RU = os.environ.get("HOME_CITY_RU")
+    HOME_CITY_UZ = os.environ.get("HOME_CITY_UZ")
+    # The site's name in the header and titles, per language; unset: the translated
+    # "International lectures".
+    SITE_NAME = os.environ.get("SITE_NAME")
+    SITE_NAME_RU = os.environ.get("SITE_NAME_RU")
+    SITE_NAME_UZ = os.environ.get("SITE_NAME_UZ")
     HOME_TIME_ZONE = os.environ.get("HOME_TIME_ZONE", "Asia/Samarkand")
     # Its working week, as each academy's (Admin -> Partner academies): public holidays of
     # HOME_COUNTRY, ISO weekdays (1 Monday ... 7 Sunday), hours and a lunch break on its

@@ -1,7 +1,7 @@
 """Registration storm: 1,000 sign-ups at once for 100 seats, against gunicorn on PostgreSQL.
 
     .venv/bin/python bench/registration_storm.py [--url postgresql+psycopg://...] [--workers 4]
-        [--history 30]
+        [--history 30] [--quotas]
 
 What it does, all on loopback:
 1. creates the schema in a benchmark database of its own (dropped and made afresh), 30
@@ -19,6 +19,12 @@ What it does, all on loopback:
 7. checks the database: exactly 100 holds, 900 on the waiting list, 1,000 emails queued,
    no error answers; prints throughput and p50/p99 of both bursts, the ratios, and the
    CPU per request of the app's workers and of the database.
+
+--quotas: after the storm above, a second storm of the same size on a third master class
+of 100 seats with two academies' quotas (20 seats each until the day before) and the public
+pool: a third of the clients from each academy, a third from elsewhere. It checks 20 + 20
+quota seats, 60 general ones and 900 waiting, and prints its figures against the plain
+storm's of the same run (quotas are counted in the same locked snapshot query).
 The machine is shared and noisy: only ratios within one run mean much.
 """
 
@@ -89,6 +95,45 @@ def fresh_database(url: str) -> None:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
+
+
+QUOTA_SEATS = 20  # per academy, in the --quotas storm
+
+
+def seed_quotas(url: str, like_id: int, academy_id: int) -> tuple[int, int]:
+    """A third master class with a second academy and 20 seats reserved for each academy
+    until the day before; returns (its session id, the second academy's id)."""
+    from datetime import timedelta
+
+    from webinars import create_app
+    from webinars.domain.partners.quotas import set_quota
+    from webinars.domain.sessions.scheduling import create_session, input_from_session
+    from webinars.extensions import db
+    from webinars.models import PartnerAcademy, Session
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "SELF_CHECK": "warn"})
+    with app.app_context():
+        shymkent = PartnerAcademy(
+            slug="shymkent",
+            name_en="South Kazakhstan Medical Academy",
+            country="KZ",
+            city="Shymkent",
+            time_zone="Asia/Almaty",
+            language="ru",
+        )
+        db.session.add(shymkent)
+        db.session.flush()
+        data = input_from_session(db.session.get(Session, like_id))
+        data.title, data.academy_ids = "Quota master class", [academy_id, shymkent.id]
+        session = create_session(data, None)
+        db.session.commit()
+        deadline = session.starts_at - timedelta(days=1)
+        for academy in (academy_id, shymkent.id):
+            set_quota(session.id, academy, QUOTA_SEATS, deadline, None)
+        db.session.commit()
+        ids = session.id, shymkent.id
+        db.engine.dispose()
+    return ids
 
 
 def seed(url: str, history: int) -> tuple[int, int, int]:
@@ -386,6 +431,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument(
+        "--quotas",
+        action="store_true",
+        help="also a storm on a session with two academies' quotas, compared with the plain one",
+    )
+    parser.add_argument(
         "--history",
         type=int,
         default=30,
@@ -397,6 +447,7 @@ def main() -> int:
 
     fresh_database(args.url)
     session_id, quiet_id, academy_id = seed(args.url, args.history)
+    quota_ids = seed_quotas(args.url, session_id, academy_id) if args.quotas else None
     port = free_port()
     instance = Path(os.environ.get("TMPDIR", "/tmp")) / f"registration-storm-{port}"
     instance.mkdir(parents=True, exist_ok=True)
@@ -414,18 +465,21 @@ def main() -> int:
         def healthz() -> int:
             return request(port, "GET", "/healthz")[0]
 
-        def registration(n: int, where: str = path, prefix: str = "storm") -> Callable[[], int]:
+        def registration(
+            n: int, where: str = path, prefix: str = "storm", academy: int = academy_id
+        ) -> Callable[[], int]:
             token, cookie = credentials[n]
-            body = urlencode(
-                {
-                    "csrf_token": token,
-                    "full_name": f"Storm Student {n}",
-                    "email": f"{prefix}{n}@bench.example.org",
-                    "academy_id": academy_id,
-                    "locale": ("en", "ru", "uz")[n % 3],
-                    "consent": "y",
-                }
-            )
+            fields = {
+                "csrf_token": token,
+                "full_name": f"Storm Student {n}",
+                "email": f"{prefix}{n}@bench.example.org",
+                "academy_id": academy,
+                "locale": ("en", "ru", "uz")[n % 3],
+                "consent": "y",
+            }
+            if academy == -1:  # from elsewhere: the public pool only
+                fields["academy_other"] = "Another university"
+            body = urlencode(fields)
             headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
             return lambda: request(port, "POST", where, body, headers)[0]
 
@@ -435,6 +489,15 @@ def main() -> int:
         cpu_middle = meter.read() if meter else None
         storm = burst("POST register", [registration(n) for n in range(args.clients)], 302)
         cpu_end = meter.read() if meter else None
+        quota_storm = None
+        if quota_ids:
+            quota_path = f"/catalog/{quota_ids[0]}/register"
+            thirds = (academy_id, quota_ids[1], -1)
+            quota_storm = burst(
+                "POST quotas",
+                [registration(n, quota_path, "quota", thirds[n % 3]) for n in range(args.clients)],
+                302,
+            )
         quiet = f"/catalog/{quiet_id}/register"
         alone = one_at_a_time(
             [healthz] * SEATS,
@@ -497,6 +560,9 @@ def main() -> int:
                 f"{sum(signup.values()) / max(sum(trivial.values()), 1e-9):.1f}"
             )
     print(f"database: {counts}, outbox messages: {mails}")
+    quotas_ok = True
+    if quota_storm is not None and quota_ids is not None:
+        quotas_ok = report_quotas(args.url, quota_ids[0], storm, quota_storm, args.clients)
     for error in sorted(set(storm.errors + baseline.errors))[:10]:
         print("error:", error)
     held = counts.get("held", 0)
@@ -507,6 +573,7 @@ def main() -> int:
         and not storm.errors
         and not baseline.errors
         and mails == args.clients
+        and quotas_ok
     )
     print(
         "RESULT:",
@@ -514,6 +581,48 @@ def main() -> int:
         f"({held} holds, {waiting} waiting, {len(storm.errors)} errors)",
     )
     return 0 if ok else 1
+
+
+def report_quotas(url: str, session_id: int, plain: Run, quotas: Run, clients: int) -> bool:
+    """Print the quota storm's figures against the plain storm's; check its seats."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT status, quota_id IS NOT NULL, count(*) FROM registrations "
+                "WHERE session_id = :id GROUP BY status, quota_id IS NOT NULL"
+            ),
+            {"id": session_id},
+        )
+        counts = {(status, in_quota): count for status, in_quota, count in rows}
+        per_quota = conn.execute(
+            sa.text(
+                "SELECT quota_id, count(*) FROM registrations WHERE session_id = :id "
+                "AND status = 'held' AND quota_id IS NOT NULL GROUP BY quota_id"
+            ),
+            {"id": session_id},
+        ).all()
+    engine.dispose()
+    print(quotas.line())
+    plain_rate, quota_rate = len(plain.latencies) / plain.wall, len(quotas.latencies) / quotas.wall
+    ratio50 = statistics.median(quotas.latencies) / statistics.median(plain.latencies)
+    print(
+        f"quotas / plain storm: throughput {quota_rate:.1f} vs {plain_rate:.1f} req/s "
+        f"({quota_rate / plain_rate:.2f}x), p50 latency ratio {ratio50:.2f}"
+    )
+    in_quota = counts.get(("held", True), 0)
+    general = counts.get(("held", False), 0)
+    waiting = counts.get(("waiting", False), 0)
+    print(
+        f"quotas: {in_quota} quota seats {sorted(n for _q, n in per_quota)}, {general} general, "
+        f"{waiting} waiting"
+    )
+    return (
+        sorted(n for _q, n in per_quota) == [QUOTA_SEATS, QUOTA_SEATS]
+        and general == SEATS - 2 * QUOTA_SEATS
+        and waiting == clients - SEATS
+        and not quotas.errors
+    )
 
 
 if __name__ == "__main__":

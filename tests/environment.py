@@ -1,8 +1,10 @@
 """What the suite needs from the machine, and what happens when something is missing.
 
-Four things live outside the repository: PostgreSQL (TEST_DATABASE_URL), Redis
+Five things live outside the repository: PostgreSQL (TEST_DATABASE_URL), Redis
 (TEST_REDIS_URL, default on 127.0.0.1:6379), Debian's Chromium (CHROMIUM_PATH, with
-Playwright), and Zoom's published documents in ``../shared/zoom`` beside the repository.
+Playwright), Zoom's published documents in ``../shared/zoom`` beside the repository, and
+Node.js with npm (for Mozilla's ical.js, installed by the calendar tests into
+tests/calendars/js/node_modules from the npm registry).
 On a developer's machine a test that needs a missing one skips and says why (without
 TEST_DATABASE_URL the PostgreSQL variants are simply not made). Under CI (``CI=true``,
 as ``.ci/run`` sets it) a missing one fails the run instead of skipping: the session
@@ -16,6 +18,7 @@ a closing line when no test ran on PostgreSQL.
 from __future__ import annotations
 
 import os
+import shutil
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -99,9 +102,27 @@ def zoom_documents_missing() -> str | None:
     return None
 
 
+@cache
+def node_missing() -> str | None:
+    """Why Mozilla's ical.js cannot run here (no Node.js or npm), or None when it can."""
+    absent = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+    if absent:
+        return (
+            f"Mozilla's ical.js needs Node.js and npm, and {' and '.join(absent)} is not on "
+            "PATH (apt-get install nodejs npm)"
+        )
+    return None
+
+
 def missing() -> list[str]:
     """Everything a CI run needs that this machine lacks, in words."""
-    probes = (postgresql_missing, redis_missing, chromium_missing, zoom_documents_missing)
+    probes = (
+        postgresql_missing,
+        redis_missing,
+        chromium_missing,
+        zoom_documents_missing,
+        node_missing,
+    )
     return [problem for probe in probes if (problem := probe())]
 
 
@@ -146,6 +167,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         "Redis": redis_missing,
         "Chromium": chromium_missing,
         "Zoom documents": zoom_documents_missing,
+        "Node.js": node_missing,
     }
     found = ", ".join(f"{name} {'no' if probe() else 'yes'}" for name, probe in names.items())
     return [f"machine: {found}; CI: {'yes' if in_ci() else 'no'}"]

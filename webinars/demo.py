@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 
+from webinars.demo_history import seed_history
 from webinars.domain.sessions.scheduling import (
     GuestInput,
     SessionInput,
@@ -275,10 +276,13 @@ def seed_demo() -> list[str]:
     academies = _academies()
     people = _people(academies)
     made = _sessions(people, academies)
+    lecturers = [user for user in people.values() if user.role is Role.LECTURER]
+    history = seed_history(lecturers, academies)
     db.session.commit()
     lines = [f"Demo data ready ({made} new sessions). Sign in at /login with:"]
     lines += [
         f"  {role.value:<12} {email:<28} {password}"
         for email, _name, role, _slug, password in PEOPLE
     ]
+    lines.append(f"History for the cooperation report: {history} sessions since 2023 added.")
     return lines

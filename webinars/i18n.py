@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
-from webinars.domain.sessions.places import session_place, session_places
+from webinars.domain.sessions.places import home_name, in_language, session_place, session_places
 from webinars.domain.sessions.timezones import PlaceTime, is_valid_zone, utc_offset_label
 from webinars.domain.sessions.zone_names import zone_city
 from webinars.extensions import babel
@@ -71,11 +71,6 @@ def format_day(day: date, fmt: str = "EEE d MMM y") -> str:
     return babel_format_date(day, fmt, locale=str(get_locale()))
 
 
-def country_name(code: str) -> str:
-    """A country's name in the current locale from its ISO code: 'KZ' -> 'Kazakhstan'."""
-    return Locale.parse(str(get_locale())).territories.get((code or "").upper(), code)
-
-
 def zone_label(zone: str) -> str:
     """A zone as people name it, in the current language: 'Asia/Samarkand' -> 'Samarqand'."""
     return zone_city(zone, str(get_locale()))
@@ -108,6 +103,22 @@ def session_place_label(session: Session) -> str:
     return session_place(session, current_app.config, str(get_locale()))
 
 
+def site_name() -> str:
+    """The site's name in the page's language: SITE_NAME_RU ..., SITE_NAME, else ours."""
+    return in_language(current_app.config, "SITE_NAME", str(get_locale())) or str(
+        _l("International lectures")
+    )
+
+
+def lang_of(session: Session) -> Markup:
+    """' lang="ru"' for a title in another language than the page's, so that a screen
+    reader reads a Russian title on an Uzbek page in Russian; nothing otherwise."""
+    language = session.language or ""
+    if not language or language == str(get_locale()):
+        return Markup("")
+    return Markup(' lang="%s"') % language
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the template helpers."""
     babel.init_app(app, locale_selector=select_locale)
@@ -124,5 +135,7 @@ def init_app(app: Flask) -> None:
         zone_label=zone_label,
         places_for=places_for,
         session_place_label=session_place_label,
-        country_name=country_name,
+        site_name=site_name,
+        lang_of=lang_of,
+        home_name=lambda: home_name(current_app.config, str(get_locale())),
     )

@@ -202,3 +202,33 @@ def test_the_manage_page_shows_the_check_in_qr_before_the_session(app, client, o
 
     image = next(e for e in by_id(doc, "check-in-code").iter() if e.tag == "img")
     assert image.attrs["src"].startswith("data:image/svg+xml")
+
+
+def test_the_confirmation_email_carries_the_check_in_qr(app, open_session, make_user):
+    import base64
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from tests.fixtures.registration import outbox, person
+    from webinars.domain.registration.register import register
+    from webinars.models import User
+
+    session = open_session()
+    lecturer = make_user()
+    with app.app_context():
+        registration = register(
+            session.id, person(7), added_by=db.session.get(User, lecturer.id)
+        ).registration
+        db.session.commit()
+        url = check_in_url(db.session.get(Registration, registration.id))
+
+    confirmed = [m for m in outbox(app, kind="confirmed") if m.to_address == "student7@example.org"]
+
+    assert len(confirmed) == 1
+    html = confirmed[0].html_body
+    data = re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1)
+    image = Image.open(io.BytesIO(base64.b64decode(data)))
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [url]
+    assert "shows a code for the check-in at the door" in confirmed[0].text_body

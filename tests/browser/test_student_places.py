@@ -57,7 +57,7 @@ def test_student_in_izhevsk_reads_izhevsk_time_first_in_russian(
     screenshot(page, "student-catalogue-ru-phone")
 
     row.get_by_role("link", name="Неонатальная желтуха").click()
-    page.wait_for_url(f"**/catalog/{session.id}/register")
+    page.wait_for_url(f"**/catalog/{session.id}/register?academy={izhevsk.id}")
 
     expect(page.locator(".when-first")).to_contain_text("13:00 Ижевск (UTC+04:00)")
     expect(page.locator("ul.place-times li").first).to_have_text("13:00 Ижевск (вы)")

@@ -80,3 +80,17 @@ def test_account_zone_button_hidden_without_javascript(new_page, sign_in, make_u
     page.goto("/account")
 
     expect(page.locator("[data-browser-zone]")).to_be_hidden()
+
+
+def test_preview_names_the_account_zone_in_the_page_language(
+    new_page, sign_in, make_user, make_academy
+) -> None:
+    make_academy(name_en="Izhevsk State Medical Academy")
+    lecturer = make_user(Role.LECTURER, time_zone="Europe/Berlin", locale="ru")
+    page = new_page(timezone_id="Asia/Samarkand")
+    sign_in(page, lecturer)
+    page.goto("/manage/sessions/new")
+    page.locator("#time_zone").select_option("Asia/Samarkand")
+    page.locator("#starts_local").fill("2030-03-04T14:00")
+
+    expect(page.locator("[data-time-preview] li.viewer")).to_have_text("10:00–11:30 Берлин (вы)")

@@ -6,13 +6,18 @@ every instant its events use.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from tests.calendars.ics_check import check_feed, events_by_uid, ical_instants, icalendar_instants
 from webinars.domain.calendars.invitations import build_invitation
-from webinars.domain.calendars.vtimezone import is_ambiguous, vtimezones, written_zone
+from webinars.domain.calendars.vtimezone import (
+    _local_dates,
+    build_vtimezone,
+    is_ambiguous,
+    written_zone,
+)
 from webinars.extensions import db
 from webinars.models import Session
 
@@ -73,8 +78,9 @@ def test_time_that_happens_twice_is_written_in_utc_everywhere(
         assert tree.walk("VTIMEZONE") == [], kind  # no zone used, none sent
 
 
-def test_time_on_a_transition_night_that_happens_once_keeps_its_zone(app, client, add_session):
+def test_time_near_an_offset_change_is_written_in_utc(app, client, add_session):
     # Berlin's spring night 2027: 01:30 CET + 1 h = 03:30 CEST (02:00-03:00 never happens).
+    # Not ambiguous, but readers disagree on local times near a change: UTC for all.
     session_id = add_session(
         starts_local=datetime(2027, 3, 28, 1, 30), time_zone="Europe/Berlin", duration_minutes=60
     )
@@ -82,20 +88,31 @@ def test_time_on_a_transition_night_that_happens_once_keeps_its_zone(app, client
     body = client.get(f"/sessions/{session_id}/calendar.ics").data
     tree = check_feed(body)
     event = events_by_uid(tree)[uid]
-    assert event.one("DTEND").params == {"TZID": "Europe/Berlin"}
-    assert event.one("DTEND").value == "20270328T033000"
+    assert event.one("DTEND").params == {}
+    assert event.one("DTEND").value == "20270328T013000Z"
     assert icalendar_instants(body)[uid] == ical_instants(body)[uid] == stored
-    (berlin,) = tree.walk("VTIMEZONE")
-    offsets = {c.one("TZOFFSETTO").value for c in berlin.children}
-    assert offsets == {"+0100", "+0200"}
+    assert tree.walk("VTIMEZONE") == []
+
+
+def test_time_a_week_from_an_offset_change_keeps_its_zone(app, client, add_session):
+    session_id = add_session(
+        starts_local=datetime(2027, 4, 5, 10, 0), time_zone="Europe/Berlin", duration_minutes=60
+    )
+    uid, stored, _session = _stored(app, session_id)
+    body = client.get(f"/sessions/{session_id}/calendar.ics").data
+    event = events_by_uid(check_feed(body))[uid]
+    assert event.one("DTSTART").params == {"TZID": "Europe/Berlin"}
+    assert event.one("DTSTART").value == "20270405T100000"
+    assert icalendar_instants(body)[uid] == ical_instants(body)[uid] == stored
 
 
 def test_vtimezone_covers_an_end_after_the_offset_changed():
     # 2024-02-29 20:00+06 to 2024-03-01 00:30+05: both offsets must be described.
     start = datetime(2024, 2, 29, 14, 0, tzinfo=UTC)
     end = datetime(2024, 2, 29, 19, 30, tzinfo=UTC)
-    assert written_zone("Asia/Almaty", start, end) == "Asia/Almaty"
-    (almaty,) = vtimezones([("Asia/Almaty", start, end)])
+    # (Written in UTC, being so near the change; the zone's dates still cover it.)
+    assert _local_dates(start, end, "Asia/Almaty") == (date(2024, 2, 29), date(2024, 3, 1))
+    almaty = build_vtimezone("Asia/Almaty", *_local_dates(start, end, "Asia/Almaty"))
     lines = almaty.to_ical().decode().splitlines()
     offsets = sorted(line for line in lines if line.startswith("TZOFFSETTO:"))
     assert offsets == ["TZOFFSETTO:+0500", "TZOFFSETTO:+0600"]

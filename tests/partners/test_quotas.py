@@ -25,6 +25,7 @@ from webinars.models import (
     RegistrationStatus,
     Role,
     SeatQuota,
+    Session,
     User,
     utcnow,
 )
@@ -234,3 +235,28 @@ def test_concurrent_nominations_signups_and_cancellations_keep_every_limit(
         ]
     assert sum(results[:6]) + len(public_in_quota) == izhevsk_seats
     assert sum(results[6:10]) == shymkent_seats
+
+
+def test_quota_seats_never_pass_a_lowered_capacity(app, ctx, open_session, enrol, two_academies):
+    izhevsk, shymkent = two_academies
+    session = open_session(capacity=10, academy_ids=[izhevsk.id, shymkent.id])
+    set_quota(session.id, izhevsk.id, 5, utcnow() + timedelta(days=2), None)
+    db.session.commit()
+    for n in range(5):
+        register(session.id, person(f"o{n}", academy_id=shymkent.id))
+    db.session.commit()
+    row = db.session.get(Session, session.id)
+    row.capacity = 6  # lowered straight in the row: no rule stands in the way
+    db.session.commit()
+    outcomes = []
+    for n in range(3):
+        outcomes.append(
+            register(session.id, person(f"i{n}", academy_id=izhevsk.id)).registration.status
+        )
+        db.session.commit()
+    assert outcomes == [
+        RegistrationStatus.HELD,
+        RegistrationStatus.WAITING,
+        RegistrationStatus.WAITING,
+    ]
+    assert seats_taken(session.id, utcnow()) == 6

@@ -322,6 +322,26 @@ def test_outbox_page_shows_mail_to_admins_only(app, client, login, make_user, op
     assert refused.status_code == 403
     assert "MAIL_SERVER is not set" in listing and "student1@example.org" in listing
     assert "/confirm" in shown and "Dear Student 1," in shown
+    assert f'<a href="/admin/outbox/{message.id}">{message.subject}</a>' in listing
+    assert message.subject and message.kind not in message.subject  # a subject, not a key
+
+
+def test_outbox_lists_waiting_mail_by_its_subject_in_its_language(
+    app, client, login, make_user, open_session, enrol
+):
+    from webinars.models import OutboxMessage, Role
+
+    session = open_session(title="Рахит")
+    enrol(session.id, person(1, locale="ru"))
+    login(make_user(Role.ADMIN))
+
+    listing = parse(client.get("/admin/outbox/").get_data(as_text=True))
+
+    subjects = [e.text() for e in by_id(listing, "outbox").iter() if e.tag == "a"]
+    assert len(subjects) == 1 and "Рахит" in subjects[0] and "confirm" not in subjects[0]
+    with app.app_context():  # only a look: nothing rendered is saved
+        row = db.session.execute(db.select(OutboxMessage)).scalar_one()
+        assert row.subject is None
 
 
 def test_manage_tokens_are_masked_in_access_logs(app):
@@ -388,3 +408,19 @@ def test_cancelled_session_page_shows_the_cancellation_not_a_form(app, client, o
         "It takes no registrations. Registered people were told by email."
     )
     assert not any(e.attrs.get("id") == "registration-form" for e in page.iter())
+
+
+def test_email_in_russian_reads_times_in_the_students_place_and_names_in_russian(
+    app, make_academy, open_session, enrol
+):
+    app.config["HOME_NAME_RU"] = "Кафедра детских болезней, Самарканд"
+    izhevsk = make_academy(city="Izhevsk", city_ru="Ижевск", time_zone="Europe/Samara")
+    session = open_session(academy_ids=[izhevsk.id])  # 14:00 Samarkand
+    enrol(session.id, person(1, locale="ru", academy_id=izhevsk.id))
+
+    (message,) = outbox(app)
+
+    when = next(line for line in message.text_body.splitlines() if line.startswith("Когда:"))
+    assert "13:00 Ижевск (UTC+04:00)" in when
+    assert "Кафедра детских болезней, Самарканд" in message.text_body
+    assert "Europe/Samara" not in message.text_body and "Asia/Samarkand" not in message.text_body

@@ -103,3 +103,36 @@ def test_language_of_the_staff_pages_follows_the_account(client, login, make_use
         response = client.get(path)
         assert _lang(response) == "ru", path
         assert f"{local.day} {month}" in response.get_data(as_text=True), path
+
+
+def test_titles_in_another_language_carry_a_lang_attribute(client, make_session):
+    from tests.fixtures.markup import parse
+
+    make_session(title="Неонатальная желтуха", language="ru")
+    make_session(title="Pediatric ECG", language="en")
+
+    page = parse(client.get("/", headers={"Accept-Language": "uz"}).get_data(as_text=True))
+
+    links = {
+        e.text(): e.attrs.get("lang") for e in page.iter() if e.tag == "a" and e.parent.tag == "h2"
+    }
+    assert links == {"Неонатальная желтуха": "ru", "Pediatric ECG": "en"}
+    english = parse(client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert "Pediatric ECG" in [
+        e.text() for e in english.iter() if e.tag == "a" and "lang" not in e.attrs
+    ]
+
+
+def test_site_and_department_names_per_language(app, client, make_session):
+    app.config.update(
+        SITE_NAME_RU="Международные лекции кафедры", HOME_NAME_UZ="Bolalar kasalliklari kafedrasi"
+    )
+    from webinars.domain.sessions.places import home_name
+
+    russian = client.get("/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    assert "Международные лекции кафедры</a>" in russian
+    assert "International lectures</a>" in english  # the default, in English
+    assert home_name(app.config, "uz") == "Bolalar kasalliklari kafedrasi"
+    assert home_name(app.config, "ru") == app.config["HOME_NAME"]  # unset: the English one

@@ -9,9 +9,9 @@ import pytest
 
 from tests.fixtures.app import session_input
 from tests.fixtures.markup import errors_beside, parse
-from webinars.domain.sessions.scheduling import create_session
+from webinars.domain.sessions.scheduling import cancel_session, create_session
 from webinars.extensions import db
-from webinars.models import Role, SessionKind, SessionStatus, utcnow
+from webinars.models import Role, Session, SessionKind, SessionStatus, utcnow
 
 DAY = (utcnow() + timedelta(days=10)).date()
 
@@ -284,3 +284,83 @@ def test_schedule_for_a_lecturer_hides_others_drafts(world, client, login, make_
     login(world["dilnoza"])
 
     assert _titles(client.get("/manage/schedule")) == ALL_UPCOMING
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"q": "webinar"}, ["Asthma webinar"]),
+        ({"q": "ECG class"}, ["ECG master class"]),  # every word, anywhere, any case
+        ({"q": "ecg"}, ["ECG master class"]),
+        ({"q": "100%"}, []),  # LIKE's wildcards are only characters here
+        ({"status": "finished"}, ["Last month's webinar"]),
+        ({"status": "scheduled"}, ALL_UPCOMING),
+        ({"status": "draft"}, ["Kawasaki guest lecture (draft)"]),
+        ({"status": "cancelled"}, ["Asthma webinar"]),
+        (
+            {"mine": "y"},
+            ["Kawasaki guest lecture (draft)", "ECG master class", "Kawasaki guest lecture"],
+        ),
+    ],
+    ids=[
+        "word",
+        "two-words",
+        "case",
+        "wildcard",
+        "finished",
+        "scheduled",
+        "draft",
+        "cancelled",
+        "mine",
+    ],
+)
+def test_schedule_status_title_and_mine_filters(
+    app, world, client, login, make_session, query, expected
+):
+    akmal = world["akmal"]
+    make_session(
+        actor=akmal,
+        title="Kawasaki guest lecture (draft)",
+        status=SessionStatus.DRAFT,
+        academy_ids=[world["izhevsk"].id],
+    )
+    if query.get("status") == "cancelled":
+        with app.app_context():
+            asthma = db.session.execute(
+                db.select(Session).filter_by(title="Asthma webinar")
+            ).scalar_one()
+            cancel_session(asthma, "Ill.", None)
+            db.session.commit()
+    login(akmal)
+
+    response = client.get("/manage/schedule", query_string=query)
+
+    assert _titles(response) == expected
+
+
+def test_schedule_title_search_finds_cyrillic_whatever_the_case(
+    client, login, make_user, make_session
+):
+    lecturer = make_user()
+    make_session(actor=lecturer, title="Неонатальная желтуха")
+    make_session(actor=lecturer, title="Рахит")
+    login(lecturer)
+
+    response = client.get("/manage/schedule", query_string={"q": "желтуха"})
+
+    assert _titles(response) == ["Неонатальная желтуха"]
+
+
+def test_schedule_reversed_range_says_so(world, viewer):
+    response = viewer.get(
+        "/manage/schedule",
+        query_string={
+            "date_from": (DAY + timedelta(days=3)).isoformat(),
+            "date_to": DAY.isoformat(),
+        },
+    )
+
+    page = parse(response.get_data(as_text=True))
+    assert errors_beside(page, "date_to") == [
+        "The range ends before it starts: this date must be on or after “From”."
+    ]

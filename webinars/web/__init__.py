@@ -31,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         certificate_check,
         certificates,
         cooperation,
+        country_names,
         feed_http,
         feed_tokens,
         feeds,
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     audit_labels.init_app(app)
     form_problems.init_app(app)
     app.jinja_env.globals["may_view_session"] = roles.may_view_session
+    app.jinja_env.globals["country_name"] = country_names.country_name
     app.register_blueprint(webhooks.bp)
     zoom_pages.init_app(app)
     metrics.init_app(app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask import session as browser_session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -77,19 +76,13 @@ def _catalogue_query(form: CatalogFilterForm, now: datetime):
     )
 
 
-CHOSEN_ACADEMY = "academy_id"  # in the signed cookie: the student's place, once chosen
-
-
-def _chosen_academy(academy_id: int | None = None) -> PartnerAcademy | None:
-    """The academy the student chose (this form, the catalogue's filter, or earlier): its
-    city is where they read every time first. Remembered in the browser's session."""
-    if academy_id is None or academy_id <= 0:
-        academy_id = browser_session.get(CHOSEN_ACADEMY)
-    academy = db.session.get(PartnerAcademy, academy_id) if academy_id else None
-    if academy is None or academy.is_archived:
-        return None
-    browser_session[CHOSEN_ACADEMY] = academy.id
-    return academy
+def _chosen_academy(academy_id: int | None) -> PartnerAcademy | None:
+    """The academy the student chose (the catalogue's filter, the form's academy, or the
+    catalogue's link to the form): its city is where they read every time first. Only
+    from the address or the form, never remembered, so a page is the same for everyone
+    who asks for the same address."""
+    academy = db.session.get(PartnerAcademy, academy_id) if academy_id and academy_id > 0 else None
+    return None if academy is None or academy.is_archived else academy
 
 
 @bp.get("/")
@@ -98,8 +91,6 @@ def index():
     """Upcoming public sessions open for registration, with filters and seats left."""
     form = _filters()
     form.validate()
-    if request.args.get("academy") == "0":  # "All academies": no place of one's own
-        browser_session.pop(CHOSEN_ACADEMY, None)
     chosen = _chosen_academy(form.academy.data if not form.academy.errors else None)
     now = utcnow()
     page = request.args.get("page", 1, type=int)
@@ -115,6 +106,7 @@ def index():
         now=now,
         closed={s.id: closed_reason(s, now) for s in pagination.items},
         places={s.id: places_for(s, chosen) for s in pagination.items},
+        chosen=chosen,
         args={k: v for k, v in request.args.items() if k != "page"},
     )
 
@@ -172,7 +164,9 @@ def _form_page(
     session = _public_session(session_id)
     reason = closed_reason(session, now)
     form.academy_id.choices = academy_choices(_locale())
-    chosen = _chosen_academy(form.academy_id.data if request.method == "POST" else None)
+    chosen = _chosen_academy(
+        form.academy_id.data if request.method == "POST" else request.args.get("academy", type=int)
+    )
     if request.method == "GET":
         form.locale.data = _locale()
         form.academy_id.data = chosen.id if chosen else 0

@@ -8,14 +8,24 @@ from flask_wtf import FlaskForm
 from webinars.domain.sessions.filters import SessionFilters
 
 
-def session_filters(form: FlaskForm) -> SessionFilters:
-    """The filters a validated form asks for (a form without a lecturer field: none)."""
-    lecturer = getattr(form, "lecturer", None)
+def session_filters(form: FlaskForm, user_id: int | None = None) -> SessionFilters:
+    """The filters a form asks for; a field with an error (a reversed range, a date that
+    is no date) narrows nothing, the others still do. Fields a form lacks (the catalogue
+    has no lecturer, status, title words or "mine") narrow nothing either."""
+
+    def value(name: str):
+        field = getattr(form, name, None)
+        return None if field is None or field.errors else field.data
+
+    reversed_range = bool(getattr(form, "date_to", None) and form.date_to.errors)
     return SessionFilters(
-        kind=form.kind.data,
-        language=form.language.data,
-        academy_id=form.academy.data,
-        lecturer_id=lecturer.data if lecturer is not None else None,
-        first_day=form.date_from.data,
-        last_day=form.date_to.data,
+        kind=value("kind"),
+        language=value("language"),
+        academy_id=value("academy"),
+        lecturer_id=value("lecturer"),
+        first_day=None if reversed_range else value("date_from"),
+        last_day=value("date_to"),
+        status=value("status") or None,
+        title_words=value("q"),
+        mine_of=user_id if value("mine") else None,
     )

@@ -33,6 +33,7 @@ def index():
     if status in {s.value for s in MailStatus}:
         query = query.where(OutboxMessage.status == status)
     pagination = db.paginate(query, page=page, per_page=50, error_out=False)
+    _preview_subjects(pagination.items)
     return render_template(
         "outbox/index.html",
         pagination=pagination,
@@ -49,6 +50,18 @@ def message(message_id: int):
     return render_template(
         "outbox/message.html", message=_rendered(message_id), status_labels=STATUS_LABELS
     )
+
+
+def _preview_subjects(messages: list[OutboxMessage]) -> None:
+    """Mail still waiting has no subject yet (it is rendered when sent, from the data as
+    it is then): render the waiting ones for a look, not saved, so the list shows each
+    message's real subject in its own language instead of an internal key."""
+    with db.session.no_autoflush:
+        for message in messages:
+            if message.subject is None and message.status is MailStatus.PENDING:
+                if mailing.still_wanted(message) is None:
+                    mailing.render(message)
+                db.session.expunge(message)  # a preview is never saved
 
 
 def _rendered(message_id: int) -> OutboxMessage:

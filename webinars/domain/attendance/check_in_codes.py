@@ -49,3 +49,11 @@ def check_in_qr(registration: Registration) -> str | None:
     if url is None:
         return None
     return segno.make(url, error="m").svg_data_uri(scale=5, border=2)
+
+
+def check_in_qr_png(registration: Registration) -> str | None:
+    """The same QR code as a PNG data URI, for emails (mail programs rarely show SVG)."""
+    url = check_in_url(registration)
+    if url is None:
+        return None
+    return segno.make(url, error="m").png_data_uri(scale=4, border=2)

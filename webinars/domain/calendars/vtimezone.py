@@ -21,15 +21,19 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone
+from icalendar import Component, Timezone
+from icalendar.timezone.tzid import is_utc as icalendar_writes_utc
 
 # Zones that mean UTC are written as UTC times ("...Z"), never as TZID=UTC.
 UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Zulu", "UCT", "Zulu", "GMT", "Etc/GMT"})
 
 
+@lru_cache(maxsize=1024)
 def is_utc_zone(zone: str) -> bool:
-    """True for zone names that are plain UTC."""
-    return zone in UTC_ZONES
+    """True for zone names that are plain UTC, and for zones icalendar writes as UTC
+    times because they have always been UTC (e.g. Africa/Abidjan): such an event gets
+    no VTIMEZONE."""
+    return zone in UTC_ZONES or icalendar_writes_utc(ZoneInfo(zone))
 
 
 def is_ambiguous(moment: datetime, zone: str) -> bool:
@@ -43,11 +47,30 @@ def written_zone(zone: str, start: datetime, end: datetime) -> str | None:
     """The TZID an event from `start` to `end` is written in, or None for UTC times.
 
     UTC zones are written in UTC; so is an event whose start or end is a local time
-    that happens twice in `zone`, which no TZID can pin to the stored instant.
+    that happens twice in `zone`, which no TZID can pin to the stored instant, or lies
+    within a day of a change of offset, where clients read local times differently.
     """
     if is_utc_zone(zone) or is_ambiguous(start, zone) or is_ambiguous(end, zone):
         return None
+    if near_offset_change(start, zone) or near_offset_change(end, zone):
+        return None
     return zone
+
+
+NEAR = timedelta(days=1)
+
+
+def near_offset_change(moment: datetime, zone: str) -> bool:
+    """True when `zone` changes its offset within a day of `moment`.
+
+    Readers disagree on local times in the hours after a change: Mozilla's ical.js
+    (Thunderbird) read 03:31 on Berlin's autumn night as 01:31Z where RFC 5545 and the
+    other parsers say 02:31Z. Such an event is written in UTC, which every reader takes
+    as it is (clients show it in their own zone anyway).
+    """
+    tz = ZoneInfo(zone)
+    offsets = {(moment + step).astimezone(tz).utcoffset() for step in (-NEAR, timedelta(0), NEAR)}
+    return len(offsets) > 1
 
 
 def _local_dates(start: datetime, end: datetime, zone: str) -> tuple[date, date]:
@@ -90,7 +113,29 @@ def build_vtimezone(zone: str, first: date, last: date) -> Timezone:
     component = Timezone.from_tzid(zone, first_date=first, last_date=last + timedelta(days=1))
     # The library's comment names the range in English; clients ignore it: keep it out.
     component.pop("COMMENT", None)
+    for observance in component.subcomponents:
+        _one_rdate_per_line(observance)
     return component
+
+
+def _one_rdate_per_line(observance: Component) -> None:
+    """Write each RDATE of an observance as its own property.
+
+    icalendar joins them on one line (RDATE:20250330T030000,20260329T030000), and
+    Mozilla's ical.js (Thunderbird) reads only the first value: after it, every later
+    change of offset was missed and times were read an hour off.
+    """
+    values = observance.get("RDATE")
+    if values is None:
+        return
+    moments = [
+        moment
+        for value in (values if isinstance(values, list) else [values])
+        for moment in value.dts
+    ]
+    observance.pop("RDATE")
+    for moment in moments:
+        observance.add("rdate", moment.dt)
 
 
 def vtimezones(moments: Iterable[tuple[str, datetime, datetime]]) -> list[Timezone]:

@@ -21,6 +21,7 @@ from webinars.domain.outbox import Attachment
 from webinars.domain.partners import notices as academy_notices
 from webinars.domain.partners.invitations import INVITATION_MAIL, invitation_url
 from webinars.domain.sessions.conferencing import join_link
+from webinars.domain.sessions.places import home_name
 from webinars.extensions import db
 from webinars.models import (
     CoordinatorInvitation,
@@ -90,13 +91,13 @@ def _invitation(message: OutboxMessage) -> PartnerNotice | str:
                 "%(home)s.",
                 inviter=inviter,
                 academy=academy,
-                home=current_app.config["HOME_NAME"],
+                home=home_name(current_app.config, invitation.locale),
             )
             if inviter
             else _(
                 "You are invited to coordinate the cooperation of %(academy)s with %(home)s.",
                 academy=academy,
-                home=current_app.config["HOME_NAME"],
+                home=home_name(current_app.config, invitation.locale),
             ),
             _(
                 "Choose your password with the link below. The link works once, and only "
@@ -144,7 +145,7 @@ def _request_notice(message: OutboxMessage) -> PartnerNotice | str:
     locale = user.locale or "en"
 
     def compose() -> PartnerNotice:
-        actor = event.user.name if event.user else current_app.config["HOME_NAME"]
+        actor = event.user.name if event.user else home_name(current_app.config, locale)
         academy = request.academy.name_in(locale)
         topic = request.topic
         zone = user.time_zone
@@ -296,7 +297,7 @@ def render(message: OutboxMessage) -> str | None:
     if isinstance(notice, str):
         return notice
     with force_locale(notice.locale):
-        context = dict(notice=notice, home_name=current_app.config["HOME_NAME"])
+        context = dict(notice=notice, home_name=home_name(current_app.config, notice.locale))
         message.subject = notice.subject[:300]
         message.text_body = render_template("emails/partner.txt", **context)
         message.html_body = render_template("emails/partner.html", **context)

@@ -19,11 +19,12 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from webinars.domain.attendance.check_in_codes import check_in_qr_png
 from webinars.domain.outbox import Attachment, queue_message
 from webinars.domain.registration.manage_links import manage_url
 from webinars.domain.registration.seats import waiting_position
 from webinars.domain.sessions.conferencing import join_link
-from webinars.domain.sessions.places import session_places
+from webinars.domain.sessions.places import home_name, session_places
 from webinars.extensions import db
 from webinars.models import (
     MailStatus,
@@ -36,6 +37,7 @@ from webinars.models import (
 )
 
 REMINDER_KINDS = ("reminder_24h", "reminder_1h")
+CHECK_IN_KINDS = {"confirmed", "seat_for_you", "reminder_24h"}  # they carry the door's QR
 INVITING_KINDS = {"confirmed", "seat_for_you", "session_moved", "session_updated", "join_link"}
 
 
@@ -314,7 +316,13 @@ def render(message: OutboxMessage) -> None:
             join_url=join_link(session)
             if notice.show_join and registration.status is RegistrationStatus.CONFIRMED
             else None,
-            home_name=current_app.config["HOME_NAME"],
+            home_name=home_name(current_app.config, registration.locale),
+            # The check-in code for the door, in the emails that confirm a seat.
+            check_in_qr=check_in_qr_png(registration)
+            if message.kind in CHECK_IN_KINDS
+            and registration.status is RegistrationStatus.CONFIRMED
+            and not session.is_cancelled
+            else None,
         )
         message.subject = notice.subject[:300]
         message.text_body = render_template("emails/notice.txt", **context)

@@ -165,6 +165,9 @@ def register(
         seats = seats_taken(session.id, now)
         state = quota_state(session.id, seen.academy_id, now)
         reserved, quota_id = state.reserved, state.quota_id
+    # A quota seat, but never past the capacity (it may have been lowered since).
+    if window.capacity is not None and seats >= window.capacity:
+        quota_id = None
     if nominated and quota_id is None:
         raise QuotaFullError(data.academy_id)
     has_seat = quota_id is not None or window.capacity is None or seats + reserved < window.capacity
@@ -313,9 +316,10 @@ def _place_for_newcomer(
     if session.capacity is None:
         return True, None
     state = quota_state(session.id, academy_id, now)
-    if state.quota_id is not None:
+    taken = seats_taken(session.id, now)
+    if state.quota_id is not None and taken < session.capacity:
         return True, state.quota_id
-    if seats_taken(session.id, now) + state.reserved >= session.capacity:
+    if taken + state.reserved >= session.capacity:
         return False, None
     someone_waits = db.session.execute(
         db.select(Registration.id)

@@ -439,6 +439,8 @@ def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]
     promoted: list[Registration] = []
     for quota in _open_quotas(session.id, now):
         room = _quota_room(quota, now)
+        if session.capacity is not None:  # never past the capacity (lowered since?)
+            room = min(room, session.capacity - seats_taken(session.id, now))
         if room <= 0:
             continue
         query = _waiting(session.id).where(Registration.academy_id == quota.academy_id)

@@ -1,4 +1,5 @@
-"""Narrowing a list of sessions: by kind, language, academy, lecturer and days.
+"""Narrowing a list of sessions: by kind, language, academy, lecturer, days, status, words
+in the title, and "mine".
 
 The catalogue, the staff schedule and the calendar feeds narrow their lists with these,
 so "the sessions of an academy" or "of a day" means the same everywhere.
@@ -10,12 +11,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_
+from sqlalchemy import ColumnElement, Select, and_, or_
 
 from webinars.domain.sessions.scheduling import LONGEST_SESSION
 from webinars.domain.sessions.timezones import day_end_utc, day_start_utc
 from webinars.extensions import db
-from webinars.models import Session, session_academies, session_lecturers
+from webinars.models import (
+    Session,
+    SessionStatus,
+    session_academies,
+    session_lecturers,
+    utcnow,
+)
 
 
 def ending_after(moment: datetime) -> ColumnElement[bool]:
@@ -52,10 +59,40 @@ class SessionFilters:
     lecturer_id: int | None = None
     first_day: date | None = None
     last_day: date | None = None
+    # draft, scheduled (still to end), finished (scheduled and over) or cancelled
+    status: str | None = None
+    title_words: str | None = None
+    # "my sessions": those this person teaches or made
+    mine_of: int | None = None
+
+
+STATUSES = ("draft", "scheduled", "finished", "cancelled")
+
+
+def _status(status: str, now: datetime) -> ColumnElement[bool]:
+    """A session's status as the pages show it (a scheduled session that ended: finished)."""
+    if status == "finished":
+        return (Session.status == SessionStatus.SCHEDULED) & (Session.ends_at <= now)
+    if status == "scheduled":
+        return (Session.status == SessionStatus.SCHEDULED) & (Session.ends_at > now)
+    return Session.status == SessionStatus(status)
+
+
+def _title_has(word: str) -> ColumnElement[bool]:
+    """The title holds the word, whatever its case. SQLite folds only ASCII case, so the
+    word is also tried as typed, in lower case and capitalised (Cyrillic titles)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    forms = {escaped, escaped.lower(), escaped.capitalize(), escaped.upper()}
+    return or_(*(Session.title.ilike(f"%{f}%", escape="\\") for f in forms))
 
 
 def filter_sessions(
-    query: Select[Any], filters: SessionFilters, zone: str, *, by_start: bool = False
+    query: Select[Any],
+    filters: SessionFilters,
+    zone: str,
+    *,
+    by_start: bool = False,
+    now: datetime | None = None,
 ) -> Select[Any]:
     """``query`` narrowed to the filters. The days keep the sessions that overlap them
     (a schedule), or with ``by_start`` those that start on them (a catalogue of what one
@@ -68,6 +105,14 @@ def filter_sessions(
         query = query.where(with_academy(filters.academy_id))
     if filters.lecturer_id:
         query = query.where(taught_by(filters.lecturer_id))
+    if filters.mine_of:
+        query = query.where(
+            or_(taught_by(filters.mine_of), Session.created_by_id == filters.mine_of)
+        )
+    if filters.status in STATUSES:
+        query = query.where(_status(filters.status, now or utcnow()))
+    for word in (filters.title_words or "").split()[:10]:
+        query = query.where(_title_has(word))
     # A day at the calendar's end (year 1, year 9999) is no bound at all.
     start = day_start_utc(filters.first_day, zone) if filters.first_day else None
     end = day_end_utc(filters.last_day, zone) if filters.last_day else None

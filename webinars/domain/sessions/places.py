@@ -14,6 +14,16 @@ from webinars.domain.sessions.zone_names import zone_city
 from webinars.models import PartnerAcademy, Session
 
 
+def in_language(config: Mapping[str, Any], name: str, locale: str | None) -> str | None:
+    """A setting in a language: NAME_RU / NAME_UZ when set, else NAME itself."""
+    return config.get(f"{name}_{(locale or 'en').upper()}") or config.get(name)
+
+
+def home_name(config: Mapping[str, Any], locale: str | None) -> str:
+    """The department's name in a language (HOME_NAME_RU ...; HOME_NAME by default)."""
+    return in_language(config, "HOME_NAME", locale) or ""
+
+
 def home_city(config: Mapping[str, Any], locale: str | None) -> str:
     """The department's city in a language: HOME_CITY_RU / HOME_CITY_UZ when set; else, when
     HOME_CITY is its zone's own city (the default, Samarkand), CLDR's name for it."""

@@ -144,7 +144,9 @@
         list.appendChild(item(p.label, p.zone, begin, end, firstDay, mine));
       });
       if (viewer && !viewerShown) {
-        list.appendChild(item(cityOf(viewer), viewer, begin, end, firstDay, true));
+        // The server names the account's zone in the page's language ("Берлин").
+        var ownLabel = viewer === box.getAttribute("data-viewer-zone") && box.getAttribute("data-viewer-label");
+        list.appendChild(item(ownLabel || cityOf(viewer), viewer, begin, end, firstDay, true));
       }
       list.appendChild(item(box.getAttribute("data-label-utc"), "UTC", begin, end, firstDay, false));
       offsetLine.textContent = box.getAttribute("data-label-offset")

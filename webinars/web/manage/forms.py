@@ -30,6 +30,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    ValidationError,
 )
 
 from webinars.domain.sessions.direction import DIRECTION_LABELS
@@ -249,3 +250,23 @@ class ScheduleFilterForm(FlaskForm):
     )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(lazy_pgettext("date range end", "To"), validators=[Optional()])
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            ("", _l("Any status")),
+            ("draft", _l("Draft")),
+            ("scheduled", _l("Scheduled")),
+            ("finished", _l("Finished")),
+            ("cancelled", _l("Cancelled")),
+        ],
+        validators=[Optional()],
+    )
+    q = StringField(_l("Words in the title"), validators=[Optional(), Length(max=200)])
+    mine = BooleanField(_l("Only my sessions"))
+
+    def validate_date_to(self, field: DateField) -> None:
+        """A range that ends before it starts finds nothing: say so instead."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(
+                _l("The range ends before it starts: this date must be on or after “From”.")
+            )

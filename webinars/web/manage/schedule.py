@@ -92,9 +92,15 @@ def schedule():
     form.lecturer.choices = [(0, _("All lecturers")), *lecturer_choices()]
     zone = viewer_zone() or current_app.config["HOME_TIME_ZONE"]
     query = _with_people(visible_sessions(current_user))
-    if form.validate():
-        query = filter_sessions(query, session_filters(form), zone)
-    show_past = request.args.get("past") == "1" or bool(form.date_from.data)
+    form.validate()  # a faulty field says so beside itself and narrows nothing
+    mine = None if current_user.is_coordinator else current_user.id  # theirs: all they see
+    filters = session_filters(form, mine)
+    query = filter_sessions(query, filters, zone)
+    show_past = (
+        request.args.get("past") == "1"
+        or bool(filters.first_day)
+        or filters.status in ("finished", "cancelled")
+    )
     if not show_past:
         query = query.where(ending_after(utcnow()))
     page = keyset_page(

@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from webinars.domain.sessions.availability import Assessment, assess_span, marked_sessions
 from webinars.domain.sessions.working_hours import Place, academy_place, home_place
 from webinars.extensions import db
-from webinars.i18n import country_name, format_day
+from webinars.i18n import format_day
 from webinars.models import PartnerAcademy, Session
+from webinars.web.country_names import country_name
 
 
 def _locale() -> str:

@@ -150,8 +150,8 @@ def _own_quota(quota_id: int) -> SeatQuota:
 
 def _nominations_page(quota: SeatQuota, status: int = 200, **extra):
     one = extra.pop("one", None) or NomineeForm()
-    if not one.is_submitted():
-        one.language.data = quota.academy.language if quota.academy.language in LANGUAGES else "en"
+    if one.language.data not in LANGUAGES:  # a fresh form (also under a file's preview)
+        one.language.data = _default_language(quota)
     page = render_template(
         "partners/nominate.html",
         quota=quota,
