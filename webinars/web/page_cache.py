@@ -40,6 +40,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql import visitors
 
 from webinars.domain.calendars.selection import current_fingerprint
 from webinars.i18n import viewer_zone
@@ -185,9 +186,12 @@ def _without_placeholder(response: Response) -> Response:
 def _note_registrations(conn: Any, statement: Any, *_args: Any) -> None:
     """Remember (until the commit) that this app context wrote to the registrations
     table: ORM flushes and the core statements registration uses alike."""
-    if getattr(statement, "is_dml", False) and getattr(statement, "table", None) is _TABLE:
-        if has_app_context():
-            g.page_cache_seats = True
+    if not getattr(statement, "is_dml", False) or not has_app_context():
+        return
+    # Also inside a CTE: on PostgreSQL a sign-up inserts its registration in a WITH of
+    # the statement that queues its email (domain.registration.rows).
+    if any(element is _TABLE for element in visitors.iterate(statement)):
+        g.page_cache_seats = True
 
 
 def _seats_committed(_orm_session: OrmSession) -> None:
