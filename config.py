@@ -79,6 +79,8 @@ class Config:
     # Operations: see docs/operations.md.
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # unset: /metrics from loopback
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one object per line
+    # /readyz: how long the database (and Redis) may take to answer before it says 503.
+    READINESS_TIMEOUT_SECONDS = float(os.environ.get("READINESS_TIMEOUT_SECONDS", "2"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # "refuse": production does not start on a wrong configuration (webinars.selfcheck);
     # "warn": it logs the problems and starts, for benchmarks and trials on one machine.
@@ -86,7 +88,15 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Every limit, its setting and what it counts: README.md (Rate limits).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute")
+    # Private links, counted per link (a whole class confirms from one address at once).
+    LINK_RATE_LIMIT = os.environ.get("LINK_RATE_LIMIT", "120 per minute")
+    CONFIRM_RATE_LIMIT = os.environ.get("CONFIRM_RATE_LIMIT", "20 per minute")
+    NEW_LINK_RATE_LIMIT = os.environ.get("NEW_LINK_RATE_LIMIT", "5 per hour")
+    PERSONAL_FEED_RATE_LIMIT = os.environ.get("PERSONAL_FEED_RATE_LIMIT", "10 per hour")
+    INVITATION_RATE_LIMIT = os.environ.get("INVITATION_RATE_LIMIT", "30 per minute")
 
     HUEY_IMMEDIATE = False
     HUEY_SQLITE_PATH = str(INSTANCE_DIR / "huey.sqlite3")

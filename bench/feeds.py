@@ -9,7 +9,7 @@ per request, as pollers do), on one gunicorn sync worker:
   render after one change (a session's updated_at moved from outside, not timed);
 - warm request: a full 200 from the cache, against a static file of the same size
   served by the same server (Flask's send_from_directory);
-- 304 request: If-None-Match with the current ETag, against /healthz; once with the
+- 304 request: If-None-Match with the current ETag, against /livez; once with the
   default fingerprint memo (5 s) and once with a fingerprint query on every poll.
 Requests alternate with their baseline so that noise from the shared machine hits both;
 cold renders are also timed in-process in CPU seconds, which other load barely moves.
@@ -181,7 +181,7 @@ def wait_for(port: int, deadline: float = 30.0) -> None:
     start = time.monotonic()
     while time.monotonic() - start < deadline:
         try:
-            if get(port, "/healthz")[1] == 200:
+            if get(port, "/livez")[1] == 200:
                 return
         except OSError:
             time.sleep(0.1)
@@ -319,7 +319,7 @@ def cpu_renders(database_url: str, repeats: int) -> None:
 
 
 def warm_and_304(port: int, workdir: Path, requests: int, label: str) -> None:
-    """Warm 200 against a static file; 304 against /healthz; interleaved."""
+    """Warm 200 against a static file; 304 against /livez; interleaved."""
     _t, status, body, headers = get(port, FEEDS[2000])
     assert status == 200 and body.count(b"BEGIN:VEVENT") == 2000, "all 2,000 in the feed"
     (workdir / "static.ics").write_bytes(body)
@@ -329,10 +329,10 @@ def warm_and_304(port: int, workdir: Path, requests: int, label: str) -> None:
     print(f"  feed (cached)  {ms(warm)}\n  static file    {ms(static)}")
     print(f"  ratio          x{ratio(warm, static):.2f}   (target <= 1.5)")
     not_modified, trivial = alternate(
-        port, (FEEDS[2000], {"If-None-Match": headers["ETag"]}), ("/healthz",), requests
+        port, (FEEDS[2000], {"If-None-Match": headers["ETag"]}), ("/livez",), requests
     )
     print(f"[{label}] 304 (If-None-Match), {requests} each, interleaved:")
-    print(f"  feed 304       {ms(not_modified)}\n  /healthz       {ms(trivial)}")
+    print(f"  feed 304       {ms(not_modified)}\n  /livez         {ms(trivial)}")
     print(f"  ratio          x{ratio(not_modified, trivial):.2f}   (target <= 1.2)")
 
 

@@ -6,7 +6,7 @@
 Seeds a scratch database in bulk, serves it with gunicorn (production settings, a few
 workers) on a free loopback port, signs in as a lecturer and times the schedule list
 (first page and a filtered page), a session page and the find-a-time grid (a week, 5
-academies and 5 lecturers) against GET /healthz of the same
+academies and 5 lecturers) against GET /livez of the same
 app, in the same run and interleaved: shared machines are noisy, so only the ratios
 mean something. Queries per page are counted in-process (Flask test client and an
 SQLAlchemy event listener), since gunicorn runs in other processes.
@@ -242,7 +242,7 @@ def pages(seeded: Seeded) -> dict[str, str]:
         f"/manage/find-a-time?{people}&time_zone=Asia/Samarkand&duration_minutes=90&week={monday}"
     )
     return {
-        "GET /healthz (baseline)": "/healthz",
+        "GET /livez (baseline)": "/livez",
         "schedule, first page": "/manage/schedule",
         "schedule, filtered": filtered,
         "session page": f"/manage/sessions/{seeded.session_id}",
@@ -320,7 +320,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path, root: Path = ROOT) ->
         deadline = time.monotonic() + 60
         while True:
             try:
-                if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                if requests.get(base + "/livez", timeout=5).status_code == 200:
                     break
             except requests.RequestException:  # not listening yet, or still booting
                 pass
@@ -363,8 +363,8 @@ def percentile(values: list[float], pct: int) -> float:
 
 
 def report(args, database: str, seeded: Seeded, queries, timings) -> None:
-    base50 = percentile(timings["GET /healthz (baseline)"], 50)
-    base95 = percentile(timings["GET /healthz (baseline)"], 95)
+    base50 = percentile(timings["GET /livez (baseline)"], 50)
+    base95 = percentile(timings["GET /livez (baseline)"], 95)
     print(
         f"\nwebinars bench/pages.py on {database}: {args.sessions} sessions seeded in "
         f"{seeded.seconds:.1f} s; gunicorn, {args.workers} workers; "
@@ -381,7 +381,7 @@ def report(args, database: str, seeded: Seeded, queries, timings) -> None:
             f"{p50 / base50:>10.1f} {p95 / base95:>10.1f}"
         )
     print("\nrows: links to sessions on the page (schedule rows; conflicts on a session page).")
-    print("×base: the page's time divided by /healthz's, both from this run.")
+    print("×base: the page's time divided by /livez's, both from this run.")
 
 
 def main() -> None:

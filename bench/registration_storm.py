@@ -11,9 +11,9 @@ What it does, all on loopback:
    limits off (every client here shares one address), mail configured but no worker, so
    every email stays queued;
 3. 1,000 clients each load the form (own connection) to get a CSRF token and cookie;
-4. baseline: 1,000 GET /healthz released at once, each on its own connection;
+4. baseline: 1,000 GET /livez released at once, each on its own connection;
 5. storm: the 1,000 registrations POSTed at once, each on its own connection;
-6. one at a time: 100 /healthz and 100 registrations (the other session), alternating,
+6. one at a time: 100 /livez and 100 registrations (the other session), alternating,
    for the latency of a single request without queueing; then 100 of each back to back
    for its CPU;
 7. checks the database: exactly 100 holds, 900 on the waiting list, 1,000 emails queued,
@@ -293,13 +293,13 @@ def start_gunicorn(url: str, port: int, workers: int, instance: Path) -> subproc
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            status, _, _ = request(port, "GET", "/healthz")
+            status, _, _ = request(port, "GET", "/livez")
             if status == 200:
                 return process
         except OSError:
             time.sleep(0.2)
     process.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+    raise SystemExit("gunicorn did not answer /livez within 60 s")
 
 
 def request(
@@ -463,7 +463,7 @@ def main() -> int:
         print(f"forms loaded by {args.clients} clients in {time.perf_counter() - started:.1f} s")
 
         def healthz() -> int:
-            return request(port, "GET", "/healthz")[0]
+            return request(port, "GET", "/livez")[0]
 
         def registration(
             n: int, where: str = path, prefix: str = "storm", academy: int = academy_id
@@ -485,7 +485,7 @@ def main() -> int:
 
         meter = CpuMeter(server, args.url) if Path("/proc/self/stat").exists() else None
         cpu_start = meter.read() if meter else None
-        baseline = burst("GET /healthz", [healthz] * args.clients, 200)
+        baseline = burst("GET /livez", [healthz] * args.clients, 200)
         cpu_middle = meter.read() if meter else None
         storm = burst("POST register", [registration(n) for n in range(args.clients)], 302)
         cpu_end = meter.read() if meter else None

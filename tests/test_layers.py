@@ -57,7 +57,7 @@ AREA_DEPENDS = {
     # Which area writes which email (the worker and the outbox page ask it).
     "mailing": {"registration", "partners", "certificates"},
 }
-GENERAL = {"outbox", "staff", "signals"}
+GENERAL = {"outbox", "staff", "signals", "workers"}
 
 
 def module_name(path: Path) -> str:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from webinars.domain.sessions.timezones import is_valid_zone
@@ -90,9 +90,12 @@ def seed_demo_command() -> None:
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 @with_appcontext
 def worker_command(workers: int) -> None:
-    """Run the background worker (tasks and periodic jobs)."""
+    """Run the background worker (tasks and periodic jobs), with its heartbeat: what a
+    dead worker held is taken over at start and within a minute after it dies."""
+    from webinars.jobs.takeover import start_heartbeat
     from webinars.jobs.worker import run_worker
 
+    start_heartbeat(current_app._get_current_object())  # type: ignore[attr-defined]
     run_worker(workers)
 
 

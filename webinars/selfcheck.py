@@ -63,6 +63,16 @@ def settings_problems(config: Mapping[str, Any]) -> list[Problem]:
                 "set REDIS_URL=redis://127.0.0.1:6379/0 (shared by every node).",
             )
         )
+    if config.get("REDIS_URL") and str(config.get("RATELIMIT_STORAGE_URI")).startswith("memory"):
+        problems.append(
+            Problem(
+                "RATELIMIT_STORAGE_URI",
+                "is memory://: each gunicorn worker would count its own requests, so an "
+                "email could register several times the limit (README.md, Rate limits).",
+                "set it to a shared storage such as redis://127.0.0.1:6379/0, or leave it "
+                "unset (the limits then use REDIS_URL).",
+            )
+        )
     if not str(config.get("BASE_URL") or "").startswith("https://"):
         problems.append(
             Problem(

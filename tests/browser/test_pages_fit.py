@@ -51,8 +51,12 @@ def _seed(app: Flask) -> dict[str, int]:
         )
         return {
             "session": upcoming.id,
+            # The demo's history has cancelled sessions too: the latest one.
             "cancelled": db.session.execute(
-                db.select(Session.id).filter_by(status=SessionStatus.CANCELLED)
+                db.select(Session.id)
+                .filter_by(status=SessionStatus.CANCELLED)
+                .order_by(Session.starts_at.desc())
+                .limit(1)
             ).scalar_one(),
             "user": db.session.execute(
                 db.select(User.id).filter_by(email="dilnoza@demo.example.org")

@@ -104,3 +104,37 @@ def test_a_later_change_to_the_session_does_not_change_an_issued_certificate(ctx
     emma = db.session.get(Certificate, emma.id)
     assert (emma.pdf, emma.data) == (pdf, data)
     assert data["title"] == "Pediatric cardiology update"
+
+
+def test_two_workers_at_once_never_give_anyone_a_second_number(app, queue, ended_session):
+    from tests.fixtures.attendance import stay
+    from tests.fixtures.registration import all_at_once
+    from webinars import create_app
+
+    ended = ended_session({f"s{n}": (f"Student {n}", f"s{n}@example.org") for n in range(6)})
+    with app.app_context():
+        for n in range(6):
+            db.session.add(stay(ended, f"k{n}", f"Student {n}", f"s{n}@example.org", 0, 90))
+        db.session.commit()
+        finalise(db.session.get(Session, ended.id), None, utcnow())
+        db.session.commit()  # the task waits in the queue: the two "workers" below race
+    other = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "HUEY_SQLITE_PATH": app.config["HUEY_SQLITE_PATH"] + "-other",
+        }
+    )
+
+    results = all_at_once(other, [lambda: len(issue_for_session(ended.id, utcnow()))] * 2)
+
+    issued = [r for r in results if isinstance(r, int)]
+    assert sorted(issued)[-1] == 7  # six students and the lecturer, by one of them
+    with app.app_context():
+        keys = (
+            db.session.execute(
+                db.select(Certificate.issue_key).where(Certificate.session_id == ended.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert len(keys) == len(set(keys)) == 7

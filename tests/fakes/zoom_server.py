@@ -41,6 +41,9 @@ __all__ = ["FAULT_KINDS", "RecordedRequest", "WebhookSender", "ZoomServer"]
 # "slow": Zoom does the work and replies after ``slow_seconds`` (past the client's timeout);
 # a client that hangs up before then gets nothing, however late it looks for the reply.
 FAULT_KINDS = ("500", "502", "503", "429", "429-retry-after", "slow", "drop")
+# "stall" (asked for by fail_next only): Zoom does nothing and answers 503 after
+# ``slow_seconds``: a caller killed while it waits has made nothing.
+QUEUED_ONLY_KINDS = ("stall",)
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ class ZoomServer:
         """Make the next ``n`` API calls fail with ``status`` (500, 502, 503 or 429), or with
         a fault kind from ``FAULT_KINDS`` such as ``"drop"`` or ``"slow"``."""
         kind = fault or str(status)
-        if kind not in FAULT_KINDS:
+        if kind not in FAULT_KINDS + QUEUED_ONLY_KINDS:
             raise ValueError(f"unknown fault {kind!r}; choose from {FAULT_KINDS}")
         with self._lock:
             self._queued.extend([kind] * n)
@@ -244,7 +247,7 @@ class ZoomServer:
         reply = _fault_reply(fault, self.account.clock)
         if reply is None:
             reply = self.account.handle(method, split.path, query, headers, body)
-        delay = self.slow_seconds if fault == "slow" else 0.0
+        delay = self.slow_seconds if fault in ("slow", "stall") else 0.0
         return _Outcome(reply, drop=fault == "drop", delay=delay)
 
 
@@ -257,7 +260,9 @@ class _Outcome:
 
 def _fault_reply(fault: str | None, clock: Any) -> Reply | None:
     """The reply a fault puts in place of Zoom's, or None when Zoom should do the work."""
-    if fault in ("500", "503"):
+    if fault in ("500", "503", "stall"):
+        if fault == "stall":
+            return Reply(503, {"code": 503, "message": "Service Unavailable."})
         return Reply(int(fault), {"code": int(fault), "message": "Internal Error."})
     if fault == "502":  # a gateway answers, in HTML
         return Reply(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>")

@@ -35,6 +35,7 @@ def test_a_sound_configuration_has_no_problem():
         ({"SECRET_KEY": "a" * 64}, "SECRET_KEY"),  # long, but eight distinct characters short
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:////srv/webinars.sqlite3"}, "DATABASE_URL"),
         ({"REDIS_URL": None}, "REDIS_URL"),
+        ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI"),
         (
             {
                 "HOME_NAME": "Samarkand",
@@ -135,7 +136,7 @@ def test_health_and_metrics_answer_plain_http_in_production():
     config = type("Sound", (ProductionConfig,), {**GOOD, "SELF_CHECK": "warn"})
     client = create_app(config).test_client()
 
-    answers = [client.get(path).status_code for path in ("/healthz", "/metrics", "/catalog/")]
+    answers = [client.get(path).status_code for path in ("/livez", "/metrics", "/catalog/")]
 
     # Health checks and the scraper talk to gunicorn's port over http on the machine;
     # every page still goes to https. (The database here cannot be reached: /metrics

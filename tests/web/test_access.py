@@ -118,7 +118,8 @@ ACCESS: dict[str, list[Case]] = {
         everyone(MISSING, session_id="partners_session"),
         everyone(MISSING, session_id="nothing"),
     ],
-    "public.healthz": [everyone(OK)],
+    "public.readyz": [everyone(OK)],
+    "public.livez": [everyone(OK)],
     "cooperation.index": [everyone(OK)],
     # Answers by address or token, not by role: the test client is on loopback (strangers
     # and METRICS_TOKEN are tested in tests/operations/test_metrics.py).

@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import url_for
 from werkzeug.routing import IntegerConverter
 
+from tests.fixtures.markup import by_id, parse
 from tests.fixtures.session_form import form_data
-from webinars.models import Role
+from webinars.models import Role, SessionKind
 
 ID_PAST_THE_DATABASE = [2**31, 10**30]
 
@@ -83,3 +86,69 @@ def test_nul_bytes_in_a_cancel_reason_leave_the_session_alone(
     assert response.status_code == 400
     assert client.get(f"/sessions/{session.id}").status_code == 200
     assert "Ill" not in client.get(f"/sessions/{session.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path", ["/?page={}", "/catalog/?page={}", "/manage/schedule?page={}", "/admin/outbox/?page={}"]
+)
+@pytest.mark.parametrize("page", ["999999999999999999", "99999999999999999999", "-5", "x"])
+def test_a_page_number_past_any_range_is_an_empty_page(client, login, make_user, path, page):
+    login(make_user(Role.ADMIN))
+
+    response = client.get(path.format(page))
+
+    assert response.status_code == 200
+
+
+def test_a_file_in_a_text_field_is_refused_with_a_message(app, client, make_session):
+    session = make_session(kind=SessionKind.MASTER_CLASS, capacity=5)
+    data = {
+        "full_name": (io.BytesIO(b"%PDF-1.4"), "cv.pdf"),
+        "email": "dilnoza@example.org",
+        "consent": "y",
+        "locale": "en",
+    }
+
+    response = client.post(f"/catalog/{session.id}/register", data=data)
+
+    assert response.status_code == 400
+    assert "A file was sent where this form takes text" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("academy", ["99999999999999999999", "2147483648", "-7"])
+def test_an_academy_past_the_id_range_is_a_choice_to_fix(app, client, make_session, academy):
+    session = make_session(kind=SessionKind.MASTER_CLASS, capacity=5)
+    data = {
+        "full_name": "Dilnoza",
+        "email": "dilnoza@example.org",
+        "academy_id": academy,
+        "consent": "y",
+        "locale": "en",
+    }
+
+    response = client.post(f"/catalog/{session.id}/register", data=data)
+
+    assert response.status_code == 422
+    assert "Choose one of the academies in the list." in response.get_data(as_text=True)
+
+
+def test_the_academy_placeholder_is_empty_and_the_select_required(client, make_session):
+    session = make_session(kind=SessionKind.MASTER_CLASS, capacity=5)
+
+    page = parse(client.get(f"/catalog/{session.id}/register").get_data(as_text=True))
+
+    select = by_id(page, "academy_id")
+    first = next(e for e in select.iter() if e.tag == "option")
+    assert first.attrs.get("value") == ""
+    assert first.text() == "Choose…"
+    assert "required" in select.attrs
+
+
+def test_an_empty_academy_is_explained(app, client, make_session):
+    session = make_session(kind=SessionKind.MASTER_CLASS, capacity=5)
+    data = {"full_name": "Dilnoza", "email": "dilnoza@example.org", "academy_id": ""}
+
+    response = client.post(f"/catalog/{session.id}/register", data={**data, "consent": "y"})
+
+    assert response.status_code == 422
+    assert "Choose your academy, or “Another institution”." in response.get_data(as_text=True)

@@ -94,3 +94,82 @@ def test_thirty_percent_faults_end_with_exactly_the_right_meetings(
         assert join_link(session) == meeting["join_url"]
     for session_id in cancelled:
         assert join_link(db.session.get(Session, session_id)) is None
+
+
+def _zoom_session(lecturer, academy, day: int, hour: int, title: str) -> int:
+    data = session_input(
+        starts_local=_day(day).replace(hour=hour),
+        conference=Conference.ZOOM,
+        join_url=None,
+        lecturer_ids=[lecturer.id],
+        academy_ids=[academy.id],
+        title=title,
+    )
+    session = create_session(data, None)
+    db.session.commit()
+    return session.id
+
+
+def test_an_outage_and_a_restart_reissuing_ids_end_with_exactly_the_right_meetings(
+    zoom_app, zctx, queue, make_user, make_academy, zoom_server
+):
+    """Zoom goes down while sessions are moved and cancelled, then comes back empty and
+    hands out the same meeting ids again (the stand-in restarted with the same seed). No
+    retried change may touch a meeting that is now another session's: the sync checks its
+    marker before it changes or deletes what it is unsure of, and a create returning an
+    id the database holds takes it from the stale record."""
+    zoom_app.config["ZOOM_TIMEOUT_SECONDS"] = 0.3
+    lecturer, academy = make_user(), make_academy()
+    ids = []
+    for i in range(12):
+        ids.append(_zoom_session(lecturer, academy, i // 3, 9 + 3 * (i % 3), f"Before {i}"))
+        work_off(queue)
+    first_ids = {m["id"] for m in zoom_server.meetings()}
+    assert len(first_ids) == 12
+
+    zoom_server.set_fault_rate(1.0, kinds=["500", "drop", "slow"])  # the outage
+    zoom_server.slow_seconds = 0.5
+    moved, cancelled = ids[:6], set(ids[6:9])
+    for n, session_id in enumerate(moved):
+        local = _day(n // 3).replace(hour=9 + 3 * (n % 3), minute=30)
+        reschedule_session(db.session.get(Session, session_id), local, "Asia/Samarkand", 60, None)
+        db.session.commit()
+        work_off(queue)
+    for session_id in sorted(cancelled):
+        cancel_session(db.session.get(Session, session_id), "Outage test", None)
+        db.session.commit()
+        work_off(queue)
+
+    zoom_server.reset()  # back, empty, same seed: the next creates reuse the old ids
+    for i in range(6):  # new sessions take the reissued ids first
+        ids.append(_zoom_session(lecturer, academy, 5 + i // 3, 9 + 3 * (i % 3), f"After {i}"))
+        work_off(queue)
+    assert {m["id"] for m in zoom_server.meetings()} & first_ids, "no id was reissued"
+
+    now, rounds = datetime.now(UTC), 0
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        now += ROUND
+        if sweep_once(now).quiet:
+            break
+
+    assert rounds < MAX_ROUNDS
+    meetings = zoom_server.meetings()
+    live = [i for i in ids if i not in cancelled]
+    assert Counter(marker_session_id(m["agenda"]) for m in meetings) == Counter(live)
+    db.session.expire_all()
+    held = Counter(
+        db.session.execute(
+            db.select(ZoomMeeting.meeting_id).where(ZoomMeeting.meeting_id.is_not(None))
+        ).scalars()
+    )
+    assert [mid for mid, n in held.items() if n > 1] == []  # no id on two sessions
+    for session_id in live:
+        session = db.session.get(Session, session_id)
+        (meeting,) = [m for m in meetings if marker_session_id(m["agenda"]) == session_id]
+        record = db.session.execute(
+            db.select(ZoomMeeting).filter_by(session_id=session_id)
+        ).scalar_one()
+        assert (record.state, record.meeting_id) == (MeetingState.READY, meeting["id"])
+        assert meeting["start_time"] == session.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert meeting["duration"] == session.duration_minutes

@@ -16,9 +16,10 @@ from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 
 from webinars.domain import signals
+from webinars.domain.workers import holder_is_dead, this_worker
 from webinars.extensions import db
 from webinars.mail import PermanentMailError, TemporaryMailError
 from webinars.models import MailStatus, OutboxMessage, Registration, utcnow
@@ -97,7 +98,8 @@ def backoff(attempts: int) -> timedelta:
 
 
 def due_message_ids(now: datetime, limit: int = 200) -> list[int]:
-    """Messages to try now: pending and due, or claimed by a worker that has gone quiet."""
+    """Messages to try now: pending and due, or claimed by a worker that has gone quiet
+    (its heartbeat silent, or its claim older than STALE_CLAIM)."""
     return list(
         db.session.execute(
             db.select(OutboxMessage.id)
@@ -116,9 +118,22 @@ def _claimable(now: datetime):
         ),
         and_(
             OutboxMessage.status == MailStatus.SENDING,
-            OutboxMessage.claimed_at <= now - STALE_CLAIM,
+            or_(
+                OutboxMessage.claimed_at <= now - STALE_CLAIM,
+                holder_is_dead(OutboxMessage.claimed_by, now),
+            ),
         ),
     )
+
+
+def held_by_dead_workers(now: datetime) -> int:
+    """How many messages a dead worker claimed and never finished (caught mid-send)."""
+    return db.session.execute(
+        db.select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.status == MailStatus.SENDING,
+            holder_is_dead(OutboxMessage.claimed_by, now),
+        )
+    ).scalar_one()
 
 
 def claim(message_id: int, now: datetime) -> OutboxMessage | None:
@@ -132,6 +147,7 @@ def claim(message_id: int, now: datetime) -> OutboxMessage | None:
         .values(
             status=MailStatus.SENDING,
             claimed_at=now,
+            claimed_by=this_worker(),
             attempts=OutboxMessage.attempts + 1,
         )
         .execution_options(synchronize_session=False)

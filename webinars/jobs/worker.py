@@ -9,18 +9,15 @@ what they noted once the transaction commits, and forgets it when it does not.
 from __future__ import annotations
 
 import logging
-import socket
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from huey import crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 
 from webinars.extensions import db, huey
-from webinars.models import WorkerHeartbeat, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -70,21 +67,6 @@ def queue_after_commit() -> None:
     if not event.contains(db.session, "after_commit", _queue_pending):
         event.listen(db.session, "after_commit", _queue_pending)
         event.listen(db.session, "after_transaction_end", _forget_pending)
-
-
-@huey.periodic_task(crontab(minute="*"), retries=0)
-@in_app_context
-def heartbeat() -> None:
-    """Record that this worker is alive, for the admin overview."""
-    record_heartbeat(f"{socket.gethostname()}")
-
-
-def record_heartbeat(name: str) -> None:
-    """Upsert the worker's last-seen time (idempotent)."""
-    row = db.session.get(WorkerHeartbeat, name) or WorkerHeartbeat(name=name)
-    row.seen_at = utcnow()
-    db.session.add(row)
-    db.session.commit()
 
 
 def run_worker(workers: int = 2) -> None:

@@ -80,7 +80,8 @@ class ZoomMeeting(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("sessions.id", ondelete="CASCADE"), unique=True
     )
-    meeting_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # Unique: a live meeting id belongs to one session (records.take_meeting_id repairs).
+    meeting_id: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
     host_email: Mapped[str | None] = mapped_column(String(254), index=True)
     join_url: Mapped[str | None] = mapped_column(String(1000))
     state: Mapped[MeetingState] = mapped_column(
@@ -102,6 +103,7 @@ class ZoomMeeting(db.Model):
     changed_in_zoom_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Held by the one worker syncing this meeting; it lapses by itself if that worker dies.
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    leased_by: Mapped[str | None] = mapped_column(String(100))  # the worker (domain.workers)
     # Per-session overrides of the department's defaults (None: the default).
     passcode: Mapped[bool | None]
     waiting_room: Mapped[bool | None]

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
-MAX_ROW_ID = 2**31 - 1  # INTEGER primary keys, on PostgreSQL and SQLite alike
+from webinars.web import bounds
+from webinars.web.bounds import MAX_ROW_ID
 
 
 class RowId(IntegerConverter):
@@ -22,6 +23,7 @@ class RowId(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
     app.url_map.converters["int"] = RowId  # before any rule that uses it
+    bounds.init_app(app)
     from webinars.web import (
         admin,
         attendance,

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from webinars.i18n import LANGUAGE_NAMES
+from webinars.web.bounds import BoundedIntegerField
 
 
 class ShareForm(FlaskForm):
     """The share of the session's minutes that counts as attended."""
 
-    share_percent = IntegerField(
+    share_percent = BoundedIntegerField(
         _l("Attended when present at least (percent of the session)"),
         validators=[
             InputRequired(message=_l("Give a share between 1 and 100 percent.")),

@@ -19,14 +19,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from webinars.domain.sessions.timezones import is_valid_zone
+from webinars.domain.staff import authenticate
 from webinars.extensions import db, limiter
 from webinars.i18n import LANGUAGE_NAMES
-from webinars.models import User
 from webinars.web.choices import zone_choices
 
 bp = Blueprint("auth", __name__)
@@ -84,18 +83,15 @@ def _login_rate_key() -> str:
 @limiter.limit(
     lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_rate_key
 )
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"])
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
         return redirect(url_for("manage.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.execute(
-            db.select(User).where(func.lower(User.email) == email)
-        ).scalar_one_or_none()
-        if user and user.is_active and user.check_password(form.password.data):
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
             session.clear()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("manage.dashboard"))

@@ -28,6 +28,7 @@ from webinars.domain.sessions.kinds import kind_filter_choices
 from webinars.extensions import db, limiter
 from webinars.i18n import INSTRUCTION_LANGUAGES, places_for, viewer_zone
 from webinars.models import PartnerAcademy, Session, SessionStatus, utcnow
+from webinars.web.bounds import arg_row_id, page_number
 from webinars.web.list_filters import session_filters
 from webinars.web.page_cache import public_page
 from webinars.web.registration_forms import (
@@ -93,7 +94,7 @@ def index():
     form.validate()
     chosen = _chosen_academy(form.academy.data if not form.academy.errors else None)
     now = utcnow()
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     if form.errors:
         form.date_from.data = form.date_to.data = None
     pagination = db.paginate(_catalogue_query(form, now), page=page, per_page=20, error_out=False)
@@ -165,11 +166,11 @@ def _form_page(
     reason = closed_reason(session, now)
     form.academy_id.choices = academy_choices(_locale())
     chosen = _chosen_academy(
-        form.academy_id.data if request.method == "POST" else request.args.get("academy", type=int)
+        form.academy_id.data if request.method == "POST" else arg_row_id("academy")
     )
     if request.method == "GET":
         form.locale.data = _locale()
-        form.academy_id.data = chosen.id if chosen else 0
+        form.academy_id.data = chosen.id if chosen else None
     elif form.website.data and reason is None:  # the honeypot: a bot, told nothing
         return redirect(url_for("catalog.registered", session_id=session.id))
     elif reason is not None:

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField
 
 from webinars.domain.calendars.selection import feed_name
 from webinars.domain.calendars.tokens import (
@@ -29,6 +28,7 @@ from webinars.domain.calendars.tokens import (
 )
 from webinars.extensions import db
 from webinars.models import FeedScope, FeedToken, PartnerAcademy
+from webinars.web.bounds import IdSelectField
 from webinars.web.feed_links import absolute, default_locale, subscribe_links
 
 bp = Blueprint("feed_tokens", __name__, url_prefix="/manage/feeds")
@@ -48,7 +48,7 @@ def coordinator_or_admin(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class NewAddressForm(FlaskForm):
-    academy_id = SelectField(_l("Partner academy"), coerce=int)
+    academy_id = IdSelectField(_l("Partner academy"))
 
 
 class ActionForm(FlaskForm):

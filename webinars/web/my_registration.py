@@ -61,6 +61,7 @@ from webinars.models import (
 )
 from webinars.web import path_secrets
 from webinars.web.feed_http import bytes_response
+from webinars.web.link_limits import per_link, setting
 from webinars.web.registration_forms import CLOSED_MESSAGES
 
 bp = Blueprint("my_registration", __name__)
@@ -129,7 +130,7 @@ def _opened_with_personal_data(token: str) -> Registration:
 
 
 @bp.get("/r/<token>")
-@limiter.limit("120 per minute")
+@limiter.limit(setting("LINK_RATE_LIMIT"), key_func=per_link)
 def manage(token: str):
     """Status, and what the student can do with their place."""
     registration = _opened(token)
@@ -171,7 +172,7 @@ def _late_state(registration: Registration, now: datetime) -> dict[str, object]:
 
 
 @bp.route("/r/<token>/confirm", methods=["GET", "POST"])
-@limiter.limit("60 per minute")
+@limiter.limit(setting("CONFIRM_RATE_LIMIT"), key_func=per_link)
 def confirm_address(token: str):
     """GET asks (mail scanners follow links); POST confirms the address and the place.
 
@@ -254,7 +255,7 @@ def cancel_registration(token: str):
 
 
 @bp.post("/r/<token>/new-link")
-@limiter.limit("5 per hour")
+@limiter.limit(setting("NEW_LINK_RATE_LIMIT"), key_func=per_link)
 def replace_link(token: str):
     """Switch this link off and email a new one (for a link that was passed on)."""
     registration = _opened_with_personal_data(token)
@@ -327,7 +328,7 @@ def invitation(token: str):
 
 
 @bp.post("/r/<token>/feed")
-@limiter.limit("10 per hour")
+@limiter.limit(setting("PERSONAL_FEED_RATE_LIMIT"), key_func=per_link)
 def new_feed(token: str):
     """Make a personal calendar feed address (switching off earlier ones) and show it once."""
     registration = _opened_with_personal_data(token)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from webinars.domain import mailing
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage
+from webinars.web.bounds import page_number
 from webinars.web.roles import admin_required
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
@@ -27,7 +28,7 @@ STATUS_LABELS = {
 @admin_required
 def index():
     """The latest messages, newest first, with their delivery state."""
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     status = request.args.get("status", "")
     query = db.select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status in {s.value for s in MailStatus}:

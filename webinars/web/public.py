@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.sessions.access import is_public, public_sessions
@@ -10,6 +10,8 @@ from webinars.domain.sessions.filters import ending_after
 from webinars.extensions import db, talisman
 from webinars.i18n import places_for
 from webinars.models import Session, SessionStatus, utcnow
+from webinars.observability.readiness import readiness
+from webinars.web.bounds import page_number
 from webinars.web.page_cache import public_page
 
 bp = Blueprint("public", __name__)
@@ -19,7 +21,7 @@ bp = Blueprint("public", __name__)
 @public_page()
 def index():
     """Upcoming public sessions, soonest first."""
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     query = (
         public_sessions()
         .where(ending_after(utcnow()), Session.status == SessionStatus.SCHEDULED)
@@ -41,8 +43,25 @@ def session_page(session_id: int):
     return render_template("public/session.html", session=session, places=places)
 
 
-@bp.get("/healthz")
+@bp.get("/livez")
 @talisman(force_https=False)  # load balancers and systemd ask gunicorn's port over http
-def healthz():
-    """Liveness for load balancers; also the trivial baseline of the benchmarks."""
+def livez():
+    """Liveness: the process answers (restart it when this fails); asks nothing else."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+@bp.get("/healthz")  # the older name, which load balancers may still ask: now honest
+@talisman(force_https=False)
+def readyz():
+    """Readiness: the database (and Redis, when configured) answer within a short
+    timeout; 503 naming the part that failed, so a load balancer sends traffic elsewhere."""
+    checks = readiness(current_app._get_current_object())  # type: ignore[attr-defined]
+    ready = not any(check.failed for check in checks.values())
+    body = {
+        "status": "ok" if ready else "unavailable",
+        "checks": {name: check.as_dict() for name, check in checks.items()},
+    }
+    if not ready:
+        body["failed"] = sorted(name for name, check in checks.items() if check.failed)
+    return body, 200 if ready else 503, {"Cache-Control": "no-store"}

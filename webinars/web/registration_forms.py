@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -28,6 +27,7 @@ from webinars.extensions import db
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import PartnerAcademy
 from webinars.models.academy import localized_name
+from webinars.web.bounds import BoundedIntegerField, IdSelectField, row_id
 
 # Why a session takes no registrations, in words (the form, the manage page).
 CLOSED_MESSAGES = {
@@ -39,20 +39,28 @@ CLOSED_MESSAGES = {
 }
 
 OTHER_ACADEMY = -1
-NOT_AN_ACADEMY = -2  # what was sent is no number at all (a tampered or broken form)
+NOT_AN_ACADEMY = -2  # what was sent is no id at all (a tampered or broken form)
+NO_ACADEMY_CHOSEN = _l("Choose your academy, or “Another institution”.")
 
 
-def _academy_number(value: object) -> int:
-    """The academy field's value as an id; anything else becomes NOT_AN_ACADEMY, so the
-    person reads the field's own message rather than WTForms' "could not coerce"."""
+def _academy_number(value: object) -> int | None:
+    """The academy field's value as an id (None: nothing chosen); anything else, an id past
+    the range included, becomes NOT_AN_ACADEMY, so the person reads the field's own
+    message rather than WTForms' "could not coerce" and no query sees the number."""
+    if value is None or value == "":
+        return None
+    if value == OTHER_ACADEMY or value == str(OTHER_ACADEMY):
+        return OTHER_ACADEMY
     try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+        return row_id(value)
+    except ValueError:
         return NOT_AN_ACADEMY
 
 
-def academy_choices(locale: str) -> list[tuple[int, str]]:
-    """The partner academies (not archived), then “another institution”."""
+def academy_choices(locale: str) -> list[tuple[int | str, str]]:
+    """A placeholder with an empty value (so that a browser's `required` check and
+    assistive technology know nothing is chosen yet), the partner academies (not
+    archived), then “another institution”."""
     names = db.session.execute(
         db.select(
             PartnerAcademy.id,
@@ -66,7 +74,7 @@ def academy_choices(locale: str) -> list[tuple[int, str]]:
         ((id_, localized_name(locale, en, ru, uz)) for id_, en, ru, uz in names),
         key=lambda choice: choice[1],
     )
-    return [(0, _l("Choose…")), *named, (OTHER_ACADEMY, _l("Another institution"))]
+    return [("", _l("Choose…")), *named, (OTHER_ACADEMY, _l("Another institution"))]
 
 
 class PersonForm(FlaskForm):
@@ -93,7 +101,10 @@ class PersonForm(FlaskForm):
     # The choice is checked by domain.registration.register, in the read it makes anyway
     # under the seat lock: the public form then costs no query of its own when it succeeds.
     academy_id = SelectField(
-        _l("Academy"), coerce=_academy_number, default=0, validate_choice=False
+        _l("Academy"),
+        coerce=_academy_number,
+        validate_choice=False,
+        validators=[InputRequired(message=NO_ACADEMY_CHOSEN)],
     )
     academy_other = StringField(
         _l("Name of your institution"),
@@ -103,15 +114,15 @@ class PersonForm(FlaskForm):
         _l("Programme (optional)"),
         validators=[Optional(), Length(max=200, message=_l("Use at most 200 characters."))],
     )
-    year_of_study = IntegerField(
+    year_of_study = BoundedIntegerField(
         _l("Year of study (optional)"),
         validators=[Optional(), NumberRange(1, 10, message=_l("A number from 1 to 10."))],
     )
     locale = SelectField(_l("Language for emails"), choices=list(LANGUAGE_NAMES.items()))
 
     def validate_academy_id(self, field: SelectField) -> None:
-        if field.data == 0:
-            raise ValidationError(_l("Choose your academy, or “Another institution”."))
+        if field.data in (None, 0):  # 0: the placeholder's value before it was empty
+            raise ValidationError(NO_ACADEMY_CHOSEN)
         if field.data < OTHER_ACADEMY:
             raise ValidationError(_l("Choose one of the academies in the list."))
 
@@ -152,7 +163,7 @@ class RegistrationForm(PersonForm):
 class CapacityForm(FlaskForm):
     """Raise or lower the seats of a session."""
 
-    capacity = IntegerField(
+    capacity = BoundedIntegerField(
         _l("Seats"),
         validators=[
             InputRequired(message=_l("Enter the number of seats.")),
@@ -189,7 +200,7 @@ class CatalogFilterForm(FlaskForm):
 
     kind = SelectField(_l("Kind"), validators=[Optional()])
     language = SelectField(_l("Language"), validators=[Optional()])
-    academy = SelectField(_l("Academy"), coerce=int, validators=[Optional()], default=0)
+    academy = IdSelectField(_l("Academy"), validators=[Optional()], default=0)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("Until"), validators=[Optional()])
 

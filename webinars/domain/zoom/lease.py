@@ -1,20 +1,22 @@
 """One worker at a time per session: a lease on the session's meeting record.
 
 Two syncs of the same session running together could both create a meeting. A lease is
-taken with one conditional UPDATE (atomic on SQLite and PostgreSQL) and lapses by itself
-after ``LEASE``, so a worker that dies mid-sync blocks the session only briefly.
+taken with one conditional UPDATE (atomic on SQLite and PostgreSQL) and names its holder;
+it lapses by itself after ``LEASE``, or sooner when the holder's heartbeat stops
+(domain.workers), so a worker that dies mid-sync blocks the session for under a minute.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from webinars.domain.sessions.conferencing import meeting_record
+from webinars.domain.workers import holder_is_dead, this_worker
 from webinars.extensions import db
 from webinars.models import MeetingState, Session, ZoomMeeting, utcnow
 
@@ -35,6 +37,18 @@ def _ensure_record(session_id: int) -> bool:
     return True
 
 
+def sessions_held_by_dead_workers(now: datetime | None = None) -> list[int]:
+    """Sessions whose lease a dead worker still holds: their sync died with it."""
+    now = now or utcnow()
+    return list(
+        db.session.execute(
+            db.select(ZoomMeeting.session_id).where(
+                ZoomMeeting.leased_until >= now, holder_is_dead(ZoomMeeting.leased_by, now)
+            )
+        ).scalars()
+    )
+
+
 @contextmanager
 def session_lease(session_id: int) -> Iterator[bool]:
     """Hold the session's lease while the block runs; yields False if another holds it."""
@@ -46,9 +60,13 @@ def session_lease(session_id: int) -> Iterator[bool]:
         db.update(ZoomMeeting)
         .where(
             ZoomMeeting.session_id == session_id,
-            or_(ZoomMeeting.leased_until.is_(None), ZoomMeeting.leased_until < now),
+            or_(
+                ZoomMeeting.leased_until.is_(None),
+                ZoomMeeting.leased_until < now,
+                holder_is_dead(ZoomMeeting.leased_by, now),
+            ),
         )
-        .values(leased_until=now + LEASE)
+        .values(leased_until=now + LEASE, leased_by=this_worker())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -61,8 +79,8 @@ def session_lease(session_id: int) -> Iterator[bool]:
         db.session.rollback()
         db.session.execute(
             db.update(ZoomMeeting)
-            .where(ZoomMeeting.session_id == session_id)
-            .values(leased_until=None)
+            .where(ZoomMeeting.session_id == session_id, ZoomMeeting.leased_by == this_worker())
+            .values(leased_until=None, leased_by=None)
             .execution_options(synchronize_session=False)
         )
         db.session.commit()

@@ -6,6 +6,7 @@ one place. Nothing here calls Zoom.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from webinars.zoom import (
     session_marker,
 )
 from webinars.zoom.errors import CODE_MEETING_IN_PROGRESS, CODE_USER_NOT_FOUND
+
+log = logging.getLogger(__name__)
 
 IN_PROGRESS_RETRY = timedelta(minutes=15)  # a live meeting cannot be deleted: try later
 MAX_NOT_APPLIED = 5  # read-backs that disagree before a person is asked to look
@@ -76,6 +79,39 @@ def clear_errors(record: ZoomMeeting) -> None:
     record.deferred_until = None
 
 
+def take_meeting_id(record: ZoomMeeting, meeting_id: int, now: datetime) -> None:
+    """Zoom says ``meeting_id`` is this session's meeting now. A live id belongs to one
+    session (a unique index): another record still holding it is stale (Zoom reissued the
+    id after that meeting expired or was deleted), so it lets go of it and its session is
+    synced again, to get a meeting of its own or none."""
+    if record.meeting_id == meeting_id:
+        return
+    stale = db.session.execute(
+        db.select(ZoomMeeting).where(
+            ZoomMeeting.meeting_id == meeting_id, ZoomMeeting.id != record.id
+        )
+    ).scalars()
+    for other in stale:
+        log.warning(
+            "Zoom meeting id %s, held by session %s, now belongs to session %s's new "
+            "meeting: session %s's is missing and will be made again",
+            meeting_id,
+            other.session_id,
+            record.session_id,
+            other.session_id,
+        )
+        other.meeting_id = None
+        other.synced_fingerprint = None
+        other.verify_needed = False
+        if other.state is not MeetingState.DELETED:
+            other.state = MeetingState.PENDING
+        other.next_attempt_at = None
+        other.updated_at = now
+        db.session.flush()  # before this record takes the id: the index allows one
+        signals.meeting_out_of_step.send(other.session_id)
+    record.meeting_id = meeting_id
+
+
 def mark_ready(
     record: ZoomMeeting,
     session: Session,
@@ -89,7 +125,7 @@ def mark_ready(
     A changed link raises the session's SEQUENCE so calendars replace the old one.
     """
     previous = record.join_url
-    record.meeting_id = int(meeting["id"])
+    take_meeting_id(record, int(meeting["id"]), now)
     record.join_url = str(meeting.get("join_url") or previous or "") or None
     record.host_email = host.lower()
     record.state = MeetingState.READY

@@ -12,6 +12,7 @@ creating a second meeting. Commits happen inside ``reconcile`` for that reason.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Mapping
 from datetime import datetime
@@ -38,6 +39,7 @@ from webinars.domain.zoom.records import (
     mark_ready,
     mark_removed,
     note_join_link,
+    take_meeting_id,
 )
 from webinars.domain.zoom.settings import (
     MeetingSettings,
@@ -56,10 +58,13 @@ from webinars.zoom import (
     ZoomNotFound,
     ZoomRateLimited,
     ZoomTransientError,
+    marker_session_id,
     meetings_for_session,
     next_utc_midnight,
 )
 from webinars.zoom.setup import ZoomSetup
+
+log = logging.getLogger(__name__)
 
 
 def wants_meeting(session: Session, now: datetime) -> bool | None:
@@ -145,10 +150,9 @@ def _bring_in_line(
         session, _settings(record), record.host_email, setup.namespace, creating=False
     )
     digest = fingerprint(record.host_email, body)
-    if record.verify_needed:
-        try:
-            held = client.get_meeting(record.meeting_id)
-        except ZoomNotFound:
+    if uncertain(record):
+        held = _own_meeting(session, record, client, setup)
+        if held is None:  # gone, or its id now another meeting's: ours is missing
             return _recreate(session, record, client, setup, now)
         if record.synced_fingerprint == digest and not _differs(held, body, session, setup, now):
             mark_ready(record, session, held, record.host_email or "", digest, now)
@@ -160,6 +164,43 @@ def _bring_in_line(
             record.next_attempt_at = None
         return SyncResult(session.id, "unchanged")
     return _update(session, record, body, digest, client, setup, now)
+
+
+_IN_DOUBT = (
+    MeetingState.RETRYING,
+    MeetingState.FAILED,
+    MeetingState.DELETING,
+    MeetingState.CREATING,
+)
+
+
+def uncertain(record: ZoomMeeting) -> bool:
+    """Is what Zoom holds under the record's id in doubt? After a failed call (a timeout,
+    a lost reply, an outage) or a sweep's suspicion, the id may be gone, or Zoom may have
+    handed it to another meeting: it is checked before it is changed or deleted. When the
+    last call went well, nothing is checked (about one call per change)."""
+    return record.verify_needed or record.error_kind is not None or record.state in _IN_DOUBT
+
+
+def _own_meeting(
+    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup
+) -> Mapping[str, Any] | None:
+    """The meeting under the record's id if it is still the one this session made (its
+    agenda starts with the session's marker); None if it is gone or another's."""
+    assert record.meeting_id is not None
+    try:
+        held = client.get_meeting(record.meeting_id)
+    except ZoomNotFound:
+        return None
+    if marker_session_id(str(held.get("agenda") or ""), setup.namespace) != session.id:
+        log.warning(
+            "Zoom meeting %s is no longer session %s's (its agenda names another): "
+            "left alone, and the session's meeting counts as missing",
+            record.meeting_id,
+            session.id,
+        )
+        return None
+    return held
 
 
 def _differs(held: Mapping[str, Any], body: Mapping[str, Any], session, setup, now) -> bool:
@@ -178,7 +219,7 @@ def _adopt_lost_create(
         keep, extras = found[0], found[1:]
         for extra in extras:
             client.delete_meeting(int(extra["id"]))
-        record.meeting_id = int(keep["id"])
+        take_meeting_id(record, int(keep["id"]), now)
         record.join_url = str(keep.get("join_url") or "") or record.join_url
         record.synced_fingerprint = None  # what it holds is not known: send the body again
     record.create_sent_at = None
@@ -315,7 +356,8 @@ def _switch_host(
             return mark_deferred(record, choice.retry_at, now)
         return mark_no_host(record, now, keeps_meeting=True)
     assert record.meeting_id is not None
-    client.delete_meeting(record.meeting_id)
+    if not uncertain(record) or _own_meeting(session, record, client, setup) is not None:
+        client.delete_meeting(record.meeting_id)
     record.meeting_id = None
     record.host_email = choice.host
     db.session.commit()
@@ -325,7 +367,9 @@ def _switch_host(
 def _remove(
     session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
 ) -> SyncResult:
-    """Delete the session's meeting (and any a lost create may have made)."""
+    """Delete the session's meeting (and any a lost create may have made); a meeting whose
+    state is in doubt is deleted only if it is still this session's."""
+    in_doubt = uncertain(record)
     record.state = MeetingState.DELETING
     if record.create_sent_at is not None and record.host_email:
         listed = client.list_upcoming_meetings(record.host_email)
@@ -334,7 +378,8 @@ def _remove(
         record.create_sent_at = None
         db.session.commit()
     if record.meeting_id is not None:
-        client.delete_meeting(record.meeting_id)
+        if not in_doubt or _own_meeting(session, record, client, setup) is not None:
+            client.delete_meeting(record.meeting_id)
     mark_removed(record, now)
     return SyncResult(session.id, "deleted")
 

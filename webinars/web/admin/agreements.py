@@ -27,6 +27,7 @@ from webinars.models import Agreement, AgreementKind, PartnerAcademy
 from webinars.web.admin.blueprint import bp
 from webinars.web.admin.forms import ConfirmForm
 from webinars.web.agreement_labels import KIND_LABELS
+from webinars.web.bounds import accepts_files
 from webinars.web.roles import admin_required, staff_required
 
 
@@ -106,6 +107,7 @@ def _render_form(form: AgreementForm, academy: PartnerAcademy, agreement: Agreem
 
 
 @bp.route("/academies/<int:academy_id>/agreements/new", methods=["GET", "POST"])
+@accepts_files("document")
 @admin_required
 def agreement_new(academy_id: int):
     """Record an agreement with a partner academy."""
@@ -118,6 +120,7 @@ def agreement_new(academy_id: int):
 
 
 @bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@accepts_files("document")
 @admin_required
 def agreement_edit(agreement_id: int):
     """Change an agreement, replace or remove its document."""

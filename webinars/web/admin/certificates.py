@@ -23,6 +23,7 @@ from webinars.domain.certificates.layout import (
 from webinars.extensions import db
 from webinars.models import utcnow
 from webinars.web.admin.blueprint import bp
+from webinars.web.bounds import accepts_files
 from webinars.web.roles import admin_required
 
 _COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Give a colour as #rrggbb, e.g. #1f4e79."))
@@ -67,6 +68,7 @@ def certificate_layout():
 
 
 @bp.post("/certificates")
+@accepts_files("logo")
 @admin_required
 def save_certificate_layout():
     """Save the layout; the form keeps what was typed on a mistake."""

@@ -6,12 +6,13 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField
+from wtforms import BooleanField
 from wtforms.validators import InputRequired, NumberRange
 
 from webinars.domain.reports.public import page_settings, public_partners
 from webinars.extensions import db
 from webinars.web.admin.blueprint import bp
+from webinars.web.bounds import BoundedIntegerField
 from webinars.web.roles import admin_required
 
 
@@ -26,7 +27,7 @@ class CooperationPageForm(FlaskForm):
         _l("Count partners-only sessions in the figures"),
         description=_l("They are never listed on the public page, only counted."),
     )
-    years_shown = IntegerField(
+    years_shown = BoundedIntegerField(
         _l("Years shown"), validators=[InputRequired(), NumberRange(1, 10)], default=4
     )
 

@@ -13,7 +13,6 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -32,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Role
+from webinars.web.bounds import IdSelectField, IdSelectMultipleField, row_id
 
 ROLE_LABELS = {
     Role.ADMIN.value: lazy_pgettext("role", "Admin"),
@@ -72,7 +72,7 @@ class UserForm(FlaskForm):
     )
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default=Role.LECTURER.value)
-    academy_id = SelectField(_l("Partner academy (coordinators)"), coerce=int, default=0)
+    academy_id = IdSelectField(_l("Partner academy (coordinators)"), default=0)
     time_zone = SelectField(
         _l("Time zone"),
         validate_choice=False,
@@ -126,9 +126,8 @@ class AcademyForm(FlaskForm):
         _l("Contact email"), validators=[Optional(), Email(), Length(max=254)]
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
-    work_days = SelectMultipleField(
+    work_days = IdSelectMultipleField(
         _l("Working days"),
-        coerce=int,
         choices=[(n, name) for n, name in WEEKDAYS.items()],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
@@ -174,7 +173,7 @@ class AcademyForm(FlaskForm):
 class ClosureForm(FlaskForm):
     """A one-off closure: whole days of an academy or the home department."""
 
-    academy_id = SelectField(_l("Closed"), coerce=int, default=0)
+    academy_id = SelectField(_l("Closed"), coerce=row_id, default=0)
     starts_on = DateField(
         _l("First day"), validators=[InputRequired(message=_l("Enter the first closed day."))]
     )

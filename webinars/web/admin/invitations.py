@@ -23,6 +23,7 @@ from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import CoordinatorInvitation, PartnerAcademy, utcnow
 from webinars.web.admin.blueprint import bp
 from webinars.web.admin.forms import ConfirmForm, _zone
+from webinars.web.bounds import IdSelectField
 from webinars.web.roles import admin_required
 
 STATE_LABELS = {
@@ -38,7 +39,7 @@ class InvitationForm(FlaskForm):
         lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=200)]
     )
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    academy_id = SelectField(_l("Partner academy"), coerce=int)
+    academy_id = IdSelectField(_l("Partner academy"))
     locale = SelectField(_l("Language of the email"), choices=list(LANGUAGE_NAMES.items()))
     time_zone = SelectField(
         _l("Time zone"), validate_choice=False, validators=[DataRequired(), _zone]

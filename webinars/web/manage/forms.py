@@ -15,10 +15,8 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -38,12 +36,13 @@ from webinars.domain.sessions.kinds import kind_choices, kind_filter_choices
 from webinars.domain.sessions.scheduling import GuestInput, SessionInput
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Conference, Direction, SessionKind, SessionStatus, Visibility
+from webinars.web.bounds import BoundedIntegerField, IdSelectField, IdSelectMultipleField
 from webinars.web.choices import DATETIME_FORMAT, readable, zone_field
 
 E = TypeVar("E", bound=Enum)
 
 
-def _choice(enum: type[E], value: object, fallback: E) -> E:
+def _choice(enum: type[E], value: object, fallback: E | None) -> E | None:
     """An enum from a posted choice; an unknown one (its field already says so) reads as
     `fallback`, so the other rules can still be checked in the same submit."""
     try:
@@ -57,7 +56,7 @@ class GuestSpeakerForm(Form):
 
     name = StringField(_l("Guest speaker"), validators=[Optional(), Length(max=200)])
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=300)])
-    academy_id = SelectField(_l("From partner academy"), coerce=int, default=0)
+    academy_id = IdSelectField(_l("From partner academy"), default=0)
 
 
 class SessionForm(FlaskForm):
@@ -75,7 +74,7 @@ class SessionForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter the date and time the session starts."))],
     )
     time_zone = zone_field(_l("Time zone of the start time"))
-    duration_minutes = IntegerField(
+    duration_minutes = BoundedIntegerField(
         _l("Duration (minutes)"),
         default=90,
         validators=[
@@ -84,10 +83,10 @@ class SessionForm(FlaskForm):
             NumberRange(1, 1440, message=_l("Between 1 and 1440 minutes.")),
         ],
     )
-    lecturer_ids = SelectMultipleField(_l("Lecturers"), coerce=int)
-    academy_ids = SelectMultipleField(_l("Partner academies"), coerce=int)
+    lecturer_ids = IdSelectMultipleField(_l("Lecturers"))
+    academy_ids = IdSelectMultipleField(_l("Partner academies"))
     guests = FieldList(FormField(GuestSpeakerForm), min_entries=3, max_entries=10)
-    capacity = IntegerField(
+    capacity = BoundedIntegerField(
         _l("Capacity (seats)"),
         validators=[
             Optional(),
@@ -172,7 +171,10 @@ class SessionForm(FlaskForm):
             visibility=_choice(Visibility, self.visibility.data, Visibility.PUBLIC),
             conference=_choice(Conference, self.conference.data, Conference.LINK),
             join_url=(self.join_url.data or "").strip() or None,
-            direction=Direction(self.direction.data) if self.direction.data else None,
+            # An unknown direction (its field already says so) reads as "derived".
+            direction=_choice(Direction, self.direction.data, None)
+            if self.direction.data
+            else None,
         )
 
     def fill_from(self, data: SessionInput) -> None:
@@ -211,7 +213,7 @@ class RescheduleForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter the new date and time."))],
     )
     time_zone = zone_field(_l("Time zone of the start time"))
-    duration_minutes = IntegerField(
+    duration_minutes = BoundedIntegerField(
         _l("Duration (minutes)"),
         validators=[
             InputRequired(),
@@ -241,8 +243,8 @@ class ScheduleFilterForm(FlaskForm):
         csrf = False
 
     kind = SelectField(_l("Kind"), choices=kind_filter_choices(), validators=[Optional()])
-    academy = SelectField(_l("Academy"), coerce=int, validators=[Optional()])
-    lecturer = SelectField(_l("Lecturer"), coerce=int, validators=[Optional()])
+    academy = IdSelectField(_l("Academy"), validators=[Optional()])
+    lecturer = IdSelectField(_l("Lecturer"), validators=[Optional()])
     language = SelectField(
         _l("Language"),
         choices=[("", _l("All languages")), *INSTRUCTION_LANGUAGES.items()],

@@ -19,6 +19,7 @@ from webinars.domain.staff import StaffRuleError
 from webinars.extensions import db, limiter
 from webinars.models import utcnow
 from webinars.web import path_secrets
+from webinars.web.link_limits import per_link, setting
 from webinars.web.partners.blueprint import bp
 
 # Invitation links carry their secret in the path: logs keep only its first characters.
@@ -56,7 +57,7 @@ UNUSABLE = {
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(setting("INVITATION_RATE_LIMIT"), methods=["POST"], key_func=per_link)
 def invitation(token: str):
     """Choose a password and get a coordinator's account; the link then stops working."""
     found = find_invitation(token)

@@ -13,7 +13,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateTimeLocalField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -43,6 +42,7 @@ from webinars.domain.sessions.timezones import LocalTimeError, local_to_utc
 from webinars.extensions import db
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import SeatQuota, Session, utcnow
+from webinars.web.bounds import BoundedIntegerField, IdSelectField, accepts_files
 from webinars.web.choices import DATETIME_FORMAT, readable
 from webinars.web.partners.blueprint import bp
 from webinars.web.roles import coordinator_required, scheduler_required
@@ -51,8 +51,8 @@ from webinars.web.roles import coordinator_required, scheduler_required
 class QuotaForm(FlaskForm):
     """Reserve seats for an academy until a deadline (in the session's zone)."""
 
-    academy_id = SelectField(_l("Partner academy"), coerce=int)
-    seats = IntegerField(
+    academy_id = IdSelectField(_l("Partner academy"))
+    seats = BoundedIntegerField(
         _l("Seats reserved"), validators=[InputRequired(), readable, NumberRange(1, 10000)]
     )
     deadline = DateTimeLocalField(
@@ -72,7 +72,9 @@ class NomineeForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     programme = StringField(_l("Programme"), validators=[Optional(), Length(max=200)])
-    year = IntegerField(_l("Year of study"), validators=[Optional(), readable, NumberRange(1, 10)])
+    year = BoundedIntegerField(
+        _l("Year of study"), validators=[Optional(), readable, NumberRange(1, 10)]
+    )
     language = SelectField(_l("Language of the emails"), choices=list(LANGUAGE_NAMES.items()))
 
 
@@ -213,6 +215,7 @@ def nominate_one(quota_id: int):
 
 
 @bp.post("/partners/quotas/<int:quota_id>/preview")
+@accepts_files("file")
 @coordinator_required
 def nominate_preview(quota_id: int):
     """Read and check a CSV file: every row with what is wrong; nothing is sent yet."""

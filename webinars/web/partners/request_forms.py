@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from webinars.domain.partners.requests import MAX_DURATION, MIN_DURATION
 from webinars.domain.sessions.kinds import kind_choices
 from webinars.i18n import INSTRUCTION_LANGUAGES
+from webinars.web.bounds import BoundedIntegerField, row_id
 from webinars.web.choices import DATETIME_FORMAT, readable, zone_field
 
 
@@ -24,8 +24,8 @@ def _window(label: str) -> DateTimeLocalField:
     return DateTimeLocalField(label, format=DATETIME_FORMAT, validators=[Optional()])
 
 
-def _duration() -> IntegerField:
-    return IntegerField(
+def _duration() -> BoundedIntegerField:
+    return BoundedIntegerField(
         _l("Duration (minutes)"),
         default=90,
         validators=[InputRequired(), readable, NumberRange(MIN_DURATION, MAX_DURATION)],
@@ -40,14 +40,16 @@ class LectureRequestForm(FlaskForm):
     programme = StringField(
         _l("Programme (e.g. Paediatrics)"), validators=[Optional(), Length(max=200)]
     )
-    year_of_study = IntegerField(
+    year_of_study = BoundedIntegerField(
         _l("Year of study"), validators=[Optional(), readable, NumberRange(1, 10)]
     )
-    expected_students = IntegerField(
+    expected_students = BoundedIntegerField(
         _l("Expected number of students"), validators=[Optional(), readable, NumberRange(1, 5000)]
     )
     language = SelectField(_l("Language"), choices=list(INSTRUCTION_LANGUAGES.items()))
-    preferred_lecturer_id = SelectField(_l("Preferred lecturer (optional)"), coerce=int, default=0)
+    preferred_lecturer_id = SelectField(
+        _l("Preferred lecturer (optional)"), coerce=row_id, default=0
+    )
     time_zone = zone_field(_l("Your time zone (the times below are in it)"))
     duration_minutes = _duration()
     window_1 = _window(_l("First time that would suit"))
@@ -60,7 +62,9 @@ class AcceptForm(FlaskForm):
     """Staff choose one of the times; a draft session is made."""
 
     window_id = RadioField(
-        _l("Time"), coerce=int, validators=[InputRequired(message=_l("Choose one of the times."))]
+        _l("Time"),
+        coerce=row_id,
+        validators=[InputRequired(message=_l("Choose one of the times."))],
     )
 
 
