@@ -116,6 +116,13 @@ class Config:
     # feeds. ~1,000 events of ~650 bytes keep it under the 1 MB that Google reads whole.
     FEED_MAX_EVENTS = int(os.environ.get("FEED_MAX_EVENTS", "1000"))
 
+    # Anonymous visitors' pages (/, /catalogue/, /sessions/<id>) kept in each worker: for
+    # at most this many seconds (seats left and the clock move without a data change;
+    # a change to what they show drops them at once: see web/page_cache.py), and up to
+    # this many bytes. 0 seconds: never kept.
+    PUBLIC_PAGE_CACHE_SECONDS = float(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "5"))
+    PUBLIC_PAGE_CACHE_MAX_BYTES = 16 * 1024 * 1024
+
     # Zoom (Server-to-Server OAuth app). Zoom is "configured" when the account, client id,
     # secret and at least one host are set; webhooks also need the secret token.
     ZOOM_ACCOUNT_ID = os.environ.get("ZOOM_ACCOUNT_ID", "")

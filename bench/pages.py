@@ -93,8 +93,13 @@ class Seeded:
     seconds: float
 
 
-def seed(n_sessions: int, rng: random.Random) -> Seeded:
-    """Bulk-insert academies, staff and `n_sessions` sessions with people and history."""
+def seed(
+    n_sessions: int, rng: random.Random, *, n_academies: int = 12, n_lecturers: int = 40
+) -> Seeded:
+    """Bulk-insert academies, staff and `n_sessions` sessions with people and history.
+
+    `n_academies` beyond the twelve cities above are numbered copies of them
+    (bench/scale.py seeds a university: 40 academies, 300 lecturers)."""
     from werkzeug.security import generate_password_hash
 
     from webinars.extensions import db
@@ -120,27 +125,30 @@ def seed(n_sessions: int, rng: random.Random) -> Seeded:
             dict(
                 id=i,
                 slug=f"academy-{i}",
-                name_en=f"{city} Medical Academy",
+                name_en=f"{city} Medical Academy" + (f" {i}" if i > len(ACADEMIES) else ""),
                 city=city,
                 time_zone=zone,
                 country=country,
                 language="ru",
             )
-            for i, (city, zone, country) in enumerate(ACADEMIES, start=1)
+            for i, (city, zone, country) in (
+                (i, ACADEMIES[(i - 1) % len(ACADEMIES)]) for i in range(1, n_academies + 1)
+            )
         ],
     )
     password_hash = generate_password_hash(PASSWORD)
     users = [dict(id=1, email=BENCH_EMAIL, name="Bench Lecturer", role=Role.LECTURER)]
     users += [
         dict(id=i, email=f"lecturer{i}@example.org", name=f"Lecturer {i:02d}", role=Role.LECTURER)
-        for i in range(2, 41)
+        for i in range(2, n_lecturers + 1)
     ]
-    users.append(dict(id=41, email="admin@example.org", name="Admin", role=Role.ADMIN))
+    admin_id = n_lecturers + 1
+    users.append(dict(id=admin_id, email="admin@example.org", name="Admin", role=Role.ADMIN))
     for row in users:
         row.update(password_hash=password_hash, time_zone="Asia/Samarkand")
     db.session.execute(sa.insert(User), users)
 
-    lecturer_ids, academy_ids = range(1, 41), range(1, len(ACADEMIES) + 1)
+    lecturer_ids, academy_ids = range(1, n_lecturers + 1), range(1, n_academies + 1)
     sessions, lecturers, academies, guests, audit = [], [], [], [], []
     for sid in range(1, n_sessions + 1):
         if sid == 1:  # the measured session page: soon, two of everything, a long history
@@ -292,8 +300,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
-    """Serve wsgi:app on a free loopback port; yields the base URL."""
+def gunicorn(env: dict[str, str], workers: int, log: Path, root: Path = ROOT) -> Iterator[str]:
+    """Serve wsgi:app of the checkout at `root` on a free loopback port; yields the base URL."""
     port = free_port()
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -306,7 +314,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
         "warning",
     ]
     with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=out)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

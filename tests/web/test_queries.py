@@ -157,6 +157,8 @@ def _samarkand(moment: datetime) -> datetime:
 
 
 def test_public_session_page_query_count_does_not_grow(app, make_user, make_academy, grow, queries):
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 0  # the render's own statements (a kept
+    # page runs none: tests/web/test_page_cache.py)
     lecturer = make_user(Role.LECTURER)
     session_id = grow(lecturer, 1)[0]  # the first one is scheduled and public
     path = f"/sessions/{session_id}"

@@ -122,12 +122,60 @@ def test_schedule_filters(world, viewer, query, expected):
     assert _titles(response) == expected
 
 
-def test_schedule_pages(app, world, viewer):
+def _link(response, rel: str) -> str | None:
+    """The href of the pager's link with this rel, or None."""
+    page = parse(response.get_data(as_text=True))
+    hrefs = [e.attrs["href"] for e in page.iter() if e.tag == "a" and e.attrs.get("rel") == rel]
+    return hrefs[0] if hrefs else None
+
+
+def test_schedule_pages_follow_the_links(app, world, viewer):
     app.config["SCHEDULE_PAGE_SIZE"] = 2
 
-    pages = [_titles(viewer.get(f"/manage/schedule?page={n}")) for n in (1, 2, 3)]
+    first = viewer.get("/manage/schedule?past=1")
+    second = viewer.get(_link(first, "next"))
+    back = viewer.get(_link(second, "prev"))
+    last = viewer.get(_link(first, "last"))
 
-    assert pages == [ALL_UPCOMING[:2], ALL_UPCOMING[2:], []]
+    everything = ["Last month's webinar", *ALL_UPCOMING]
+    assert [_titles(first), _titles(second), _titles(back)] == [
+        everything[:2],
+        everything[2:],
+        everything[:2],
+    ]
+    assert _titles(last) == everything[2:]
+    assert (_link(first, "prev"), _link(second, "next"), _link(last, "next")) == (None,) * 3
+    assert "past=1" in _link(first, "next") and "past=1" in _link(second, "prev")
+
+
+def test_schedule_page_keeps_its_place_when_sessions_are_added_before(
+    app, world, viewer, make_session
+):
+    app.config["SCHEDULE_PAGE_SIZE"] = 2
+    second = _link(viewer.get("/manage/schedule"), "next")
+    make_session(title="Squeezed in", starts_local=datetime.combine(DAY, time(8)))
+
+    assert _titles(viewer.get(second)) == ["Kawasaki guest lecture"]
+
+
+def test_schedule_deep_page_costs_what_the_first_does(app, viewer, make_session, count_queries):
+    app.config["SCHEDULE_PAGE_SIZE"] = 2
+    for n in range(9):
+        make_session(title=f"Session {n}", starts_local=datetime.combine(DAY, time(6 + n)))
+    first = viewer.get("/manage/schedule")
+    deep = _link(viewer.get(_link(viewer.get(_link(first, "next")), "next")), "next")
+
+    with count_queries() as on_first:
+        assert viewer.get("/manage/schedule").status_code == 200
+    with count_queries() as on_deep:
+        response = viewer.get(deep)
+    with count_queries() as on_last:
+        viewer.get(_link(first, "last"))
+
+    assert _titles(response) == ["Session 6", "Session 7"]
+    assert on_deep.count == on_first.count + 1  # the look back: is there a page before?
+    assert on_last.count == on_first.count
+    assert not any("count(" in s.lower() for s in on_deep.statements)
 
 
 ODD_QUERIES = [
@@ -144,6 +192,12 @@ ODD_QUERIES = [
     "date_to=9999-12-31",
     "date_from=9999-12-31",
     "past=1&page=2",
+    "after=abc",
+    "before=1.2",
+    "after=999999999999999999.1",
+    "before=-5.3",
+    "last=1&after=1.1",
+    "last=yes",
 ]
 
 

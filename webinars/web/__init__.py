@@ -42,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
         metrics,
         my_registration,
         outbox,
+        page_cache,
         partners,
         public,
         registrants,
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(feed_tokens.bp)
     feed_http.init_app(app)
+    page_cache.init_app(app)
     audit_labels.init_app(app)
     form_problems.init_app(app)
     app.jinja_env.globals["may_view_session"] = roles.may_view_session

@@ -30,6 +30,7 @@ from webinars.i18n import INSTRUCTION_LANGUAGES, places_for, viewer_zone
 from webinars.models import PartnerAcademy, Session, SessionStatus, utcnow
 from webinars.web.bounds import arg_row_id, page_number
 from webinars.web.list_filters import session_filters
+from webinars.web.page_cache import public_page
 from webinars.web.registration_forms import (
     CLOSED_MESSAGES,
     CatalogFilterForm,
@@ -86,6 +87,7 @@ def _chosen_academy(academy_id: int | None) -> PartnerAcademy | None:
 
 
 @bp.get("/")
+@public_page(seats=True)
 def index():
     """Upcoming public sessions open for registration, with filters and seats left."""
     form = _filters()

@@ -6,22 +6,25 @@ from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.sessions.access import is_public, public_sessions
+from webinars.domain.sessions.filters import ending_after
 from webinars.extensions import db, talisman
 from webinars.i18n import places_for
 from webinars.models import Session, SessionStatus, utcnow
 from webinars.observability.readiness import readiness
 from webinars.web.bounds import page_number
+from webinars.web.page_cache import public_page
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@public_page()
 def index():
     """Upcoming public sessions, soonest first."""
     page = page_number()
     query = (
         public_sessions()
-        .where(Session.ends_at > utcnow(), Session.status == SessionStatus.SCHEDULED)
+        .where(ending_after(utcnow()), Session.status == SessionStatus.SCHEDULED)
         .options(selectinload(Session.academies), selectinload(Session.lecturers))
         .order_by(Session.starts_at, Session.id)
     )
@@ -30,6 +33,7 @@ def index():
 
 
 @bp.get("/sessions/<int:session_id>")
+@public_page()
 def session_page(session_id: int):
     """A public session: what, when, who; no join link or any private detail."""
     session = db.get_or_404(Session, session_id)

@@ -5,11 +5,22 @@ Personal data: only the session's lecturers and admins (domain.access.can_edit) 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session as OrmSession
 
 from webinars.domain.registration.register import (
     RegistrationClosedError,
@@ -17,14 +28,17 @@ from webinars.domain.registration.register import (
     register,
 )
 from webinars.domain.registration.registrants import (
+    RegistrantFilters,
     SeatRuleError,
     attendance_by_email,
     change_capacity,
     message_everyone,
     promote,
-    registrants,
     registrants_csv,
+    registrants_page,
     remove,
+    status_counts,
+    waiting_positions,
 )
 from webinars.domain.registration.seats import seats_taken
 from webinars.domain.sessions.access import can_edit
@@ -34,11 +48,21 @@ from webinars.web.registration_forms import (
     CapacityForm,
     MessageForm,
     PersonForm,
+    RegistrantFilterForm,
     academy_choices,
 )
 from webinars.web.roles import staff_required
 
 bp = Blueprint("registrants", __name__, url_prefix="/manage/sessions/<int:session_id>")
+
+PAGE_SIZE = 50
+STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    RegistrationStatus.HELD: _l("Held, unconfirmed"),
+    RegistrationStatus.WAITING: _l("Waiting"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+    RegistrationStatus.EXPIRED: _l("Expired"),
+}
 
 
 def _session(session_id: int) -> Session:
@@ -57,20 +81,39 @@ def _registration(session: Session, registration_id: int) -> Registration:
     return registration
 
 
+def _filter_form() -> tuple[RegistrantFilterForm, RegistrantFilters]:
+    """The search and filters from the query string; invalid ones are said beside their
+    field and narrow nothing."""
+    form = RegistrantFilterForm(request.args)
+    form.status.choices = [("", _("All statuses"))] + [
+        (status.value, str(label)) for status, label in STATUS_LABELS.items()
+    ]
+    form.academy.choices = [(0, _("All academies")), *academy_choices(str(get_locale()))[1:-1]]
+    if not form.validate():
+        return form, RegistrantFilters()
+    status = RegistrationStatus(form.status.data) if form.status.data else None
+    return form, RegistrantFilters(form.q.data or "", status, form.academy.data or None)
+
+
 def _page(session: Session, status: int = 200, **forms):
     now = utcnow()
     person = forms.get("person") or PersonForm(formdata=None, prefix="add")
     person.academy_id.choices = academy_choices(str(get_locale()))
     capacity = forms.get("capacity") or CapacityForm(formdata=None, capacity=session.capacity)
     message = forms.get("message") or MessageForm(formdata=None)
-    rows = registrants(session.id)
+    filter_form, filters = _filter_form()
+    page = registrants_page(session.id, filters, request.args.get("page", 1, type=int), PAGE_SIZE)
     return render_template(
         "registrants/index.html",
         session=session,
-        rows=rows,
+        page=page,
+        filter_form=filter_form,
+        filtering=filters != RegistrantFilters(),
+        filter_args={k: v for k, v in request.args.items() if k != "page" and v},
+        positions=waiting_positions(session.id, [r.id for r in page.items]),
+        waiting_count=status_counts(session.id).get(RegistrationStatus.WAITING, 0),
         attended=attendance_by_email(session.id),
         taken=seats_taken(session.id, now),
-        waiting=[r for r in rows if r.status is RegistrationStatus.WAITING],
         person=person,
         capacity_form=capacity,
         message_form=message,
@@ -87,16 +130,26 @@ def _done(session: Session, message: str):
 @bp.get("/registrants")
 @staff_required
 def index(session_id: int):
-    """The registrants with their status, the waiting list in order, and the actions."""
+    """The registrants, a page of 50 at a time (searched and filtered by status and
+    academy), with their status and place on the waiting list, and the actions."""
     return _page(_session(session_id))
 
 
 @bp.get("/registrants.csv")
 @staff_required
 def export(session_id: int):
-    """The registrants as a CSV file."""
+    """All registrants as a CSV file, streamed as it is read (any number of them)."""
     session = _session(session_id)
-    response = Response(registrants_csv(session.id), content_type="text/csv; charset=utf-8")
+    attended = attendance_by_email(session.id)
+    engine = db.engine
+
+    def chunks():
+        # Sent after the request has ended: the rows are read through a database session
+        # of the stream's own, closed when the stream ends or is dropped.
+        with OrmSession(engine) as reading:
+            yield from registrants_csv(reading, session_id, attended)
+
+    response = Response(chunks(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="session-{session.id}-registrants.csv"'
     )

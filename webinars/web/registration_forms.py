@@ -203,3 +203,14 @@ class CatalogFilterForm(FlaskForm):
     academy = IdSelectField(_l("Academy"), validators=[Optional()], default=0)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("Until"), validators=[Optional()])
+
+
+class RegistrantFilterForm(FlaskForm):
+    """Search and filters of the registrants list (GET, no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or email"), validators=[Optional(), Length(max=254)])
+    status = SelectField(_l("Status"), validators=[Optional()], default="")
+    academy = SelectField(_l("Academy"), coerce=int, validators=[Optional()], default=0)

@@ -36,7 +36,7 @@ from webinars.domain.calendars.events import (
 from webinars.domain.calendars.versions import settled
 from webinars.domain.sessions.filters import taught_by, with_academy
 from webinars.domain.sessions.kinds import KIND_LABELS
-from webinars.domain.sessions.scheduling import MAX_DURATION_MINUTES
+from webinars.domain.sessions.scheduling import LONGEST_SESSION
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,
@@ -137,10 +137,9 @@ def _conditions(spec: FeedSpec) -> list:
     return conditions
 
 
-# No session lasts longer (scheduling refuses it): a session ending inside a window
-# started at most this long before it, so every read below is one range of the
-# (starts_at, ends_at) index, however many years the table holds.
-LONGEST_SESSION = timedelta(minutes=MAX_DURATION_MINUTES)
+# A session ending inside a window started at most LONGEST_SESSION before it, so every
+# read below is one range of the (starts_at, ends_at) index, however many years the
+# table holds.
 
 
 def _in_window(window: FeedWindow) -> list:
@@ -283,6 +282,23 @@ def _next_midnight(moment: datetime) -> datetime:
     return datetime.combine(moment.astimezone(UTC).date(), time(0), tzinfo=UTC) + timedelta(days=1)
 
 
+def _latest_end_before(conditions: list, moment: datetime) -> datetime | None:
+    """The latest end among the sessions matching `conditions` that ended before
+    `moment`: the latest start among them (a backward read of the time index), then the
+    ends within LONGEST_SESSION of it, instead of reading every session of the past."""
+    ended = [*conditions, Session.starts_at < moment, Session.ends_at < moment]
+    latest_start = db.session.execute(
+        db.select(Session.starts_at).where(*ended).order_by(Session.starts_at.desc()).limit(1)
+    ).scalar()
+    if latest_start is None:
+        return None
+    return db.session.execute(
+        db.select(func.max(Session.ends_at)).where(
+            *ended, Session.starts_at >= latest_start - LONGEST_SESSION
+        )
+    ).scalar()
+
+
 def window_changed_at(spec: FeedSpec, window: FeedWindow, sessions: list[Session]) -> datetime:
     """The last midnight at which the moving window added or dropped one of this feed's
     sessions (midnight of the window's first day at the latest; 2000-01-01 if never)."""
@@ -291,18 +307,12 @@ def window_changed_at(spec: FeedSpec, window: FeedWindow, sessions: list[Session
         _next_midnight(s.starts_at - timedelta(days=DAYS_AHEAD)) for s in sessions
     ]  # when each entered the window at its far end
     conditions = _conditions(spec)
-    left = db.session.execute(
-        db.select(func.max(Session.ends_at)).where(*conditions, Session.ends_at < window.start)
-    ).scalar()
+    left = _latest_end_before(conditions, window.start)
     if left is not None:
         moments.append(_next_midnight(left + timedelta(days=DAYS_BACK)))
-    cancelled = db.session.execute(
-        db.select(func.max(Session.ends_at)).where(
-            *conditions,
-            Session.status == SessionStatus.CANCELLED,
-            Session.ends_at < window.cancelled_cutoff,
-        )
-    ).scalar()
+    cancelled = _latest_end_before(
+        [*conditions, Session.status == SessionStatus.CANCELLED], window.cancelled_cutoff
+    )
     if cancelled is not None:
         moments.append(_next_midnight(cancelled + timedelta(days=CANCELLED_KEEP_DAYS)))
     past = [m for m in moments if m <= midnight]

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, case, func, or_
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.registration import notices
 from webinars.domain.registration.register import cancel
 from webinars.domain.registration.seats import (
+    WAITING_ORDER,
     demote_latest,
     give_seat,
     lock_session,
@@ -52,22 +57,93 @@ class SeatRuleError(ValueError):
         self.message = message
 
 
+REGISTRANTS_ORDER = (
+    STATUS_ORDER,
+    Registration.waitlisted_at,
+    Registration.seat_at,
+    Registration.created_at,
+    Registration.id,
+)
+
+
+def _ordered(session_id: int) -> Select[tuple[Registration]]:
+    return (
+        db.select(Registration)
+        .where(Registration.session_id == session_id)
+        .options(selectinload(Registration.academy))
+        .order_by(*REGISTRANTS_ORDER)
+    )
+
+
 def registrants(session_id: int) -> list[Registration]:
     """Everyone who registered: seats first, then the waiting list in order, then the rest."""
-    return list(
-        db.session.execute(
-            db.select(Registration)
-            .where(Registration.session_id == session_id)
-            .options(selectinload(Registration.academy))
-            .order_by(
-                STATUS_ORDER,
-                Registration.waitlisted_at,
-                Registration.seat_at,
-                Registration.created_at,
-                Registration.id,
-            )
-        ).scalars()
+    return list(db.session.execute(_ordered(session_id)).scalars())
+
+
+@dataclass(frozen=True)
+class RegistrantFilters:
+    """What the registrants list is narrowed to; empty fields narrow nothing."""
+
+    search: str = ""  # part of the name or the email
+    status: RegistrationStatus | None = None
+    academy_id: int | None = None
+
+
+def _matching(text: str):
+    """Name or email containing `text`: as typed, or in lower case (SQLite lowers ASCII
+    only, so "иван" finds "Иван" on PostgreSQL, and "Иван" finds it on both)."""
+    conditions = []
+    for column in (Registration.full_name, Registration.email):
+        conditions.append(column.contains(text, autoescape=True))
+        conditions.append(func.lower(column).contains(text.lower(), autoescape=True))
+    return or_(*conditions)
+
+
+def registrants_page(
+    session_id: int, filters: RegistrantFilters, page: int, per_page: int
+) -> Pagination:
+    """One page of the registrants in the list's order, narrowed by `filters`. Reads
+    only this session's rows (an index range), and only one page of them in full."""
+    query = _ordered(session_id)
+    if filters.search.strip():
+        query = query.where(_matching(filters.search.strip()))
+    if filters.status is not None:
+        query = query.where(Registration.status == filters.status)
+    if filters.academy_id:
+        query = query.where(Registration.academy_id == filters.academy_id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def status_counts(session_id: int) -> dict[RegistrationStatus, int]:
+    """How many registrations of the session are in each state (one grouped count)."""
+    rows = db.session.execute(
+        db.select(Registration.status, func.count())
+        .where(Registration.session_id == session_id)
+        .group_by(Registration.status)
     )
+    return {status: count for status, count in rows}
+
+
+def waiting_positions(session_id: int, registration_ids: list[int]) -> dict[int, int]:
+    """The place on the waiting list (1 = next for a seat) of those of these registrations
+    that wait: one statement, numbered by the database."""
+    if not registration_ids:
+        return {}
+    place = (
+        func.row_number().over(order_by=WAITING_ORDER).label("place")
+    )  # the order seats are given in (seats.py)
+    waiting = (
+        db.select(Registration.id, place)
+        .where(
+            Registration.session_id == session_id,
+            Registration.status == RegistrationStatus.WAITING,
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(waiting.c.id, waiting.c.place).where(waiting.c.id.in_(registration_ids))
+    )
+    return {registration_id: place for registration_id, place in rows}
 
 
 def attendance_by_email(session_id: int) -> dict[str, int]:
@@ -94,14 +170,22 @@ CSV_COLUMNS = (
 )
 
 
-def registrants_csv(session_id: int) -> str:
-    """The registrants as CSV (UTF-8), one row each, in the order of the page."""
+CSV_BATCH = 500  # rows read, written and sent at a time: memory stays flat
+
+
+def registrants_csv(
+    reading: OrmSession, session_id: int, attended: Mapping[str, int]
+) -> Iterator[str]:
+    """The registrants as CSV (UTF-8), one row each, in the order of the page: yielded a
+    batch of rows at a time, read as they go (never all at once) through `reading`, a
+    database session of the stream's own (the request's is gone while it is sent).
+    `attended`: attendance_by_email(session_id)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     position = 0
-    attended = attendance_by_email(session_id)
-    for r in registrants(session_id):
+    rows = reading.execute(_ordered(session_id).execution_options(yield_per=CSV_BATCH))
+    for n, r in enumerate(rows.scalars(), start=1):
         position += r.status is RegistrationStatus.WAITING
         writer.writerow(
             [
@@ -118,7 +202,11 @@ def registrants_csv(session_id: int) -> str:
                 attended.get(r.email or "", ""),
             ]
         )
-    return out.getvalue()
+        if n % CSV_BATCH == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def _cell(value: str | None) -> str:

@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased, selectinload
 
+from webinars.domain.sessions.filters import ending_after
+from webinars.domain.sessions.scheduling import LONGEST_SESSION
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,
@@ -27,6 +29,12 @@ class Conflict:
     session: Session
     lecturers: list[User]
     academies: list[PartnerAcademy]
+
+
+def overlapping(starts_at: datetime, ends_at: datetime):
+    """Sessions overlapping [starts_at, ends_at): one bounded range of the time index
+    (a session overlapping it started at most LONGEST_SESSION before `starts_at`)."""
+    return and_(Session.starts_at < ends_at, ending_after(starts_at))
 
 
 def find_conflicts(
@@ -81,8 +89,7 @@ def _overlapping_shared(
             )
         )
     return [
-        Session.starts_at < ends_at,
-        Session.ends_at > starts_at,
+        overlapping(starts_at, ends_at),
         Session.status != SessionStatus.CANCELLED,
         or_(*shares),
     ]
@@ -128,8 +135,9 @@ def conflicting_session_ids(
 
     A constant number of queries whatever the number of sessions, so a schedule page can
     mark them all. `spans` (each session's start and end), when the caller has them, lets
-    the database read only the sessions overlapping one of them (indexed ranges) and pair
-    them here, instead of joining every session of each lecturer and academy.
+    the database read only the sessions overlapping one of them (a few bounded ranges of
+    the time index, however many years the table holds) and pair them here, instead of
+    joining every session of each lecturer and academy.
     """
     ids = list(session_ids)
     if not ids:
@@ -159,11 +167,22 @@ def conflicting_session_ids(
     return found
 
 
+def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The spans with overlapping or touching ones joined: fewer, disjoint index ranges."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + LONGEST_SESSION:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def _conflicts_in_spans(ids: list[int], spans: list[tuple[datetime, datetime]]) -> set[int]:
     """conflicting_session_ids given the sessions' spans: three queries, pairs in Python."""
     live = db.session.execute(
         db.select(Session.id, Session.starts_at, Session.ends_at).where(
-            or_(*(and_(Session.starts_at < end, Session.ends_at > start) for start, end in spans)),
+            or_(*(overlapping(start, end) for start, end in _merged(spans))),
             Session.status != SessionStatus.CANCELLED,
         )
     ).all()

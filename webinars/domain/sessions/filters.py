@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_
+from sqlalchemy import ColumnElement, Select, and_, or_
 
+from webinars.domain.sessions.scheduling import LONGEST_SESSION
 from webinars.domain.sessions.timezones import day_end_utc, day_start_utc
 from webinars.extensions import db
 from webinars.models import (
@@ -22,6 +23,13 @@ from webinars.models import (
     session_lecturers,
     utcnow,
 )
+
+
+def ending_after(moment: datetime) -> ColumnElement[bool]:
+    """Sessions still running or to come at `moment`, as a bounded range of the time
+    index: such a session started at most LONGEST_SESSION before it (without that bound
+    the database walks every session of the past years to find them)."""
+    return and_(Session.ends_at > moment, Session.starts_at > moment - LONGEST_SESSION)
 
 
 def with_academy(academy_id: int) -> ColumnElement[bool]:
@@ -109,7 +117,7 @@ def filter_sessions(
     start = day_start_utc(filters.first_day, zone) if filters.first_day else None
     end = day_end_utc(filters.last_day, zone) if filters.last_day else None
     if start is not None:
-        query = query.where(Session.starts_at >= start if by_start else Session.ends_at > start)
+        query = query.where(Session.starts_at >= start if by_start else ending_after(start))
     if end is not None:
         query = query.where(Session.starts_at < end)
     return query

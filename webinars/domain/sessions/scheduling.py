@@ -39,6 +39,9 @@ from webinars.models import (
 # Fields whose change a participant would notice: each raises SEQUENCE once per save.
 VISIBLE_FIELDS = frozenset({"starts_at", "ends_at", "title", "conference", "join_url", "status"})
 MAX_DURATION_MINUTES = 24 * 60
+# No session lasts longer, so one that overlaps a moment started at most this long
+# before it: time ranges read from the (starts_at, ends_at) index get a lower bound.
+LONGEST_SESSION = timedelta(minutes=MAX_DURATION_MINUTES)
 # Nobody plans a lecture decades ahead: a start that far is a typo in the year.
 MAX_YEARS_AHEAD = 10
 

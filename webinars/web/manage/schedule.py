@@ -13,11 +13,11 @@ from sqlalchemy.orm import selectinload
 from webinars.domain.partners.requests import overdue_requests
 from webinars.domain.sessions.access import visible_sessions
 from webinars.domain.sessions.conflicts import conflicting_session_ids
-from webinars.domain.sessions.filters import filter_sessions, taught_by
+from webinars.domain.sessions.filters import ending_after, filter_sessions, taught_by
+from webinars.domain.sessions.keyset import keyset_page, parse_cursor
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
 from webinars.models import Session, SessionStatus, utcnow
-from webinars.web.bounds import page_number
 from webinars.web.choices import academy_choices, lecturer_choices
 from webinars.web.list_filters import session_filters
 from webinars.web.manage.blueprint import bp
@@ -52,7 +52,7 @@ def dashboard():
     upcoming = (
         db.session.execute(
             _with_people(_mine(visible_sessions(current_user)))
-            .where(Session.ends_at > now, Session.status != SessionStatus.CANCELLED)
+            .where(ending_after(now), Session.status != SessionStatus.CANCELLED)
             .order_by(Session.starts_at)
             .limit(20)
         )
@@ -85,7 +85,8 @@ def dashboard():
 @bp.get("/schedule")
 @staff_required
 def schedule():
-    """All sessions I may see, filtered and paginated, with overlaps marked."""
+    """All sessions I may see, filtered, a page at a time (by place in time: a deep page
+    costs what the first does), with overlaps marked."""
     form = ScheduleFilterForm(request.args)
     form.academy.choices = [(0, _("All academies")), *academy_choices()]
     form.lecturer.choices = [(0, _("All lecturers")), *lecturer_choices()]
@@ -101,22 +102,24 @@ def schedule():
         or filters.status in ("finished", "cancelled")
     )
     if not show_past:
-        query = query.where(Session.ends_at > utcnow())
-    query = query.order_by(Session.starts_at, Session.id)
-    pagination = db.paginate(
+        query = query.where(ending_after(utcnow()))
+    page = keyset_page(
         query,
-        page=page_number(),
-        per_page=current_app.config["SCHEDULE_PAGE_SIZE"],
-        error_out=False,
+        current_app.config["SCHEDULE_PAGE_SIZE"],
+        after=parse_cursor(request.args.get("after")),
+        before=parse_cursor(request.args.get("before")),
+        last=request.args.get("last") == "1",
     )
-    conflicted = conflicting_session_ids([s.id for s in pagination.items], _spans(pagination.items))
+    conflicted = conflicting_session_ids([s.id for s in page.items], _spans(page.items))
+    moves = ("after", "before", "last", "page")
     return render_template(
         "manage/schedule.html",
         form=form,
-        pagination=pagination,
+        page=page,
         conflicted=conflicted,
-        marks=schedule_marks(pagination.items),
+        marks=schedule_marks(page.items),
         zone=zone,
         show_past=show_past,
-        filter_args={k: v for k, v in request.args.items() if k not in ("page", "past")},
+        filter_args={k: v for k, v in request.args.items() if k not in (*moves, "past")},
+        list_args={k: v for k, v in request.args.items() if k not in moves},
     )
