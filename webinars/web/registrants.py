@@ -44,6 +44,7 @@ from webinars.domain.registration.seats import seats_taken
 from webinars.domain.sessions.access import can_edit
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
+from webinars.web.bounds import page_number
 from webinars.web.registration_forms import (
     CapacityForm,
     MessageForm,
@@ -102,7 +103,7 @@ def _page(session: Session, status: int = 200, **forms):
     capacity = forms.get("capacity") or CapacityForm(formdata=None, capacity=session.capacity)
     message = forms.get("message") or MessageForm(formdata=None)
     filter_form, filters = _filter_form()
-    page = registrants_page(session.id, filters, request.args.get("page", 1, type=int), PAGE_SIZE)
+    page = registrants_page(session.id, filters, page_number(), PAGE_SIZE)
     return render_template(
         "registrants/index.html",
         session=session,

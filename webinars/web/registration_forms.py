@@ -213,4 +213,4 @@ class RegistrantFilterForm(FlaskForm):
 
     q = StringField(_l("Name or email"), validators=[Optional(), Length(max=254)])
     status = SelectField(_l("Status"), validators=[Optional()], default="")
-    academy = SelectField(_l("Academy"), coerce=int, validators=[Optional()], default=0)
+    academy = IdSelectField(_l("Academy"), validators=[Optional()], default=0)
