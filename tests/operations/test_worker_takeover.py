@@ -227,9 +227,10 @@ def test_a_zoom_create_caught_mid_call_ends_with_one_meeting(
                 record = db.session.execute(
                     db.select(ZoomMeeting).filter_by(session_id=session_id)
                 ).scalar_one()
-                return record.state is MeetingState.READY
+                # READY is committed inside the sync; the lease goes right after it.
+                return record.state is MeetingState.READY and record.leased_by is None
 
-        _wait_for(adopted, TAKEOVER_WITHIN, "the next worker's sync")
+        _wait_for(adopted, TAKEOVER_WITHIN, "the next worker's sync and its lease's end")
 
         meetings = server.meetings()
         assert [marker_session_id(m["agenda"]) for m in meetings] == [session_id]
