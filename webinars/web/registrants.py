@@ -110,7 +110,13 @@ def _page(session: Session, status: int = 200, **forms):
         page=page,
         filter_form=filter_form,
         filtering=filters != RegistrantFilters(),
-        filter_args={k: v for k, v in request.args.items() if k != "page" and v},
+        # only the filters travel to the other pages: any other parameter (session_id,
+        # say) would collide with the pager's own arguments
+        filter_args={
+            name: request.args[name]
+            for name in ("q", "status", "academy")
+            if request.args.get(name)
+        },
         positions=waiting_positions(session.id, [r.id for r in page.items]),
         waiting_count=status_counts(session.id).get(RegistrationStatus.WAITING, 0),
         attended=attendance_by_email(session.id),
