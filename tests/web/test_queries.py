@@ -171,3 +171,22 @@ def test_public_session_page_query_count_does_not_grow(app, make_user, make_acad
     many = queries(path)
 
     assert many == few
+
+
+def test_staff_accounts_page_query_count_does_not_grow_with_coordinators(
+    login, make_user, make_academy, queries
+):
+    login(make_user(Role.ADMIN))
+
+    def coordinators(count: int) -> None:
+        for n in range(count):
+            make_user(Role.COORDINATOR, academy_id=make_academy(city=f"City {n}").id)
+
+    coordinators(3)
+    queries("/admin/users")
+    few = queries("/admin/users")
+
+    coordinators(27)
+    many = queries("/admin/users")
+
+    assert many == few

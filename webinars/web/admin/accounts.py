@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from webinars.domain.partners.agreements import (
     EXPIRY_WARNING_DAYS,
@@ -54,7 +55,8 @@ def overview():
 @admin_required
 def users():
     """All staff accounts."""
-    rows = db.session.execute(db.select(User).order_by(User.name)).scalars().all()
+    query = db.select(User).options(selectinload(User.academy)).order_by(User.name)
+    rows = db.session.execute(query).scalars().all()
     return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
 
 
