@@ -133,6 +133,16 @@ def test_registrants_bad_filter_is_said_beside_its_field(client, popular):
     assert len(_rows(response)) == 50
 
 
+def test_registrants_blank_status_filter_narrows_nothing(client, popular):
+    response = client.get(
+        f"/manage/sessions/{popular.id}/registrants", query_string={"status": " "}
+    )
+
+    assert response.status_code == 200
+    assert "120 registrations in all." in response.get_data(as_text=True)
+    assert len(_rows(response)) == 50
+
+
 def test_registrants_page_queries_do_not_grow_with_registrants(app, client, popular, count_queries):
     url = f"/manage/sessions/{popular.id}/registrants?page=2"
     client.get(url)

@@ -92,7 +92,9 @@ def _filter_form() -> tuple[RegistrantFilterForm, RegistrantFilters]:
     form.academy.choices = [(0, _("All academies")), *academy_choices(str(get_locale()))[1:-1]]
     if not form.validate():
         return form, RegistrantFilters()
-    status = RegistrationStatus(form.status.data) if form.status.data else None
+    # Optional() lets a blank value (" ") through unchecked: it means "all", like "".
+    chosen = (form.status.data or "").strip()
+    status = RegistrationStatus(chosen) if chosen else None
     return form, RegistrantFilters(form.q.data or "", status, form.academy.data or None)
 
 
