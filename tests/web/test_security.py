@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 
 from config import ProductionConfig
 from tests.fixtures.app import PASSWORD
@@ -69,6 +69,30 @@ def test_csrf_post_without_token_gets_a_400_page(app_with, make_user, path):
     assert response.status_code == 400
     assert "The form has expired." in response.get_data(as_text=True)
     assert client.get("/manage/").status_code == 200  # still signed in: nothing happened
+
+
+# Answers that are not forms: Zoom signs its webhook, the metrics are read by address.
+CSRF_EXEMPT = {"webhooks.zoom_webhook"}
+
+
+def test_csrf_every_post_route_refuses_a_post_without_token(app_with, make_user):
+    admin = make_user(Role.ADMIN)
+    app = app_with(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    token = _csrf_token(client, "/login")
+    client.post("/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token})
+    accepted = []
+
+    for rule in app.url_map.iter_rules():
+        if "POST" not in (rule.methods or ()) or rule.endpoint in CSRF_EXEMPT:
+            continue
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **{name: 1 for name in rule.arguments})
+        if client.post(url, data={"confirm": "yes"}).status_code != 400:
+            accepted.append(f"POST {url} ({rule.endpoint})")
+
+    assert accepted == []
+    assert client.get("/manage/").status_code == 200  # nothing signed the admin out
 
 
 def test_csrf_post_with_token_is_accepted(app_with, make_user):
