@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import sqlalchemy as sa
 from icalendar import Calendar
 
 from tests.fixtures.registration import outbox, person
 from webinars.domain.outbox import deliver_due
+from webinars.domain.registration.manage_links import manage_token
 from webinars.domain.registration.notices import prepare
 from webinars.domain.registration.register import cancel
 from webinars.domain.registration.reminders import queue_due_reminders
@@ -213,3 +216,56 @@ def test_retention_removes_personal_feed_addresses_nobody_else_names(
         left = sorted(db.session.execute(db.select(FeedToken.subject)).scalars())
 
     assert left == ["student2@example.org"]
+
+
+def _personal_feed(client, manage_token: str) -> str:
+    """Ask the manage page for a personal feed address and read it once (its path)."""
+    page = client.post(f"/r/{manage_token}/feed").get_data(as_text=True)
+    path = re.search(r'value="http://localhost(/calendars/personal/[^"]+)"', page).group(1)
+    assert client.get(path).status_code == 200
+    return path
+
+
+def _feed_versions(app) -> int:
+    from webinars.models import FeedVersion
+
+    with app.app_context():
+        return db.session.execute(db.select(sa.func.count()).select_from(FeedVersion)).scalar()
+
+
+def test_retention_job_forgets_versions_of_replaced_personal_feeds(
+    app, client, open_session, enrol, make_user
+):
+    lecturer = make_user(Role.LECTURER)
+    seated = enrol(open_session(actor=lecturer).id, person(1), added_by=lecturer)
+    with app.app_context():
+        token = manage_token(db.session.get(Registration, seated.id))
+    first = _personal_feed(client, token)
+    latest = _personal_feed(client, token)  # replaces the first: it answers 410 from now on
+    assert _feed_versions(app) == 2
+
+    registration_jobs.forget_personal_data()
+
+    assert _feed_versions(app) == 1
+    assert client.get(first).status_code == 410
+    again = client.get(latest)
+    assert again.status_code == 200
+    assert client.get(latest, headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+
+
+def test_retention_forgets_the_feed_versions_of_forgotten_personal_feeds(
+    app, client, open_session, enrol, make_user
+):
+    lecturer = make_user(Role.LECTURER)
+    old = open_session(actor=lecturer)
+    seated = enrol(old.id, person(1), added_by=lecturer)
+    with app.app_context():
+        token = manage_token(db.session.get(Registration, seated.id))
+    _personal_feed(client, token)
+    assert _feed_versions(app) == 1
+
+    with app.app_context():
+        anonymise_after(old.ends_at + timedelta(days=181), 180)
+        db.session.commit()
+
+    assert _feed_versions(app) == 0

@@ -12,6 +12,7 @@ from flask import current_app
 from huey import crontab
 
 from webinars.domain import signals
+from webinars.domain.calendars.tokens import forget_replaced_personal_feeds
 from webinars.domain.registration.join_link_notices import announce_join_link
 from webinars.domain.registration.register import announce_session_change, settle_session
 from webinars.domain.registration.reminders import queue_due_reminders
@@ -45,11 +46,15 @@ def plan_reminders() -> None:
 @huey.periodic_task(crontab(minute="17", hour="3"), retries=0)
 @in_app_context
 def forget_personal_data() -> None:
-    """Empty registrants' personal data REGISTRATION_RETENTION_DAYS after their session."""
+    """Empty registrants' personal data REGISTRATION_RETENTION_DAYS after their session,
+    and forget the feed versions of replaced personal feed addresses."""
     count = anonymise_after(utcnow(), current_app.config["REGISTRATION_RETENTION_DAYS"])
+    versions = forget_replaced_personal_feeds()
     db.session.commit()
     if count:
         log.info("retention: personal data of %d registration(s) removed", count)
+    if versions:
+        log.info("retention: %d replaced personal feed version(s) removed", versions)
 
 
 @huey.task(retries=2, retry_delay=30)

@@ -373,7 +373,8 @@ def personal_feed(token: str):
     )
     if feed_tokens.note_use(row):
         db.session.commit()
-    return bytes_response(body, max(changed), identity=f"personal:{row.id}", private=True)
+    identity = feed_tokens.personal_feed_identity(row.id)
+    return bytes_response(body, max(changed), identity=identity, private=True)
 
 
 def _latest(email: str) -> list[Registration]:

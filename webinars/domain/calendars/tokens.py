@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement
 
+from webinars.domain.calendars.versions import forget_versions
 from webinars.domain.signals import account_deactivated
 from webinars.extensions import db
 from webinars.models import FeedScope, FeedToken, Role, User, utcnow
@@ -192,13 +193,34 @@ def new_personal_token(email: str, now: datetime | None = None) -> str:
     return issue_token(FeedScope.PERSONAL, subject=email, now=now)
 
 
+def personal_feed_identity(token_id: int) -> str:
+    """The identity under which a personal feed's version is remembered
+    (domain.calendars.versions): one per address, never the token itself."""
+    return f"personal:{token_id}"
+
+
 def forget_personal_tokens(emails: Collection[str]) -> None:
-    """Delete every personal feed address of these email addresses (retention)."""
+    """Delete every personal feed address of these email addresses (retention), and the
+    versions remembered for them."""
     if emails:
+        ids = db.session.execute(db.select(FeedToken.id).where(*_personal(emails))).scalars()
+        forget_versions([personal_feed_identity(token_id) for token_id in ids])
         db.session.execute(
             db.delete(FeedToken).where(*_personal(emails)),
             execution_options={"synchronize_session": False},
         )
+
+
+def forget_replaced_personal_feeds() -> int:
+    """Forget the versions remembered for personal feed addresses that were replaced (a
+    revoked address answers 410 Gone, so nothing reads its version again). Returns how
+    many rows went; the caller commits."""
+    revoked = db.session.execute(
+        db.select(FeedToken.id).where(
+            FeedToken.scope == FeedScope.PERSONAL, FeedToken.revoked_at.is_not(None)
+        )
+    ).scalars()
+    return forget_versions([personal_feed_identity(token_id) for token_id in revoked])
 
 
 @account_deactivated.connect

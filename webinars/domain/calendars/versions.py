@@ -17,6 +17,7 @@ new body is answered in full. A render notes at most one row; `keep_versions` co
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -27,6 +28,7 @@ from webinars.extensions import db
 from webinars.models import FeedVersion
 
 STEP = timedelta(seconds=1)  # HTTP dates have whole seconds
+FORGET_BATCH = 500  # keys per DELETE: well inside every database's parameter limit
 
 
 def whole_seconds(moment: datetime) -> datetime:
@@ -39,6 +41,21 @@ def whole_seconds(moment: datetime) -> datetime:
 def feed_key(identity: str) -> str:
     """The stored key of a feed's identity (a hash: a token or an email never lands in it)."""
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def forget_versions(identities: Collection[str]) -> int:
+    """Delete the remembered versions of feeds that no longer answer with a body (e.g. a
+    replaced personal address, now 410 Gone). Returns how many rows went; the caller
+    commits."""
+    keys = [feed_key(identity) for identity in identities]
+    gone = 0
+    for start in range(0, len(keys), FORGET_BATCH):
+        result = db.session.execute(
+            db.delete(FeedVersion).where(FeedVersion.key.in_(keys[start : start + FORGET_BATCH])),
+            execution_options={"synchronize_session": False},
+        )
+        gone += result.rowcount or 0
+    return gone
 
 
 def settled(identity: str, feed: RenderedFeed) -> RenderedFeed:
