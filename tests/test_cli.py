@@ -6,11 +6,14 @@ import re
 
 import pytest
 
-from webinars.demo import PEOPLE
+from webinars.demo import PAST_MASTER_CLASS, PEOPLE
 from webinars.demo_history import HISTORY_DESCRIPTION
 from webinars.extensions import db
 from webinars.models import (
+    AttendanceEntry,
+    AttendanceSheet,
     AuditEntry,
+    Certificate,
     GuestSpeaker,
     PartnerAcademy,
     Role,
@@ -179,3 +182,40 @@ def test_create_user_refuses_a_taken_email_whatever_its_case(app, runner, make_u
     assert result.exit_code == 1
     assert result.output.strip() == "Error: An account with this email already exists."
     assert _counts(app)["User"] == 1
+
+
+def test_seed_demo_past_master_class_has_attendance_and_certificates(app, runner, client):
+    first = runner.invoke(args=["seed-demo"])
+    again = runner.invoke(args=["seed-demo"])
+
+    assert "Attendance of the past master class: 0 certificates" not in first.output
+    assert "Attendance of the past master class: 0 certificates issued." in again.output
+    with app.app_context():
+        session = db.session.execute(
+            db.select(Session).filter_by(title=PAST_MASTER_CLASS)
+        ).scalar_one()
+        sheet = db.session.get(AttendanceSheet, session.id)
+        attended = sorted(
+            db.session.execute(
+                db.select(AttendanceEntry.attended).where(AttendanceEntry.session_id == session.id)
+            ).scalars()
+        )
+        certificates = (
+            db.session.execute(db.select(Certificate).where(Certificate.session_id == session.id))
+            .scalars()
+            .all()
+        )
+        kinds = sorted(c.kind.value for c in certificates)
+        assert sheet is not None and sheet.is_final
+        assert attended == [False] + [True] * 6  # one absent; a decision and a walk-in count
+        assert kinds == ["attendance"] * 6 + ["teaching"]
+        assert all(c.pdf and not c.is_revoked for c in certificates)
+        session_id = session.id
+    lecturer = next(e for e, _n, role, _s, _p in PEOPLE if e.startswith("akmal"))
+    password = next(p for e, _n, _r, _s, p in PEOPLE if e == lecturer)
+    client.post("/login", data={"email": lecturer, "password": password})
+    attendance = client.get(f"/manage/sessions/{session_id}/attendance")
+    listed = client.get(f"/manage/sessions/{session_id}/certificates")
+    assert (attendance.status_code, listed.status_code) == (200, 200)
+    assert "Тимур Ахметов" in attendance.get_data(as_text=True)
+    assert "Жанна Искакова" in listed.get_data(as_text=True)

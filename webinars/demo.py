@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 
+from webinars.demo_attendance import seed_attendance
 from webinars.demo_history import seed_history
 from webinars.domain.sessions.scheduling import (
     GuestInput,
@@ -28,6 +29,8 @@ from webinars.models import (
     utcnow,
 )
 from webinars.zoom.setup import zoom_setup
+
+PAST_MASTER_CLASS = "Neonatal resuscitation: hands-on skills"  # attendance, certificates
 
 ACADEMIES = [
     dict(
@@ -139,7 +142,7 @@ SESSIONS = [
         -6,
         10,
         SessionKind.MASTER_CLASS,
-        "Neonatal resuscitation: hands-on skills",
+        PAST_MASTER_CLASS,
         "en",
         ["akmal"],
         ["south-kazakhstan-medical-academy"],
@@ -271,6 +274,16 @@ def _sessions(people: dict[str, User], academies: dict[str, PartnerAcademy]) -> 
     return made
 
 
+def _attendance(people: dict[str, User], academies: dict[str, PartnerAcademy]) -> int:
+    """The past master class's attendance and certificates (see demo_attendance)."""
+    session = db.session.execute(
+        db.select(Session).filter_by(title=PAST_MASTER_CLASS)
+    ).scalar_one_or_none()
+    if session is None or session.is_cancelled or not session.is_finished(utcnow()):
+        return 0
+    return seed_attendance(session, people["akmal"], academies["south-kazakhstan-medical-academy"])
+
+
 def seed_demo() -> list[str]:
     """Create what is missing; return lines to print, the demo sign-ins among them."""
     academies = _academies()
@@ -279,10 +292,12 @@ def seed_demo() -> list[str]:
     lecturers = [user for user in people.values() if user.role is Role.LECTURER]
     history = seed_history(lecturers, academies)
     db.session.commit()
+    certificates = _attendance(people, academies)
     lines = [f"Demo data ready ({made} new sessions). Sign in at /login with:"]
     lines += [
         f"  {role.value:<12} {email:<28} {password}"
         for email, _name, role, _slug, password in PEOPLE
     ]
     lines.append(f"History for the cooperation report: {history} sessions since 2023 added.")
+    lines.append(f"Attendance of the past master class: {certificates} certificates issued.")
     return lines
