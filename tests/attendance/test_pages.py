@@ -256,3 +256,43 @@ def test_a_checked_in_and_finalised_list_shows_when_on_every_page(app, client, l
     assert final.startswith("Final since ") and "(UTC" in final
     assert "Checked in at " in by_id(doc, f"r{ended.people['dilnoza']}").text()
     assert "Already checked in at " in again.get_data(as_text=True)
+
+
+def test_the_sessions_history_shows_attendees_only_to_the_sessions_staff(
+    app, client, login, make_user, ended
+):
+    from webinars.models import Session
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(ended.lecturer)
+    base = f"/manage/sessions/{ended.id}"
+    olga = f"r{ended.people['olga']}"
+    client.post(
+        f"{base}/attendance/override",
+        data={"person": olga, "presence": "attended", "reason": "Was at the bedside"},
+    )
+    client.post(f"{base}/attendance/walk-ins", data={"full_name": "Aziz Rahimov", "locale": "uz"})
+    client.post("/logout")
+    with app.app_context():
+        academy_id = db.session.get(Session, ended.id).academies[0].id
+    private = ("Olga Smirnova", "Was at the bedside", "Aziz Rahimov")
+
+    seen = {}
+    for who in (
+        make_user(Role.COORDINATOR, academy_id=academy_id),
+        make_user(Role.LECTURER),
+        ended.lecturer,
+    ):
+        login(who)
+        page = client.get(base)
+        assert page.status_code == 200
+        seen[who.role.value if who is not ended.lecturer else "own"] = [
+            text in page.get_data(as_text=True) for text in private
+        ]
+        client.post("/logout")
+
+    assert seen == {
+        "coordinator": [False, False, False],
+        "lecturer": [False, False, False],
+        "own": [True, True, True],
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask import Flask
@@ -12,6 +13,7 @@ from webinars.domain.sessions.conferencing import link_label
 from webinars.domain.sessions.direction import DIRECTION_SHORT_LABELS
 from webinars.domain.sessions.kinds import kind_choices
 from webinars.i18n import INSTRUCTION_LANGUAGES, format_when
+from webinars.models import AuditEntry
 
 ACTIONS = {
     "created": _l("Created"),
@@ -92,6 +94,19 @@ def audit_value(field: str, value: object, zone: str) -> str:
     if field == "description" and isinstance(value, str) and len(value) > 80:
         return value[:80] + "…"
     return str(value)
+
+
+# What the trail says about people (a name, a name in Zoom, a lecturer's reason about
+# someone): only for the readers of the attendance and certificate pages.
+PERSONAL_FIELDS = frozenset({"attendee", "zoom_name", "reason"})
+
+
+def history_for(entries: Iterable[AuditEntry], may_see_people: bool) -> list[AuditEntry]:
+    """A session's trail for one reader: the entries that name people only for those who
+    may see them (the session's lecturers and admins, domain.sessions.access.can_edit)."""
+    if may_see_people:
+        return list(entries)
+    return [entry for entry in entries if not PERSONAL_FIELDS & set(entry.changes or {})]
 
 
 def init_app(app: Flask) -> None:

@@ -26,6 +26,7 @@ from webinars.domain.sessions.scheduling import (
 from webinars.extensions import db
 from webinars.i18n import places_for
 from webinars.models import AuditEntry, GuestSpeaker, Session, utcnow
+from webinars.web.audit_labels import history_for
 from webinars.web.choices import academy_choices, lecturer_choices, zone_choices
 from webinars.web.manage.blueprint import bp
 from webinars.web.manage.find_time import form_grid, grid_requested, prefill
@@ -97,12 +98,14 @@ def _saved(session: Session, message: str):
 def session_page(session_id: int):
     """Everything about one session, with its times in every place and its history."""
     session = _load(session_id)
+    editable = can_edit(current_user, session)
     return render_template(
         "manage/session.html",
         session=session,
+        history=history_for(session.audit_entries, editable),
         places=places_for(session),
         conflicts=conflicts_for_session(session),
-        editable=can_edit(current_user, session),
+        editable=editable,
         now=utcnow(),
     )
 
