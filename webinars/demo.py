@@ -8,6 +8,7 @@ from flask import current_app
 
 from webinars.demo_attendance import seed_attendance
 from webinars.demo_history import seed_history
+from webinars.domain.accounts.staff import create_user
 from webinars.domain.sessions.scheduling import (
     GuestInput,
     SessionInput,
@@ -15,7 +16,6 @@ from webinars.domain.sessions.scheduling import (
     create_session,
 )
 from webinars.domain.sessions.timezones import local_to_utc, utc_to_local
-from webinars.domain.staff import create_user
 from webinars.extensions import db
 from webinars.models import (
     Conference,

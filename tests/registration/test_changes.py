@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from tests.fixtures.registration import outbox, person
-from webinars.domain.outbox import deliver_due
+from webinars.domain.mail.outbox import deliver_due
 from webinars.domain.registration.manage_links import manage_token
 from webinars.domain.registration.notices import prepare
 from webinars.domain.registration.register import cancel

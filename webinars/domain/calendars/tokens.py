@@ -225,5 +225,5 @@ def forget_replaced_personal_feeds() -> int:
 
 @account_deactivated.connect
 def _revoke_on_deactivation(owner: User) -> int:
-    """An inactive account keeps no private feed address (domain.staff sends this)."""
+    """An inactive account keeps no private feed address (domain.accounts.staff sends this)."""
     return revoke_owned_tokens(owner)
