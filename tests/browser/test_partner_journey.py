@@ -13,6 +13,7 @@ from flask import Flask
 from playwright.sync_api import expect
 
 from tests.fixtures.app import working_day
+from tests.fixtures.browser import follow_menu
 from tests.fixtures.registration import link_in, outbox
 from webinars.extensions import db
 from webinars.models import LectureRequest, Registration, RegistrationStatus, Role, utcnow
@@ -47,7 +48,7 @@ def test_request_accept_publish_nominate_confirm(
     # The coordinator asks for a master class, with two times in her own zone.
     coordinator = new_page()
     sign_in(coordinator, olga)
-    coordinator.get_by_role("link", name="Our academy").first.click()
+    follow_menu(coordinator, "Partners", "Our academy")
     coordinator.get_by_role("link", name="Request a lecture").click()
     coordinator.get_by_label("Topic").fill(TOPIC)
     coordinator.get_by_label("Kind").select_option("master_class")
@@ -61,7 +62,7 @@ def test_request_accept_publish_nominate_confirm(
     # The lecturer sees it in the queue with the times in every city, and accepts one.
     staff = new_page()
     sign_in(staff, lecturer)
-    staff.get_by_role("link", name="Lecture requests").first.click()
+    follow_menu(staff, "Partners", "Lecture requests")
     staff.get_by_role("link", name=TOPIC).click()
     windows = staff.locator("#request-windows")
     expect(windows).to_contain_text("13:00 Samarkand")
@@ -92,7 +93,7 @@ def test_request_accept_publish_nominate_confirm(
     expect(staff.locator("#quota-table")).to_contain_text("Izhevsk State Medical Academy")
 
     # The coordinator nominates three students from a CSV file, checked before sending.
-    coordinator.get_by_role("link", name="Our academy").first.click()
+    follow_menu(coordinator, "Partners", "Our academy")
     coordinator.get_by_role("link", name="Nominate students").click()
     coordinator.get_by_label("CSV file (name, email, programme, year)").set_input_files(
         files=[{"name": "students.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
@@ -119,7 +120,7 @@ def test_request_accept_publish_nominate_confirm(
         "boris@students.example": RegistrationStatus.HELD,
         "vera@students.example": RegistrationStatus.HELD,
     }
-    coordinator.get_by_role("link", name="Our academy").first.click()
+    follow_menu(coordinator, "Partners", "Our academy")
     card = coordinator.locator("#upcoming-sessions")
     expect(card).to_contain_text("Reserved for us: 3, taken: 3.")
     coordinator.locator("#upcoming-sessions summary").click()

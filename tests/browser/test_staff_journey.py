@@ -17,7 +17,7 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from tests.fixtures.app import working_day
-from tests.fixtures.browser import PHONE
+from tests.fixtures.browser import PHONE, follow_menu
 from webinars.models import Role, utcnow
 
 SESSION_URL = re.compile(r"/manage/sessions/\d+$")
@@ -112,7 +112,7 @@ def _create(page: Any, day: date, screenshot) -> None:
 
 
 def _check_in_schedule(page: Any, *expected: str) -> None:
-    page.get_by_role("link", name="Schedule", exact=True).click()
+    follow_menu(page, "Sessions", "Schedule")
     page.wait_for_url("**/manage/schedule")
     row = page.get_by_role("row").filter(has_text=TITLE)
     expect(row).to_have_count(1)
@@ -155,8 +155,9 @@ def _switch_language(page: Any, app: Flask, name: str, code: str, starts: dateti
     local_day = format_datetime(starts, "EEE d MMM y", tzinfo=starts.tzinfo, locale=code)
     expect(page.locator(".when-line")).to_contain_text(local_day)
     with app.test_request_context(), force_locale(code):
-        schedule = gettext("Schedule")
-    expect(page.locator(".site-nav").get_by_role("link", name=schedule, exact=True)).to_be_visible()
+        sessions = gettext("Sessions")
+    menu = page.locator(".site-nav")
+    expect(menu.get_by_role("button", name=sessions, exact=True)).to_be_visible()
 
 
 def test_lecturer_schedules_moves_and_cancels_a_session(
@@ -287,6 +288,6 @@ def test_overlap_is_named_and_saved_only_when_confirmed(
     page.wait_for_url(SESSION_URL)
 
     expect(page.locator(".alert-success")).to_have_text("The session is saved.")
-    page.get_by_role("link", name="Schedule", exact=True).click()
+    follow_menu(page, "Sessions", "Schedule")
     page.wait_for_url("**/manage/schedule")
     expect(page.locator(".conflict-mark")).to_have_count(2)
