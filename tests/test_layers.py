@@ -37,6 +37,7 @@ LAYERS = {
     "webinars.cli": 3,
     "webinars.demo": 3,
     "webinars.demo_history": 3,
+    "webinars.demo_attendance": 3,
     "webinars": 4,
 }
 # Same layer, but neither may import the other: the web never queues a task by hand, and
