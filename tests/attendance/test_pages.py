@@ -296,3 +296,33 @@ def test_the_sessions_history_shows_attendees_only_to_the_sessions_staff(
         "lecturer": [False, False, False],
         "own": [True, True, True],
     }
+
+
+def test_the_exports_speak_the_readers_language_and_quote_formulas(app, client, login, ended):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(ended.lecturer)
+    base = f"/manage/sessions/{ended.id}"
+    client.post(
+        f"{base}/attendance/override",
+        data={"person": f"r{ended.people['dilnoza']}", "presence": "absent", "reason": "=1+1"},
+    )
+    client.post("/language", data={"lang": "ru"})
+
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"{base}/attendance.csv").get_data(as_text=True)))
+    )
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}/attendance.xlsx").data)).active
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+
+    assert rows[0][:5] == ["Имя", "Эл. почта", "Без регистрации", "Присутствовал(а)", "Почему"]
+    assert header == rows[0]
+    dilnoza = next(r for r in rows if r[0] == "Dilnoza Karimova")
+    assert dilnoza[2:5] == ["нет", "нет", "Решение преподавателя"]
+    assert dilnoza[8:10] == ["Отсутствовал(а)", "'=1+1"]
+    olga = next(r for r in rows if r[0] == "Olga Smirnova")
+    assert olga[3:5] == ["нет", "Совпадение имени ждёт подтверждения"]
