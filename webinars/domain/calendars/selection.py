@@ -36,7 +36,7 @@ from webinars.domain.calendars.window import (
 )
 from webinars.domain.sessions.filters import taught_by, with_academy
 from webinars.domain.sessions.kinds import KIND_LABELS
-from webinars.domain.sessions.scheduling import LONGEST_SESSION
+from webinars.domain.sessions.rules import LONGEST_SESSION
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,
