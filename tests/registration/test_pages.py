@@ -344,6 +344,29 @@ def test_outbox_lists_waiting_mail_by_its_subject_in_its_language(
         assert row.subject is None
 
 
+def test_outbox_list_costs_the_same_with_3_or_30_waiting_messages(
+    app, client, login, make_user, open_session, enrol, count_queries
+):
+    from webinars.models import Role
+
+    session = open_session(title="Рахит", capacity=40)
+    for n in range(3):
+        enrol(session.id, person(n, locale="ru"))
+    login(make_user(Role.ADMIN))
+    client.get("/admin/outbox/")
+    with count_queries() as few:
+        client.get("/admin/outbox/")
+    for n in range(3, 30):
+        enrol(session.id, person(n, locale="uz"))
+
+    with count_queries() as many:
+        listing = parse(client.get("/admin/outbox/").get_data(as_text=True))
+
+    subjects = [e.text() for e in by_id(listing, "outbox").iter() if e.tag == "a"]
+    assert len(subjects) == 30 and all("Рахит" in subject for subject in subjects)
+    assert many.count == few.count
+
+
 def test_manage_tokens_are_masked_in_access_logs(app):
     import logging
 

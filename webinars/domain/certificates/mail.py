@@ -36,6 +36,23 @@ def still_wanted(message: OutboxMessage) -> str | None:
     return found if isinstance(found, str) else None
 
 
+def _subject(certificate: Certificate) -> str:
+    """The email's subject, in the current language."""
+    title = certificate.data["title"]
+    if certificate.kind is CertificateKind.TEACHING:
+        return _("Your certificate of teaching: %(title)s", title=title)
+    return _("Your certificate of attendance: %(title)s", title=title)
+
+
+def subject_of(message: OutboxMessage) -> str | None:
+    """The subject `render` would give the message now, in its language (None: dropped)."""
+    certificate = _certificate(message)
+    if isinstance(certificate, str):
+        return None
+    with force_locale(certificate.locale):
+        return _subject(certificate)[:300]
+
+
 def render(message: OutboxMessage) -> str | None:
     """Fill the subject, bodies and the PDF; or return why the message is dropped."""
     certificate = _certificate(message)
@@ -43,11 +60,7 @@ def render(message: OutboxMessage) -> str | None:
         return certificate
     with force_locale(certificate.locale):
         teaching = certificate.kind is CertificateKind.TEACHING
-        subject = (
-            _("Your certificate of teaching: %(title)s", title=certificate.data["title"])
-            if teaching
-            else _("Your certificate of attendance: %(title)s", title=certificate.data["title"])
-        )
+        subject = _subject(certificate)
         context = dict(
             certificate=certificate,
             teaching=teaching,

@@ -19,6 +19,16 @@ def still_wanted(message: OutboxMessage) -> str | None:
     return notices.still_wanted(message)
 
 
+def subject_of(message: OutboxMessage) -> str | None:
+    """The subject the message would have if it were rendered now (call after
+    still_wanted), without rendering its bodies and attachment: the outbox list's look."""
+    if certificate_mail.handles(message.kind):
+        return certificate_mail.subject_of(message)
+    if partner_mail.handles(message.kind):
+        return partner_mail.subject_of(message)
+    return notices.subject_of(message)
+
+
 def render(message: OutboxMessage) -> None:
     """Fill the message's subject, bodies and attachment (call after still_wanted)."""
     if certificate_mail.handles(message.kind):

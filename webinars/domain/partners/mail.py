@@ -291,6 +291,12 @@ def still_wanted(message: OutboxMessage) -> str | None:
     return result if isinstance(result, str) else None
 
 
+def subject_of(message: OutboxMessage) -> str | None:
+    """The subject `render` would give the message now, in its language (None: dropped)."""
+    notice = COMPOSERS[message.kind](message)
+    return None if isinstance(notice, str) else notice.subject[:300]
+
+
 def render(message: OutboxMessage) -> str | None:
     """Fill the message's subject, bodies and attachment; or return why it is dropped."""
     notice = COMPOSERS[message.kind](message)

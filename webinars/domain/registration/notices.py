@@ -108,6 +108,18 @@ def tell_promoted(promoted: list[Registration], now: datetime) -> None:
         notify(registration, "seat_for_you", now)
 
 
+def subject_of(message: OutboxMessage) -> str:
+    """The subject `render` would give the message now, in its language (after
+    still_wanted: the registration still has its address)."""
+    registration = message.registration
+    if registration is None or registration.email is None:
+        raise ValueError("the registration of this message is gone")
+    params = dict(message.params or {})
+    params.pop("cancel_invitation", None)
+    with force_locale(registration.locale):
+        return notice_text(registration, message.kind, **params).subject[:300]
+
+
 def render(message: OutboxMessage) -> None:
     """Fill the message's subject, bodies and attachment from the data as it is now."""
     registration = message.registration
