@@ -253,3 +253,22 @@ def test_grid_in_russian(app, client, login, make_user, izhevsk):
 
     assert "Международный женский день (Россия)" in cell(html, "2030-03-08T11:00").text()
     assert "Ближайшие удобные времена" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"duration_minutes": "²"},  # a digit to str.isdigit(), not to int()
+        {"week": "9999-12-31"},  # the next week is past the calendar's end
+        {"week": "0001-01-01"},
+        {"starts_local": "9999-12-31T23:59"},
+    ],
+)
+def test_grid_answers_odd_numbers_and_far_years_with_a_grid(client, login, lecturer, query):
+    login(lecturer)
+
+    for path in ("/manage/find-a-time", "/manage/find-a-time/grid"):
+        answer = client.get(path, query_string={"time_zone": "Asia/Samarkand", **query})
+
+        assert answer.status_code == 200, path
+        assert 'id="find-time-grid"' in answer.get_data(as_text=True)

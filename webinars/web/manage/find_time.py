@@ -29,6 +29,7 @@ from webinars.domain.sessions.availability import (
     week_of,
 )
 from webinars.domain.sessions.conflicts import Conflict
+from webinars.domain.sessions.rules import MAX_YEARS_AHEAD
 from webinars.domain.sessions.timezones import is_valid_zone, utc_to_local
 from webinars.extensions import db
 from webinars.models import Session, utcnow
@@ -90,10 +91,14 @@ def _ints(values: list[str]) -> list[int]:
 
 
 def _date(text: str | None) -> date | None:
+    """A day from the query string; none for words and for years nobody plans in (the
+    grid's week and its neighbours must stay inside the calendar, year 1 to 9999)."""
     try:
-        return date.fromisoformat((text or "")[:10])
+        day = date.fromisoformat((text or "")[:10])
     except ValueError:
         return None
+    reach = timedelta(days=366 * MAX_YEARS_AHEAD)
+    return day if abs(day - utcnow().date()) <= reach else None
 
 
 def read_query(data: MultiDict, default_zone: str) -> GridQuery:
@@ -109,7 +114,10 @@ def read_query(data: MultiDict, default_zone: str) -> GridQuery:
         lecturer_ids=_ints(data.getlist("lecturer_ids")),
         zone=zone if is_valid_zone(zone) else default_zone,
         minutes=int(minutes)
-        if minutes.isdigit() and len(minutes) <= 4 and 0 < int(minutes) <= 1440
+        if minutes.isascii()
+        and minutes.isdigit()
+        and len(minutes) <= 4
+        and 0 < int(minutes) <= 1440
         else 60,
         monday=monday,
         day=day if day and monday <= day < monday + timedelta(days=7) else None,
