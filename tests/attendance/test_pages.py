@@ -140,6 +140,23 @@ def test_a_tap_answers_json_and_a_refusal_says_why(app, client, login, ended):
         )
 
 
+@pytest.mark.parametrize("person", ["r²", "e١٢", "r" + "9" * 11, ""])
+def test_a_tap_on_a_malformed_person_is_refused_with_a_message(app, client, login, ended, person):
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(ended.lecturer)
+
+    refused = client.post(
+        f"/manage/sessions/{ended.id}/check-in/tap",
+        data={"person": person},
+        headers={"Accept": "application/json"},
+    )
+
+    assert (refused.status_code, refused.json["message"]) == (
+        422,
+        "This person is not on the list.",
+    )
+
+
 def test_a_walk_in_form_keeps_what_was_typed_on_a_mistake(app, client, login, ended):
     app.config["WTF_CSRF_ENABLED"] = False
     login(ended.lecturer)

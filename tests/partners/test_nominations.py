@@ -103,6 +103,18 @@ def test_csv_missing_columns_and_utf8_bom(app, quota_world):
     assert "Windows-1251" not in text
 
 
+def test_csv_year_in_other_digits_is_a_problem_to_fix(app, quota_world):
+    olga = client_as(app, quota_world["olga"])
+
+    response = _upload(
+        olga, quota_world["quota"], "name,email,programme,year\nAnna,a@example.org,P,²\n".encode()
+    )
+
+    assert response.status_code == 200
+    rows = by_id(parse(response.get_data(as_text=True)), "preview-rows").text()
+    assert "The year of study must be a number from 1 to 10." in rows
+
+
 def test_one_student_form_keeps_what_was_typed_on_error(app, quota_world):
     olga = client_as(app, quota_world["olga"])
     data = {

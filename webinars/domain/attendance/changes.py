@@ -81,7 +81,7 @@ def find_entry(session: Session, ref: str, now: datetime) -> AttendanceEntry:
     a registration without a seat, a malformed reference).
     """
     kind, _sep, number = (ref or "")[:1], None, (ref or "")[1:]
-    if not number.isdigit() or kind not in ("r", "e") or len(number) > 10:
+    if not (number.isascii() and number.isdigit()) or kind not in ("r", "e") or len(number) > 10:
         raise AttendanceError(_l("This person is not on the list."))
     if kind == "e":
         entry = db.session.get(AttendanceEntry, int(number))

@@ -163,7 +163,7 @@ def _check_one(row: NomineeRow, seen: set[str], registered: set[str]) -> None:
         elif row.email in registered:
             row.problems.append(_l("This student is already registered for the session."))
         seen.add(row.email)
-    if row.year and not (row.year.isdigit() and 1 <= int(row.year) <= 10):
+    if row.year and not (row.year.isascii() and row.year.isdigit() and 1 <= int(row.year) <= 10):
         row.problems.append(_l("The year of study must be a number from 1 to 10."))
     if row.language and row.language not in LANGUAGES:
         row.problems.append(_l("The language must be en, ru or uz."))
