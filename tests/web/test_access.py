@@ -102,6 +102,7 @@ SESSION_PAGE = "/manage/sessions/{%s}"
 ATTENDANCE_PAGE = Redirect("/manage/sessions/{own_session}/attendance")
 OTHERS_ATTENDANCE_PAGE = Redirect("/manage/sessions/{others_session}/attendance")
 CHECK_IN_LIST = Redirect("/manage/sessions/{own_session}/check-in")
+OTHERS_CHECK_IN_LIST = Redirect("/manage/sessions/{others_session}/check-in")
 
 # endpoint -> cases. World objects: own_session (taught by the signed-in lecturer, at the
 # coordinator's academy), others_session (another lecturer's, same academy),
@@ -316,6 +317,7 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "attendance.check_in_one": [
         staff(CHECK_IN_LIST, FORBIDDEN, CHECK_IN_LIST, session_id="own_session"),
+        staff(FORBIDDEN, FORBIDDEN, OTHERS_CHECK_IN_LIST, session_id="others_session"),
         staff(MISSING, MISSING, MISSING, session_id="nothing"),
     ],
     "attendance.scanned": [
@@ -368,9 +370,11 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "certificates.revoke_one": [
         staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="others_session", certificate_id="nothing"),
     ],
     "certificates.reissue_one": [
         staff(MISSING, FORBIDDEN, MISSING, session_id="own_session", certificate_id="nothing"),
+        staff(FORBIDDEN, FORBIDDEN, MISSING, session_id="others_session", certificate_id="nothing"),
     ],
     "my_registration.certificate": [  # no certificate yet; another's is never reachable
         everyone(MISSING, token="registration_token"),
