@@ -164,3 +164,41 @@ def test_another_lecturer_cannot_see_or_revoke(app, client, login, make_user, is
         )
         assert answer.status_code == 403, path
     assert _certificate(app, issued.id, "Emma Brown").revoked_at is None
+
+
+def test_the_outbox_lists_every_kind_of_waiting_mail_by_the_subject_it_will_have(
+    app, client, login, make_user, make_academy, issued
+):
+    from tests.fixtures.registration import outbox
+    from webinars.domain.partners.invitations import invite_coordinator
+    from webinars.models import OutboxMessage
+
+    with app.app_context():
+        invite_coordinator(
+            email="olga@izhevsk.example",
+            name="Olga Petrova",
+            academy_id=make_academy().id,
+            locale="ru",
+            time_zone="Europe/Samara",
+            invited_by=None,
+        )
+        db.session.commit()
+    with app.app_context():
+        waiting = set(
+            db.session.execute(
+                db.select(OutboxMessage.id).where(OutboxMessage.rendered_at.is_(None))
+            ).scalars()
+        )
+    rendered = {m.id: m.subject for m in outbox(app) if m.id in waiting}
+    login(make_user(Role.ADMIN))
+
+    listing = parse(client.get("/admin/outbox/").get_data(as_text=True))
+
+    listed = {
+        int(e.attrs["href"].rsplit("/", 1)[1]): e.text()
+        for e in by_id(listing, "outbox").iter()
+        if e.tag == "a"
+    }
+    kinds = {m.kind for m in outbox(app) if m.id in rendered}
+    assert {"certificate", "coordinator_invitation"} <= kinds
+    assert rendered and {k: listed[k] for k in rendered} == rendered
