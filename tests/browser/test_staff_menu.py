@@ -89,13 +89,35 @@ def test_on_a_phone_the_groups_open_inside_the_menu(
     assert page.url.endswith("/reports/")
 
 
-def test_without_javascript_every_groups_links_are_listed(new_page, make_user, sign_in) -> None:
+def test_without_javascript_the_groups_open_on_hover_and_on_focus(
+    new_page, make_user, sign_in, screenshot
+) -> None:
     page = new_page({"width": 1280, "height": 800}, java_script_enabled=False)
+    sign_in(page, make_user(Role.ADMIN))
+    nav = page.locator(".site-nav")
+    schedule = nav.get_by_role("link", name="Schedule", exact=True)
+    reports = nav.get_by_role("link", name="Reports", exact=True)
+    expect(schedule).to_be_hidden()
+
+    nav.get_by_role("button", name="Sessions", exact=True).focus()
+    expect(schedule).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(nav.get_by_role("link", name="Dashboard", exact=True)).to_be_focused()
+    page.locator("main").focus()
+    nav.get_by_role("button", name="Partners", exact=True).hover()
+    expect(reports).to_be_visible()
+    expect(schedule).to_be_hidden()
+    screenshot(page, "menu-desktop-nojs")
+    with page.expect_navigation():
+        reports.click()
+
+    assert page.url.endswith("/reports/")
+
+
+def test_without_javascript_a_phone_lists_every_groups_links(new_page, make_user, sign_in) -> None:
+    page = new_page({"width": 390, "height": 844}, java_script_enabled=False)
     sign_in(page, make_user(Role.ADMIN))
 
     nav = page.locator(".site-nav")
     for name in ("Dashboard", "Schedule", "New session", "Lecture requests", "Reports"):
         expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
-    with page.expect_navigation():
-        nav.get_by_role("link", name="Reports", exact=True).click()
-    assert page.url.endswith("/reports/")
