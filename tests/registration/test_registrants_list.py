@@ -170,3 +170,22 @@ def test_csv_is_streamed_in_batches_with_everyone_in_order(app, client, popular)
     assert (rows[60]["status"], rows[60]["waiting_position"]) == ("waiting", "1")
     assert rows[99]["waiting_position"] == "40"
     assert {r["status"] for r in rows[100:]} == {"cancelled"}
+
+
+def test_registrants_search_words_are_masked_in_access_logs(app):
+    import logging
+
+    from webinars.web.registrants import SearchTermsFilter
+
+    line = "GET /manage/sessions/5/registrants?status=&q=ivan.petrov%40example.org&page=2"
+    record = logging.LogRecord(
+        "gunicorn.access", logging.INFO, __file__, 1, '"%s" %s', (f"{line} HTTP/1.1", 200), None
+    )
+
+    SearchTermsFilter().filter(record)
+
+    assert record.getMessage() == (
+        '"GET /manage/sessions/5/registrants?status=&q=…&page=2 HTTP/1.1" 200'
+    )
+    for name in ("werkzeug", "gunicorn.access"):
+        assert any(isinstance(f, SearchTermsFilter) for f in logging.getLogger(name).filters)

@@ -5,6 +5,8 @@ Personal data: only the session's lecturers and admins (domain.access.can_edit) 
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     Response,
@@ -44,6 +46,7 @@ from webinars.domain.registration.seats import seats_taken
 from webinars.domain.sessions.access import can_edit
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
+from webinars.web import path_secrets
 from webinars.web.bounds import page_number
 from webinars.web.registration_forms import (
     CapacityForm,
@@ -55,6 +58,31 @@ from webinars.web.registration_forms import (
 from webinars.web.roles import staff_required
 
 bp = Blueprint("registrants", __name__, url_prefix="/manage/sessions/<int:session_id>")
+
+# The search box's words (a student's name or address) travel in the query string, so
+# that a search can be bookmarked and paged: the access logs keep none of them.
+_SEARCH_TERMS = re.compile(
+    r"(/registrants(?:\.csv)?\?(?:[^\s\"#]*?&)?(?:q|%71)=)[^&\s\"#]+", re.IGNORECASE
+)
+
+
+def mask_search_terms(text: str) -> str:
+    """`text` with the registrants search's words replaced by "…"."""
+    return _SEARCH_TERMS.sub(r"\1…", text)
+
+
+class SearchTermsFilter(path_secrets.SecretPathFilter):
+    """Masks the registrants search's words in log records (access logs print queries)."""
+
+    def mask(self, text: str) -> str:
+        """`text` with the search's words masked."""
+        return mask_search_terms(text)
+
+
+@bp.record_once
+def _mask_logs(state) -> None:
+    path_secrets.install(state.app, SearchTermsFilter())
+
 
 PAGE_SIZE = 50
 STATUS_LABELS = {
