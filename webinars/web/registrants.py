@@ -41,7 +41,6 @@ from webinars.domain.registration.registrants import (
     waiting_positions,
 )
 from webinars.domain.registration.seats import seats_taken
-from webinars.domain.sessions.access import can_edit
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
 from webinars.web.bounds import page_number
@@ -52,7 +51,7 @@ from webinars.web.registration_forms import (
     RegistrantFilterForm,
     academy_choices,
 )
-from webinars.web.roles import staff_required
+from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("registrants", __name__, url_prefix="/manage/sessions/<int:session_id>")
 
@@ -64,15 +63,6 @@ STATUS_LABELS = {
     RegistrationStatus.CANCELLED: _l("Cancelled"),
     RegistrationStatus.EXPIRED: _l("Expired"),
 }
-
-
-def _session(session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None:
-        abort(404)
-    if not can_edit(current_user, session):
-        abort(403)
-    return session
 
 
 def _registration(session: Session, registration_id: int) -> Registration:
@@ -139,14 +129,14 @@ def _done(session: Session, message: str):
 def index(session_id: int):
     """The registrants, a page of 50 at a time (searched and filtered by status and
     academy), with their status and place on the waiting list, and the actions."""
-    return _page(_session(session_id))
+    return _page(editable_session(session_id))
 
 
 @bp.get("/registrants.csv")
 @staff_required
 def export(session_id: int):
     """All registrants as a CSV file, streamed as it is read (any number of them)."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     attended = attendance_by_email(session.id)
     engine = db.engine
 
@@ -168,7 +158,7 @@ def export(session_id: int):
 @staff_required
 def add(session_id: int):
     """Add a person by hand: a seat if one is free, else the waiting list."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = PersonForm(prefix="add")
     form.academy_id.choices = academy_choices(str(get_locale()))
     if not form.validate_on_submit():
@@ -192,7 +182,7 @@ def add(session_id: int):
 @staff_required
 def remove_one(session_id: int, registration_id: int):
     """Take a person off the session; the first on the waiting list moves up."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     registration = _registration(session, registration_id)
     remove(registration, current_user, utcnow())
     return _done(session, _("The registration is removed."))
@@ -202,7 +192,7 @@ def remove_one(session_id: int, registration_id: int):
 @staff_required
 def promote_one(session_id: int, registration_id: int):
     """Give a waiting person a seat now (adding a seat only when chosen)."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     registration = _registration(session, registration_id)
     try:
         promote(registration, current_user, add_seat=request.form.get("add_seat") == "1")
@@ -217,7 +207,7 @@ def promote_one(session_id: int, registration_id: int):
 @staff_required
 def capacity(session_id: int):
     """Raise or lower the seats; never below the seats taken unless chosen explicitly."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = CapacityForm()
     if form.validate_on_submit():
         try:
@@ -239,7 +229,7 @@ def capacity(session_id: int):
 @staff_required
 def message(session_id: int):
     """Write to everyone with a seat or on the waiting list."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = MessageForm()
     if not form.validate_on_submit():
         return _page(session, 422, message=form)
