@@ -39,6 +39,7 @@ from webinars.domain.attendance.sheet import build_sheet
 from webinars.extensions import db
 from webinars.models import Presence, Registration, Session, utcnow
 from webinars.web.attendance_forms import OverrideForm, ShareForm, WalkInForm
+from webinars.web.downloads import as_download
 from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("attendance", __name__, url_prefix="/manage/sessions/<int:session_id>")
@@ -93,14 +94,10 @@ def export(session_id: int, fmt: str):
     """The list as a CSV or Excel file."""
     session = editable_session(session_id)
     sheet = build_sheet(session)
+    filename = f"session-{session.id}-attendance.{fmt}"
     if fmt == "csv":
-        response = Response(attendance_csv(sheet), content_type="text/csv; charset=utf-8")
-    else:
-        response = Response(attendance_xlsx(sheet), content_type=XLSX)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="session-{session.id}-attendance.{fmt}"'
-    )
-    return response
+        return as_download(attendance_csv(sheet), "text/csv; charset=utf-8", filename)
+    return as_download(attendance_xlsx(sheet), XLSX, filename)
 
 
 @bp.post("/attendance/share")

@@ -26,6 +26,7 @@ from webinars.domain.certificates.pdf import details
 from webinars.domain.sessions.kinds import KIND_LABELS
 from webinars.extensions import db
 from webinars.models import Certificate, CertificateKind, Session, SessionKind, utcnow
+from webinars.web.downloads import as_download
 from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("certificates", __name__, url_prefix="/manage/sessions/<int:session_id>")
@@ -48,11 +49,7 @@ def pdf_response(certificate: Certificate) -> Response:
     """The stored PDF as a download."""
     if certificate.pdf is None:
         abort(404, description=_("This certificate is still being prepared; try again soon."))
-    response = Response(certificate.pdf, content_type="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="certificate-{certificate.number}.pdf"'
-    )
-    return response
+    return as_download(certificate.pdf, "application/pdf", f"certificate-{certificate.number}.pdf")
 
 
 @bp.get("/certificates")
@@ -105,11 +102,8 @@ def download_all(session_id: int):
         for certificate in certificates_of(session.id):
             if certificate.pdf is not None and not certificate.is_revoked:
                 archive.writestr(f"certificate-{certificate.number}.pdf", certificate.pdf)
-    response = Response(buffer.getvalue(), content_type="application/zip")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="session-{session.id}-certificates.zip"'
-    )
-    return response
+    filename = f"session-{session.id}-certificates.zip"
+    return as_download(buffer.getvalue(), "application/zip", filename)
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")

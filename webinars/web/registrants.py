@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -44,6 +43,7 @@ from webinars.domain.registration.seats import seats_taken
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
 from webinars.web.bounds import page_number
+from webinars.web.downloads import as_download
 from webinars.web.registration_forms import (
     CapacityForm,
     MessageForm,
@@ -146,10 +146,8 @@ def export(session_id: int):
         with OrmSession(engine) as reading:
             yield from registrants_csv(reading, session_id, attended)
 
-    response = Response(chunks(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="session-{session.id}-registrants.csv"'
-    )
+    filename = f"session-{session.id}-registrants.csv"
+    response = as_download(chunks(), "text/csv; charset=utf-8", filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 
