@@ -14,6 +14,7 @@ from webinars.domain.partners.quotas import (
     QuotaRuleError,
     quota_taken,
     release_due_quotas,
+    remove_quota,
     set_quota,
 )
 from webinars.domain.registration.register import QuotaFullError, cancel, register
@@ -260,3 +261,44 @@ def test_quota_seats_never_pass_a_lowered_capacity(app, ctx, open_session, enrol
         RegistrationStatus.WAITING,
     ]
     assert seats_taken(session.id, utcnow()) == 6
+
+
+def _quota_reads(count_queries, app, session_id: int, who) -> int:
+    """How many statements of one registration read the seat quotas."""
+    with count_queries() as counter, app.app_context():
+        register(session_id, who)
+        db.session.commit()
+    return sum("seat_quotas" in statement for statement in counter.statements)
+
+
+def test_sessions_without_an_open_quota_skip_the_quota_counts(
+    app, open_session, count_queries, two_academies
+):
+    izhevsk, _ = two_academies
+    plain = open_session(capacity=10, academy_ids=[izhevsk.id])
+    assert _quota_reads(count_queries, app, plain.id, person("p1", academy_id=izhevsk.id)) == 0
+    kept = open_session(capacity=10, academy_ids=[izhevsk.id])
+    _quota(app, kept.id, izhevsk.id, 2, days=1)
+    assert _quota_reads(count_queries, app, kept.id, person("k1", academy_id=izhevsk.id)) == 1
+    with app.app_context():  # past the deadline the quota counts no more: skipped again
+        later = utcnow() + timedelta(days=1, minutes=1)
+        with count_queries() as counter:
+            outcome = register(kept.id, person("k2", academy_id=izhevsk.id), later)
+        assert outcome.registration.quota_id is None
+        assert not any("seat_quotas" in statement for statement in counter.statements)
+
+
+def test_quota_operations_keep_the_sessions_latest_deadline(app, ctx, open_session, two_academies):
+    izhevsk, shymkent = two_academies
+    session = open_session(capacity=10, academy_ids=[izhevsk.id, shymkent.id])
+    soon, later = utcnow() + timedelta(days=1), utcnow() + timedelta(days=2)
+    first = set_quota(session.id, izhevsk.id, 2, later, None)
+    set_quota(session.id, shymkent.id, 2, soon, None)
+    db.session.commit()
+    assert db.session.get(Session, session.id).quotas_until == later
+    remove_quota(first)
+    db.session.commit()
+    assert db.session.get(Session, session.id).quotas_until == soon
+    remove_quota(db.session.execute(db.select(SeatQuota)).scalar_one())
+    db.session.commit()
+    assert db.session.get(Session, session.id).quotas_until is None

@@ -70,7 +70,7 @@ def set_quota(
     if seats < used:
         raise QuotaRuleError({"seats": _l("%(used)d of these seats are taken already.", used=used)})
     # Free general seats now, counting this quota's unused seats as free.
-    state = quota_state(session.id, None, now)
+    state = quota_state(session, None, now)
     mine_unused = max(0, quota.seats - used) if quota and quota.is_open(now) else 0
     free = session.capacity - seats_taken(session.id, now) - (state.reserved - mine_unused)
     if seats - used > free:
@@ -86,8 +86,18 @@ def set_quota(
         )
         db.session.add(quota)
     quota.seats, quota.deadline, quota.released_at = seats, deadline, None
-    db.session.flush()
+    _keep_quotas_until(session)
     return quota
+
+
+def _keep_quotas_until(session: Session) -> None:
+    """Under the session's lock: note its quotas' latest deadline, which tells a
+    registration whether it must count quota seats (seats.quotas_open)."""
+    db.session.flush()
+    session.quotas_until = db.session.execute(
+        db.select(db.func.max(SeatQuota.deadline)).where(SeatQuota.session_id == session.id)
+    ).scalar_one()
+    db.session.flush()
 
 
 def remove_quota(quota: SeatQuota, now: datetime | None = None) -> None:
@@ -95,7 +105,8 @@ def remove_quota(quota: SeatQuota, now: datetime | None = None) -> None:
     unused go to the general pool and the waiting list moves up."""
     now = now or utcnow()
     session_id = quota.session_id
-    lock_session(session_id)
+    session = lock_session(session_id)
+    assert session is not None
     db.session.execute(
         db.update(Registration)
         .where(Registration.quota_id == quota.id)
@@ -103,7 +114,7 @@ def remove_quota(quota: SeatQuota, now: datetime | None = None) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.delete(quota)
-    db.session.flush()
+    _keep_quotas_until(session)
     settle_session(session_id, now)
 
 

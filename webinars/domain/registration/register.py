@@ -152,7 +152,7 @@ def register(
     staff = added_by is not None or nominated
     window = _lock_open_window(session_id, now, staff=staff, public=public)
     # Few round trips while the seats are locked: this is the storm's narrow door.
-    seen = snapshot(window.id, email, now, data.academy_id)
+    seen = snapshot(window, email, now, data.academy_id)
     if data.academy_id and seen.academy_id is None:
         raise UnknownAcademyError(data.academy_id)
     promoted: list[Registration] = []
@@ -163,7 +163,7 @@ def register(
         expire_overdue(session, now)
         promoted = promote_from_waitlist(session, now)
         seats = seats_taken(session.id, now)
-        state = quota_state(session.id, seen.academy_id, now)
+        state = quota_state(session, seen.academy_id, now)
         reserved, quota_id = state.reserved, state.quota_id
     # A quota seat, but never past the capacity (it may have been lowered since).
     if window.capacity is not None and seats >= window.capacity:
@@ -315,7 +315,7 @@ def _place_for_newcomer(
     left; else a general seat when one is free and nobody is waiting for it."""
     if session.capacity is None:
         return True, None
-    state = quota_state(session.id, academy_id, now)
+    state = quota_state(session, academy_id, now)
     taken = seats_taken(session.id, now)
     if state.quota_id is not None and taken < session.capacity:
         return True, state.quota_id

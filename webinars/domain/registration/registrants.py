@@ -234,7 +234,7 @@ def promote(
     db.session.refresh(registration)
     if registration.status is not RegistrationStatus.WAITING:
         raise SeatRuleError(_l("This person is not on the waiting list any more."))
-    reserved = quota_state(session.id, None, now).reserved  # kept for academies' quotas
+    reserved = quota_state(session, None, now).reserved  # kept for academies' quotas
     if session.capacity is not None and seats_taken(session.id, now) + reserved >= session.capacity:
         if not add_seat:
             raise SeatRuleError(

@@ -11,6 +11,9 @@ takes a quota seat first (the registration names the quota), then a general one.
 a quota seat moves one seat from "unused reserved" to "taken", so the total never passes
 the capacity; from the deadline on the quota counts no more and its unused seats are
 general seats again.
+
+Most sessions have no quota: `Session.quotas_until` (the latest quota deadline, kept in
+step by domain.partners.quotas under this same lock) lets them skip the quota counts.
 """
 
 from __future__ import annotations
@@ -83,6 +86,13 @@ class SeatWindow:
     registration_closes_at: datetime | None
     capacity: int | None
     sequence: int
+    quotas_until: datetime | None
+
+
+def quotas_open(session: Session | SeatWindow, now: datetime) -> bool:
+    """True while some quota of the session is open (its seats are counted apart); read
+    under the session's lock, where the quota operations keep `quotas_until` in step."""
+    return session.quotas_until is not None and now < session.quotas_until
 
 
 def _window_query(sqlite: bool):
@@ -259,16 +269,19 @@ class QuotaState:
     quota_id: int | None
 
 
-def quota_state(session_id: int, academy_id: int | None, now: datetime) -> QuotaState:
+def quota_state(session: Session, academy_id: int | None, now: datetime) -> QuotaState:
     """Reserved seats unused on the session, and `academy_id`'s open quota if it has room."""
-    params = {"session_id": session_id, "now": now, "academy_id": academy_id}
+    if not quotas_open(session, now):
+        return QuotaState(0, None)
+    params = {"session_id": session.id, "now": now, "academy_id": academy_id}
     reserved, quota_id = db.session.connection().execute(_QUOTA_STATE_QUERY, params).one()
     return QuotaState(int(reserved or 0), quota_id)
 
 
-def _snapshot_query():
+def _snapshot_query(quotas: bool):
     """The snapshot's SELECT, built once: constructing it per call cost about a millisecond
-    of Python while the seats were locked. Parameters: session_id, email, now, academy_id."""
+    of Python while the seats were locked. Parameters: session_id, email, now, academy_id.
+    Without `quotas`, the quota counts are left out (0 reserved, no quota)."""
     session_id = bindparam("session_id")
     now = bindparam("now", type_=Registration.hold_expires_at.type)
     confirmed, held = _seat_subqueries(session_id, now)
@@ -287,33 +300,32 @@ def _snapshot_query():
         .where(PartnerAcademy.id == bindparam("academy_id"), PartnerAcademy.archived_at.is_(None))
         .scalar_subquery()
     )
-    return db.select(
-        confirmed,
-        held,
-        late_held,
-        late_waiting,
-        existing,
-        academy,
-        _reserved_unused(session_id, now),
-        _quota_with_room(session_id, bindparam("academy_id"), now),
-    )
+    columns = [confirmed, held, late_held, late_waiting, existing, academy]
+    if quotas:
+        columns.append(_reserved_unused(session_id, now))
+        columns.append(_quota_with_room(session_id, bindparam("academy_id"), now))
+    return db.select(*columns)
 
 
-_SNAPSHOT_QUERY = _snapshot_query()
+_SNAPSHOT_QUERIES = {True: _snapshot_query(True), False: _snapshot_query(False)}
 
 
-def snapshot(session_id: int, email: str, now: datetime, academy_id: int | None = None) -> Snapshot:
+def snapshot(
+    window: SeatWindow, email: str, now: datetime, academy_id: int | None = None
+) -> Snapshot:
     """One round trip while the seats are locked (the storm's narrow door).
 
     Each count is an exact range of the (session, status, hold_expires_at) index, so none
     reads the waiting list, cancelled or expired rows; then this email by (session, email)
     and the chosen academy by its key (so the form needs no query of its own to check it).
+    The quota counts only while a quota of the session is open.
     """
     # A Core statement on the session's connection: the ORM layer adds nothing here.
-    params = {"session_id": session_id, "email": email, "now": now, "academy_id": academy_id}
-    confirmed, held, late_held, late_waiting, existing_id, academy, reserved, quota_id = (
-        db.session.connection().execute(_SNAPSHOT_QUERY, params).one()
-    )
+    params = {"session_id": window.id, "email": email, "now": now, "academy_id": academy_id}
+    query = _SNAPSHOT_QUERIES[quotas_open(window, now)]
+    row = db.session.connection().execute(query, params).one()
+    confirmed, held, late_held, late_waiting, existing_id, academy = row[:6]
+    reserved, quota_id = row[6:] if len(row) > 6 else (0, None)
     return Snapshot(
         confirmed + held,
         late_held + late_waiting,
@@ -348,7 +360,7 @@ def seats_left(session: Session, now: datetime) -> int | None:
     session has no capacity limit."""
     if session.capacity is None:
         return None
-    reserved = quota_state(session.id, None, now).reserved
+    reserved = quota_state(session, None, now).reserved
     return max(0, session.capacity - seats_taken(session.id, now) - reserved)
 
 
@@ -437,7 +449,7 @@ def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]
     then the general seats free go to whoever waits first.
     """
     promoted: list[Registration] = []
-    for quota in _open_quotas(session.id, now):
+    for quota in _open_quotas(session.id, now) if quotas_open(session, now) else []:
         room = _quota_room(quota, now)
         if session.capacity is not None:  # never past the capacity (lowered since?)
             room = min(room, session.capacity - seats_taken(session.id, now))
@@ -450,7 +462,7 @@ def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]
     db.session.flush()
     query = _waiting(session.id)
     if session.capacity is not None:
-        reserved = quota_state(session.id, None, now).reserved
+        reserved = quota_state(session, None, now).reserved
         free = session.capacity - seats_taken(session.id, now) - reserved
         if free <= 0:
             return promoted
