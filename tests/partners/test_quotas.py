@@ -8,7 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from tests.fixtures.markup import by_id, parse
 from tests.fixtures.registration import all_at_once, outbox, person
+from tests.fixtures.session_form import form_data
 from webinars.domain.partners.nominations import NomineeRow, nominate
 from webinars.domain.partners.quotas import (
     QuotaRuleError,
@@ -19,6 +21,7 @@ from webinars.domain.partners.quotas import (
 )
 from webinars.domain.registration.register import QuotaFullError, cancel, register
 from webinars.domain.registration.seats import seats_taken
+from webinars.domain.sessions.scheduling import input_from_session
 from webinars.extensions import db
 from webinars.models import (
     SEAT_STATUSES,
@@ -302,3 +305,54 @@ def test_quota_operations_keep_the_sessions_latest_deadline(app, ctx, open_sessi
     remove_quota(db.session.execute(db.select(SeatQuota)).scalar_one())
     db.session.commit()
     assert db.session.get(Session, session.id).quotas_until is None
+
+
+def _edit_form(session_id: int, lecturer_id: int, **changes) -> dict:
+    """The session form as the browser posts it, with the session's own values."""
+    row = db.session.get(Session, session_id)
+    data = input_from_session(row)
+    return form_data(
+        lecturer_id,
+        row.academies[0].id,
+        kind=data.kind.value,
+        title=data.title,
+        starts_local=data.starts_local.strftime("%Y-%m-%dT%H:%M"),
+        time_zone=data.time_zone,
+        duration_minutes=str(data.duration_minutes),
+        academy_ids=[str(a.id) for a in row.academies],
+        join_url=data.join_url or "",
+        **changes,
+    )
+
+
+def test_lowered_capacity_warns_of_reserved_seats_it_leaves_no_room_for(
+    app, client, login, make_user, open_session, enrol, two_academies
+):
+    izhevsk, shymkent = two_academies
+    lecturer = make_user(Role.LECTURER)
+    session = open_session(capacity=10, academy_ids=[izhevsk.id, shymkent.id], actor=lecturer)
+    _quota(app, session.id, izhevsk.id, 4)
+    _quota(app, session.id, shymkent.id, 3)
+    enrol(session.id, person("i1", academy_id=izhevsk.id))  # one of Izhevsk's seats
+    enrol(session.id, person("o1"))
+    login(lecturer)
+    url = f"/manage/sessions/{session.id}/registrants"
+    assert "reserve-warning" not in client.get(url).get_data(as_text=True)  # 10 seats: all fit
+
+    client.post(f"{url}/capacity", data={"capacity": "6"})
+    page = parse(client.get(url).get_data(as_text=True))
+    # 2 taken, 4 free, but Izhevsk keeps 3 unused and Shymkent 3: 2 can never be taken.
+    assert by_id(page, "reserve-warning").text() == (
+        "2 of the seats reserved for academies cannot be used: the capacity leaves 4 free "
+        "seats for 6 reserved seats not taken yet (3 for Izhevsk, 3 for Shymkent). Raise the "
+        "capacity or reserve fewer seats."
+    )
+
+    with app.app_context():
+        data = _edit_form(session.id, lecturer.id, capacity="5")
+    saved = client.post(f"/manage/sessions/{session.id}/edit", data=data, follow_redirects=True)
+    assert "3 of the seats reserved for academies cannot be used" in saved.get_data(as_text=True)
+    with app.app_context():
+        data = _edit_form(session.id, lecturer.id, capacity="8")
+    roomy = client.post(f"/manage/sessions/{session.id}/edit", data=data, follow_redirects=True)
+    assert "reserved for academies cannot be used" not in roomy.get_data(as_text=True)

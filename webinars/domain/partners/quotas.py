@@ -14,9 +14,15 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from webinars.domain.registration.register import settle_session
-from webinars.domain.registration.seats import lock_session, quota_state, seats_taken
+from webinars.domain.registration.seats import (
+    lock_session,
+    quota_state,
+    quotas_open,
+    seats_taken,
+)
 from webinars.extensions import db
 from webinars.models import (
+    PartnerAcademy,
     Registration,
     RegistrationStatus,
     SeatQuota,
@@ -211,3 +217,33 @@ def academy_students(session_id: int, academy_id: int) -> list[Registration]:
             .order_by(Registration.full_name, Registration.id)
         ).scalars()
     )
+
+
+@dataclass(frozen=True)
+class ReserveShortfall:
+    """Reserved seats a (lowered) capacity leaves no room for: `free` seats beside those
+    taken, for the seats still reserved and not taken, per academy (`unused`)."""
+
+    unusable: int
+    free: int
+    unused: list[tuple[PartnerAcademy, int]]
+
+    @property
+    def reserved(self) -> int:
+        return sum(seats for _academy, seats in self.unused)
+
+
+def reserve_shortfall(session: Session, now: datetime | None = None) -> ReserveShortfall | None:
+    """When the capacity leaves fewer free seats than the open quotas keep unused, how many
+    of those can never be taken, and which academies' they are; None when all fit."""
+    now = now or utcnow()
+    if session.capacity is None or not quotas_open(session, now):
+        return None
+    unused = []
+    for quota in session_quotas(session):
+        left = quota.seats - quota_taken(quota.id, now) if quota.is_open(now) else 0
+        if left > 0:
+            unused.append((quota.academy, left))
+    free = max(0, session.capacity - seats_taken(session.id, now))
+    unusable = sum(seats for _academy, seats in unused) - free
+    return ReserveShortfall(unusable, free, unused) if unusable > 0 else None

@@ -1,7 +1,8 @@
 """Lecture requests: a coordinator asks for a session; the staff accept it (a draft session
 is made from it), propose another time, or decline with a reason; the coordinator accepts
 a proposed time or answers. Every step is kept in the request's history and emailed to the
-other side in their own language.
+other side in their own language. Until it is accepted or declined, the academy's
+coordinators may withdraw it (the staff are told).
 
 The caller commits. Whose turn it is follows from the status: OPEN is the staff's (since
 `waiting_since`), PROPOSED the coordinator's.
@@ -53,6 +54,7 @@ MAIL_KINDS = {
     "declined": "lecture_request_declined",
     "answered": "lecture_request_answered",
     "proposal_accepted": "lecture_request_agreed",
+    "withdrawn": "lecture_request_withdrawn",
 }
 
 
@@ -188,7 +190,7 @@ def _record(
     request.events.append(event)
     request.updated_at = now
     db.session.flush()
-    staff_turn = action in ("requested", "answered", "proposal_accepted")
+    staff_turn = action in ("requested", "answered", "proposal_accepted", "withdrawn")
     people = _staff_to_tell(request) if staff_turn else _coordinators(request.academy_id)
     for person in people:
         if actor is not None and person.id == actor.id:
@@ -387,6 +389,18 @@ def answer_proposal(
     request.status = LectureRequestStatus.OPEN
     request.waiting_since = now
     _record(request, coordinator, "answered", now, note=note.strip(), window=window)
+
+
+def withdraw_request(
+    request: LectureRequest, coordinator: User, note: str = "", now: datetime | None = None
+) -> None:
+    """A coordinator of the academy takes the request back while it is neither accepted nor
+    declined; the staff who would answer are told."""
+    now = now or utcnow()
+    _expect(request, LectureRequestStatus.OPEN, LectureRequestStatus.PROPOSED)
+    request.status = LectureRequestStatus.WITHDRAWN
+    request.waiting_since = None
+    _record(request, coordinator, "withdrawn", now, note=note.strip() or None)
 
 
 def is_overdue(request: LectureRequest, now: datetime | None = None) -> bool:
