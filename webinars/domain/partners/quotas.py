@@ -13,13 +13,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from webinars.domain.registration.quota_seats import quota_state, quota_taken, quotas_open
 from webinars.domain.registration.register import settle_session
-from webinars.domain.registration.seats import (
-    lock_session,
-    quota_state,
-    quotas_open,
-    seats_taken,
-)
+from webinars.domain.registration.seats import lock_session, seats_taken
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,
@@ -98,7 +94,7 @@ def set_quota(
 
 def _keep_quotas_until(session: Session) -> None:
     """Under the session's lock: note its quotas' latest deadline, which tells a
-    registration whether it must count quota seats (seats.quotas_open)."""
+    registration whether it must count quota seats (quota_seats.quotas_open)."""
     db.session.flush()
     session.quotas_until = db.session.execute(
         db.select(db.func.max(SeatQuota.deadline)).where(SeatQuota.session_id == session.id)
@@ -122,22 +118,6 @@ def remove_quota(quota: SeatQuota, now: datetime | None = None) -> None:
     db.session.delete(quota)
     _keep_quotas_until(session)
     settle_session(session_id, now)
-
-
-def quota_taken(quota_id: int, now: datetime) -> int:
-    """Seats of the quota taken now (confirmed, or held and not run out)."""
-    return int(
-        db.session.execute(
-            db.select(db.func.count(Registration.id)).where(
-                Registration.quota_id == quota_id,
-                (Registration.status == RegistrationStatus.CONFIRMED)
-                | (
-                    (Registration.status == RegistrationStatus.HELD)
-                    & (Registration.hold_expires_at > now)
-                ),
-            )
-        ).scalar_one()
-    )
 
 
 def release_due_quotas(now: datetime | None = None) -> int:

@@ -5,7 +5,8 @@ other side in their own language. Until it is accepted or declined, the academy'
 coordinators may withdraw it (the staff are told).
 
 The caller commits. Whose turn it is follows from the status: OPEN is the staff's (since
-`waiting_since`), PROPOSED the coordinator's.
+`waiting_since`), PROPOSED the coordinator's. Who sees which request, the staff's queue
+and overdue requests are in request_queue.
 """
 
 from __future__ import annotations
@@ -14,19 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from webinars.domain.outbox import queue_message
 from webinars.domain.sessions.scheduling import SessionInput, create_session
 from webinars.domain.sessions.timezones import (
     LocalTimeError,
-    PlaceTime,
-    city_of_zone,
     is_valid_zone,
     local_to_utc,
-    times_in_places,
     utc_to_local,
 )
 from webinars.extensions import db
@@ -401,73 +397,3 @@ def withdraw_request(
     request.status = LectureRequestStatus.WITHDRAWN
     request.waiting_since = None
     _record(request, coordinator, "withdrawn", now, note=note.strip() or None)
-
-
-def is_overdue(request: LectureRequest, now: datetime | None = None) -> bool:
-    """Left on the staff's side longer than LECTURE_REQUEST_OVERDUE_DAYS."""
-    days = current_app.config["LECTURE_REQUEST_OVERDUE_DAYS"]
-    since = request.waiting_since
-    return (
-        request.status is LectureRequestStatus.OPEN
-        and since is not None
-        and (now or utcnow()) - since >= timedelta(days=days)
-    )
-
-
-def overdue_requests(now: datetime | None = None) -> list[LectureRequest]:
-    """Open requests nobody answered for LECTURE_REQUEST_OVERDUE_DAYS, oldest first."""
-    now = now or utcnow()
-    limit = now - timedelta(days=current_app.config["LECTURE_REQUEST_OVERDUE_DAYS"])
-    return list(
-        db.session.execute(
-            db.select(LectureRequest)
-            .where(
-                LectureRequest.status == LectureRequestStatus.OPEN,
-                LectureRequest.waiting_since <= limit,
-            )
-            .options(selectinload(LectureRequest.academy))
-            .order_by(LectureRequest.waiting_since)
-        ).scalars()
-    )
-
-
-def visible_requests(user: User):
-    """A query of the requests `user` may see: staff all, a coordinator their academy's."""
-    query = db.select(LectureRequest).options(selectinload(LectureRequest.academy))
-    if user.can_schedule:
-        return query
-    return query.where(LectureRequest.academy_id == (user.academy_id or -1))
-
-
-def can_see_request(user: User, request: LectureRequest) -> bool:
-    """Staff see every request; a coordinator only their own academy's."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.can_schedule or (
-        user.is_coordinator
-        and user.academy_id is not None
-        and user.academy_id == request.academy_id
-    )
-
-
-def queue_order():
-    """Staff's queue: their turn first (oldest waiting first), then the rest, newest first."""
-    return (
-        LectureRequest.status != LectureRequestStatus.OPEN,
-        LectureRequest.waiting_since,
-        LectureRequest.updated_at.desc(),
-    )
-
-
-def window_places(
-    request: LectureRequest, moment: datetime, config: Any, viewer_zone: str | None
-) -> list[PlaceTime]:
-    """A window's start in every involved city: home, the academy, the zone it was entered
-    in, then the viewer's own."""
-    places = [
-        (config["HOME_CITY"], config["HOME_TIME_ZONE"]),
-        (request.academy.city, request.academy.time_zone),
-    ]
-    if request.time_zone not in (zone for _label, zone in places):
-        places.append((city_of_zone(request.time_zone), request.time_zone))
-    return times_in_places(moment, places, viewer_zone)

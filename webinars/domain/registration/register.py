@@ -14,6 +14,7 @@ from datetime import datetime
 from webinars.domain.outbox import message_values
 from webinars.domain.registration import notices
 from webinars.domain.registration.manage_links import new_link_values, new_manage_link
+from webinars.domain.registration.quota_seats import quota_state
 from webinars.domain.registration.rows import insert_fresh, place_values, session_values
 from webinars.domain.registration.seats import (
     SeatWindow,
@@ -21,7 +22,6 @@ from webinars.domain.registration.seats import (
     lock_session,
     lock_window,
     promote_from_waitlist,
-    quota_state,
     seats_taken,
     settle,
     snapshot,

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.registration import notices
+from webinars.domain.registration.quota_seats import quota_state
 from webinars.domain.registration.register import cancel
 from webinars.domain.registration.seats import (
     WAITING_ORDER,
     demote_latest,
     give_seat,
     lock_session,
-    quota_state,
     seats_taken,
     settle,
 )

@@ -10,10 +10,7 @@ seats free are capacity - seats taken - reserved seats unused. A student of the 
 takes a quota seat first (the registration names the quota), then a general one. Taking
 a quota seat moves one seat from "unused reserved" to "taken", so the total never passes
 the capacity; from the deadline on the quota counts no more and its unused seats are
-general seats again.
-
-Most sessions have no quota: `Session.quotas_until` (the latest quota deadline, kept in
-step by domain.partners.quotas under this same lock) lets them skip the quota counts.
+general seats again. The quota counts themselves are in quota_seats, beside this module.
 """
 
 from __future__ import annotations
@@ -23,16 +20,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, case, func, tuple_
-from sqlalchemy.orm import aliased
+from sqlalchemy import bindparam, func, tuple_
 
+from webinars.domain.registration.quota_seats import (
+    open_quotas,
+    quota_room,
+    quota_state,
+    quota_with_room,
+    quotas_open,
+    reserved_unused,
+)
 from webinars.extensions import db
 from webinars.models import (
     ACTIVE_STATUSES,
     PartnerAcademy,
     Registration,
     RegistrationStatus,
-    SeatQuota,
     Session,
     SessionStatus,
     Visibility,
@@ -87,12 +90,6 @@ class SeatWindow:
     capacity: int | None
     sequence: int
     quotas_until: datetime | None
-
-
-def quotas_open(session: Session | SeatWindow, now: datetime) -> bool:
-    """True while some quota of the session is open (its seats are counted apart); read
-    under the session's lock, where the quota operations keep `quotas_until` in step."""
-    return session.quotas_until is not None and now < session.quotas_until
 
 
 def _window_query(sqlite: bool):
@@ -198,86 +195,6 @@ def _count(session_id: Any, status: RegistrationStatus, *conditions: Any) -> Any
     )
 
 
-def _quota_used(quota_id: Any, now: Any) -> Any:
-    """A quota's seats taken (confirmed, or held and not run out) as a scalar subquery:
-    two exact ranges of the (quota, status, hold_expires_at) index."""
-    confirmed = (
-        db.select(func.count())
-        .where(
-            Registration.quota_id == quota_id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-        .scalar_subquery()
-    )
-    held = (
-        db.select(func.count())
-        .where(
-            Registration.quota_id == quota_id,
-            Registration.status == RegistrationStatus.HELD,
-            Registration.hold_expires_at > now,
-        )
-        .scalar_subquery()
-    )
-    return confirmed + held
-
-
-def _reserved_unused(session_id: Any, now: Any) -> Any:
-    """Seats kept for academies and not taken yet, over the session's open quotas."""
-    quota = aliased(SeatQuota)
-    used = _quota_used(quota.id, now)
-    return (
-        db.select(
-            func.coalesce(func.sum(case((quota.seats > used, quota.seats - used), else_=0)), 0)
-        )
-        .where(quota.session_id == session_id, quota.deadline > now)
-        .scalar_subquery()
-    )
-
-
-def _quota_with_room(session_id: Any, academy_id: Any, now: Any) -> Any:
-    """The id of the academy's open quota on the session while it has a seat left."""
-    quota = aliased(SeatQuota)
-    return (
-        db.select(quota.id)
-        .where(
-            quota.session_id == session_id,
-            quota.academy_id == academy_id,
-            quota.deadline > now,
-            quota.seats > _quota_used(quota.id, now),
-        )
-        .scalar_subquery()
-    )
-
-
-def _quota_state_query():
-    session_id = bindparam("session_id")
-    now = bindparam("now", type_=Registration.hold_expires_at.type)
-    academy_id = bindparam("academy_id")
-    return db.select(
-        _reserved_unused(session_id, now), _quota_with_room(session_id, academy_id, now)
-    )
-
-
-_QUOTA_STATE_QUERY = _quota_state_query()
-
-
-@dataclass(frozen=True)
-class QuotaState:
-    """Under lock: reserved seats not yet taken, and the academy's quota with room."""
-
-    reserved: int
-    quota_id: int | None
-
-
-def quota_state(session: Session, academy_id: int | None, now: datetime) -> QuotaState:
-    """Reserved seats unused on the session, and `academy_id`'s open quota if it has room."""
-    if not quotas_open(session, now):
-        return QuotaState(0, None)
-    params = {"session_id": session.id, "now": now, "academy_id": academy_id}
-    reserved, quota_id = db.session.connection().execute(_QUOTA_STATE_QUERY, params).one()
-    return QuotaState(int(reserved or 0), quota_id)
-
-
 def _snapshot_query(quotas: bool):
     """The snapshot's SELECT, built once: constructing it per call cost about a millisecond
     of Python while the seats were locked. Parameters: session_id, email, now, academy_id.
@@ -302,8 +219,8 @@ def _snapshot_query(quotas: bool):
     )
     columns = [confirmed, held, late_held, late_waiting, existing, academy]
     if quotas:
-        columns.append(_reserved_unused(session_id, now))
-        columns.append(_quota_with_room(session_id, bindparam("academy_id"), now))
+        columns.append(reserved_unused(session_id, now))
+        columns.append(quota_with_room(session_id, bindparam("academy_id"), now))
     return db.select(*columns)
 
 
@@ -427,21 +344,6 @@ def give_seat(registration: Registration, now: datetime, quota_id: int | None = 
     registration.seat_at = now
 
 
-def _open_quotas(session_id: int, now: datetime) -> list[SeatQuota]:
-    return list(
-        db.session.execute(
-            db.select(SeatQuota)
-            .where(SeatQuota.session_id == session_id, SeatQuota.deadline > now)
-            .order_by(SeatQuota.id)
-        ).scalars()
-    )
-
-
-def _quota_room(quota: SeatQuota, now: datetime) -> int:
-    used = db.session.execute(db.select(_quota_used(quota.id, now))).scalar_one()
-    return max(0, quota.seats - used)
-
-
 def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]:
     """Under lock: give free seats to the first people on the waiting list, in order.
 
@@ -449,8 +351,8 @@ def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]
     then the general seats free go to whoever waits first.
     """
     promoted: list[Registration] = []
-    for quota in _open_quotas(session.id, now) if quotas_open(session, now) else []:
-        room = _quota_room(quota, now)
+    for quota in open_quotas(session, now):
+        room = quota_room(quota, now)
         if session.capacity is not None:  # never past the capacity (lowered since?)
             room = min(room, session.capacity - seats_taken(session.id, now))
         if room <= 0:

@@ -6,6 +6,13 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webinars.domain.partners.request_queue import (
+    can_see_request,
+    is_overdue,
+    queue_order,
+    visible_requests,
+    window_places,
+)
 from webinars.domain.partners.requests import (
     RequestInput,
     RequestRulesError,
@@ -13,15 +20,10 @@ from webinars.domain.partners.requests import (
     accept_proposal,
     accept_request,
     answer_proposal,
-    can_see_request,
     decline_request,
-    is_overdue,
     latest_proposal,
     propose_time,
-    queue_order,
     submit_request,
-    visible_requests,
-    window_places,
     withdraw_request,
 )
 from webinars.extensions import db
