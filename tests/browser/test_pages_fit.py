@@ -224,3 +224,10 @@ def test_coordinator_pages_fit_a_phone(app: Flask, phone_page: Any, screenshot) 
         ("coordinator-account", "/account"),
     ]
     assert _tour(phone_page, pages, "phone", screenshot) == {}
+    # On the dashboard, the requests come before the long list of past sessions, and the
+    # nomination is a button a thumb can hit.
+    phone_page.goto("/partners/academy")
+    requests_at = phone_page.locator("#our-requests").bounding_box()["y"]
+    assert requests_at < phone_page.locator("#our-past").bounding_box()["y"]
+    nominate = phone_page.get_by_role("link", name="Nominate students").bounding_box()
+    assert nominate["height"] >= 30
