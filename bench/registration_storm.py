@@ -145,8 +145,8 @@ def seed(url: str, history: int) -> tuple[int, int, int]:
     from datetime import time as dtime
 
     from webinars import create_app
+    from webinars.domain.accounts.staff import create_user
     from webinars.domain.sessions.scheduling import SessionInput, create_session
-    from webinars.domain.staff import create_user
     from webinars.extensions import db
     from webinars.models import PartnerAcademy, Role, SessionKind, utcnow
 

@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.fixtures.registration import link_in, outbox, person
-from webinars.domain.outbox import claim, deliver_due
+from webinars.domain.mail.outbox import claim, deliver_due
 from webinars.domain.registration import notices
 from webinars.domain.registration.register import confirm
 from webinars.extensions import db

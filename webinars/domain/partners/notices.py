@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import or_
 
-from webinars.domain.outbox import queue_message
+from webinars.domain.mail.outbox import queue_message
 from webinars.domain.sessions.conferencing import join_link
 from webinars.extensions import db
 from webinars.models import (

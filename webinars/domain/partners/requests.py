@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from webinars.domain.outbox import queue_message
+from webinars.domain.mail.outbox import queue_message
 from webinars.domain.sessions.scheduling import SessionInput, create_session
 from webinars.domain.sessions.timezones import (
     LocalTimeError,

@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webinars.domain.attendance.check_in_codes import check_in_qr_png
-from webinars.domain.outbox import Attachment, queue_message
+from webinars.domain.mail.outbox import Attachment, queue_message
 from webinars.domain.registration.manage_links import manage_url
 from webinars.domain.registration.seats import waiting_position
 from webinars.domain.sessions.conferencing import join_link

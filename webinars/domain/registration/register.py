@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from webinars.domain.outbox import message_values
+from webinars.domain.mail.outbox import message_values
 from webinars.domain.registration import notices
 from webinars.domain.registration.manage_links import new_link_values, new_manage_link
 from webinars.domain.registration.quota_seats import quota_state
