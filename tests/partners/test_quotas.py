@@ -356,3 +356,19 @@ def test_lowered_capacity_warns_of_reserved_seats_it_leaves_no_room_for(
         data = _edit_form(session.id, lecturer.id, capacity="8")
     roomy = client.post(f"/manage/sessions/{session.id}/edit", data=data, follow_redirects=True)
     assert "reserved for academies cannot be used" not in roomy.get_data(as_text=True)
+
+
+def test_public_pages_count_only_the_seats_anyone_may_take(
+    app, client, open_session, enrol, two_academies
+):
+    izhevsk, _ = two_academies
+    session = open_session(capacity=10, academy_ids=[izhevsk.id], title="Reserved class")
+    _quota(app, session.id, izhevsk.id, 4)
+    enrol(session.id, person("i1", academy_id=izhevsk.id))  # a reserved seat
+    enrol(session.id, person("o1"))  # a general one
+    # 10 seats, 2 taken, 3 still kept for Izhevsk: 5 are left for the public.
+    catalogue = parse(client.get("/catalog/").get_data(as_text=True))
+    (badge,) = [e for e in catalogue.iter() if "seats-left" in e.classes]
+    assert badge.text() == "5 seats left"
+    form = client.get(f"/catalog/{session.id}/register").get_data(as_text=True)
+    assert "5 seats left." in form

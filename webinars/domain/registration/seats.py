@@ -272,13 +272,16 @@ def seat_counts(session_ids: list[int], now: datetime) -> dict[int, int]:
     return {session_id: count for session_id, count in rows}
 
 
-def seats_left(session: Session, now: datetime) -> int | None:
-    """Free general seats (those kept for academies' quotas left out), or None when the
-    session has no capacity limit."""
-    if session.capacity is None:
-        return None
-    reserved = quota_state(session, None, now).reserved
-    return max(0, session.capacity - seats_taken(session.id, now) - reserved)
+def seats_left(sessions: list[Session], now: datetime) -> dict[int, int]:
+    """Free general seats per session with a capacity (what anyone may still take: the
+    seats kept for academies' quotas left out), for the public pages. The seats taken in
+    one query; the reserved ones only for a session with an open quota, which few have."""
+    taken = seat_counts([s.id for s in sessions], now)
+    return {
+        s.id: max(0, s.capacity - taken.get(s.id, 0) - quota_state(s, None, now).reserved)
+        for s in sessions
+        if s.capacity is not None
+    }
 
 
 def _waiting(session_id: int) -> Any:
