@@ -13,8 +13,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from webinars.domain.registration.follow_up import settle_session
 from webinars.domain.registration.quota_seats import quota_state, quota_taken, quotas_open
-from webinars.domain.registration.register import settle_session
 from webinars.domain.registration.seats import lock_session, seats_taken
 from webinars.extensions import db
 from webinars.models import (

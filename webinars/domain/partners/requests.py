@@ -18,7 +18,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from webinars.domain.mail.outbox import queue_message
-from webinars.domain.sessions.scheduling import SessionInput, create_session
+from webinars.domain.sessions.rules import SessionInput
+from webinars.domain.sessions.scheduling import create_session
 from webinars.domain.sessions.timezones import (
     LocalTimeError,
     is_valid_zone,
