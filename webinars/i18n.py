@@ -101,9 +101,11 @@ def format_when(moment: datetime | None, zone: str, place: str | None = None) ->
     """
     if moment is None:
         return ""
+    locale = str(get_locale())  # once: a page of 50 rows writes 50 moments
+    local = moment.astimezone(ZoneInfo(zone))
     return (
-        f"{format_date(moment, zone)}, {format_time(moment, zone)} {place or zone_label(zone)} "
-        f"({utc_offset_label(moment, zone)})"
+        f"{_day_text(local.date(), locale)}, {_clock_text(local.hour, local.minute, locale)} "
+        f"{place or zone_city(zone, locale)} ({utc_offset_label(moment, zone)})"
     )
 
 
