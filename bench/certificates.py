@@ -39,8 +39,8 @@ LOCALES = ("ru", "uz", "en", "ru", "uz")
 
 def _seed(attendees: int) -> int:
     """The session, its people and their Zoom stays; returns the session's id."""
+    from webinars.domain.accounts.staff import create_user
     from webinars.domain.registration.manage_links import new_link_values
-    from webinars.domain.staff import create_user
     from webinars.extensions import db
     from webinars.models import (
         Conference,

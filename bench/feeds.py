@@ -83,8 +83,8 @@ def seed(database_url: str) -> str:
 
     Returns the plaintext of a private academy token (for the access-log check)."""
     from webinars import create_app
+    from webinars.domain.accounts.staff import create_user
     from webinars.domain.calendars.tokens import issue_token
-    from webinars.domain.staff import create_user
     from webinars.extensions import db
     from webinars.models import (
         Conference,

@@ -145,8 +145,9 @@ def seed(url: str, history: int) -> tuple[int, int, int]:
     from datetime import time as dtime
 
     from webinars import create_app
-    from webinars.domain.sessions.scheduling import SessionInput, create_session
-    from webinars.domain.staff import create_user
+    from webinars.domain.accounts.staff import create_user
+    from webinars.domain.sessions.rules import SessionInput
+    from webinars.domain.sessions.scheduling import create_session
     from webinars.extensions import db
     from webinars.models import PartnerAcademy, Role, SessionKind, utcnow
 
@@ -203,7 +204,8 @@ def _history(count: int, like, lecturer, academy_id: int) -> None:
     expired), then ANALYZE: the planner then has the statistics a database in use has."""
     from datetime import timedelta
 
-    from webinars.domain.sessions.scheduling import SessionInput, create_session
+    from webinars.domain.sessions.rules import SessionInput
+    from webinars.domain.sessions.scheduling import create_session
     from webinars.extensions import db
     from webinars.models import Registration, RegistrationStatus, SessionKind, utcnow
 

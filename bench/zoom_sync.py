@@ -97,12 +97,12 @@ def _timed(server: ZoomServer, work) -> tuple[float, int]:
 
 def _scenario(name: str, server: ZoomServer, args, fault_rate: float) -> Run:
     from tests.fixtures.app import session_input
+    from webinars.domain.accounts.staff import create_user
     from webinars.domain.sessions.scheduling import (
         cancel_session,
         create_session,
         reschedule_session,
     )
-    from webinars.domain.staff import create_user
     from webinars.extensions import db
     from webinars.jobs.zoom import sweep_once
     from webinars.models import Conference, PartnerAcademy, Role, Session

@@ -31,8 +31,8 @@ from tests.fixtures.app import (
     session_input,
     worker_pg_url,
 )
+from webinars.domain.accounts.staff import create_user
 from webinars.domain.sessions.scheduling import create_session
-from webinars.domain.staff import create_user
 from webinars.extensions import db, huey
 from webinars.models import (
     PartnerAcademy,

@@ -3,9 +3,10 @@
 Layers: ``models`` <- ``domain`` <- ``web`` / ``jobs`` (the Zoom client and the SMTP
 sender sit beside the models, under the domain). Inside the domain, the areas depend on
 each other in one direction only, sessions at the bottom, and the general modules
-(outbox, staff, signals) on none. A blueprint's module is imported by the app's wiring
-only, never by another blueprint. Imports under ``if TYPE_CHECKING:`` are annotations,
-not imports that run, and are left out.
+(the outbox, staff accounts, worker heartbeats, signals) on none. The domain's root holds
+sub-packages only, besides the shared vocabulary of signals. A blueprint's module is
+imported by the app's wiring only, never by another blueprint. Imports under
+``if TYPE_CHECKING:`` are annotations, not imports that run, and are left out.
 """
 
 from __future__ import annotations
@@ -55,9 +56,12 @@ AREA_DEPENDS = {
     "partners": {"sessions", "calendars", "registration"},
     "reports": {"sessions"},
     # Which area writes which email (the worker and the outbox page ask it).
-    "mailing": {"registration", "partners", "certificates"},
+    "mail": {"registration", "partners", "certificates"},
 }
-GENERAL = {"outbox", "staff", "signals", "workers"}
+# General modules, under webinars.domain: every area may import them, they import no area.
+GENERAL = {"signals", "accounts", "mail.outbox", "operations.workers"}
+# The only modules allowed at webinars/domain's root: everything else is in an area's folder.
+DOMAIN_ROOT_MODULES = {"__init__.py", "signals.py"}
 
 
 def module_name(path: Path) -> str:
@@ -122,7 +126,10 @@ def _prefix(name: str, table) -> str:
 def _area(name: str) -> str | None:
     """The domain area of a module (None for the general domain modules)."""
     parts = name.split(".")
-    if parts[:2] != ["webinars", "domain"] or len(parts) < 3 or parts[2] in GENERAL:
+    if parts[:2] != ["webinars", "domain"] or len(parts) < 3:
+        return None
+    inside = ".".join(parts[2:])
+    if any(inside == g or inside.startswith(g + ".") for g in GENERAL):
         return None
     return parts[2]
 
@@ -165,7 +172,7 @@ def _cycles() -> list[list[str]]:
 def test_imports_graph_reads_every_module_of_the_package():
     assert "webinars.domain.sessions.scheduling" in GRAPH
     assert "webinars.jobs.worker" in GRAPH["webinars.jobs.zoom"]
-    assert "webinars.domain.signals" in GRAPH["webinars.domain.outbox"]
+    assert "webinars.domain.signals" in GRAPH["webinars.domain.mail.outbox"]
 
 
 def test_imports_have_no_circle():
@@ -209,9 +216,15 @@ def test_domain_area_rules_form_no_circle():
     for area in AREA_DEPENDS:
         below(area, ())
     domain = PACKAGE / "domain"
-    areas = {p.name for p in domain.iterdir() if (p / "__init__.py").exists()}
+    areas = {p.name for p in domain.iterdir() if (p / "__init__.py").exists()} - GENERAL
     areas |= {p.stem for p in domain.glob("*.py")} - GENERAL - {"__init__"}
     assert seen == areas
+
+
+def test_domain_root_holds_no_loose_module():
+    """A new rule goes into the folder of its area (or a new area's), not beside them."""
+    loose = {p.name for p in (PACKAGE / "domain").glob("*.py")} - DOMAIN_ROOT_MODULES
+    assert loose == set()
 
 
 # A module that makes a Blueprint; a package's "blueprint" module stands for the package.

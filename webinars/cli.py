@@ -10,8 +10,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from webinars.domain.accounts.staff import StaffRuleError, create_user
 from webinars.domain.sessions.timezones import is_valid_zone
-from webinars.domain.staff import StaffRuleError, create_user
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role
 

@@ -7,14 +7,10 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 
 from webinars.demo_history import seed_history
-from webinars.domain.sessions.scheduling import (
-    GuestInput,
-    SessionInput,
-    cancel_session,
-    create_session,
-)
+from webinars.domain.accounts.staff import create_user
+from webinars.domain.sessions.rules import GuestInput, SessionInput
+from webinars.domain.sessions.scheduling import cancel_session, create_session
 from webinars.domain.sessions.timezones import local_to_utc, utc_to_local
-from webinars.domain.staff import create_user
 from webinars.extensions import db
 from webinars.models import (
     Conference,

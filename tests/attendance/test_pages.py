@@ -232,3 +232,27 @@ def test_the_confirmation_email_carries_the_check_in_qr(app, open_session, make_
     image = Image.open(io.BytesIO(base64.b64decode(data)))
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [url]
     assert "shows a code for the check-in at the door" in confirmed[0].text_body
+
+
+def test_a_checked_in_and_finalised_list_shows_when_on_every_page(app, client, login, ended):
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(ended.lecturer)
+    base = f"/manage/sessions/{ended.id}"
+    with app.app_context():
+        registration = db.session.get(Registration, ended.people["dilnoza"])
+        scanned = check_in_url(registration).removeprefix(app.config["BASE_URL"])
+    assert client.post(scanned).status_code == 302
+    assert client.post(f"{base}/attendance/finalise").status_code == 302
+
+    sheet, at_door, again = (
+        client.get(f"{base}/attendance"),
+        client.get(f"{base}/check-in"),
+        client.get(scanned),
+    )
+
+    assert (sheet.status_code, at_door.status_code, again.status_code) == (200, 200, 200)
+    doc = parse(sheet.get_data(as_text=True))
+    final = by_id(doc, "final-state").text()
+    assert final.startswith("Final since ") and "(UTC" in final
+    assert "Checked in at " in by_id(doc, f"r{ended.people['dilnoza']}").text()
+    assert "Already checked in at " in again.get_data(as_text=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from webinars.domain.sessions.scheduling import GuestInput
+from webinars.domain.sessions.rules import GuestInput
 from webinars.models import Role, SessionKind, Visibility
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import pytest
 
 from webinars import create_app
 from webinars.domain.calendars import selection as feed_selection
-from webinars.domain.calendars.events import feed_window
 from webinars.domain.calendars.tokens import issue_token, revoke_token, user_subject
+from webinars.domain.calendars.window import feed_window
 from webinars.domain.sessions.scheduling import cancel_session, input_from_session, update_session
 from webinars.extensions import db
 from webinars.models import FeedScope, FeedToken, Role, Session, User, Visibility, utcnow

@@ -16,10 +16,10 @@ import pytest
 from tests.fixtures.registration import enrol, open_session, person  # noqa: F401 - fixtures
 from webinars.domain.calendars import events as feed_events
 from webinars.domain.calendars import selection as feed_selection
-from webinars.domain.calendars.events import feed_window
 from webinars.domain.calendars.selection import lecturer_slug
 from webinars.domain.calendars.tokens import issue_token, new_personal_token, user_subject
 from webinars.domain.calendars.versions import whole_seconds
+from webinars.domain.calendars.window import feed_window
 from webinars.domain.registration.register import cancel
 from webinars.domain.sessions.scheduling import input_from_session, update_session
 from webinars.extensions import db

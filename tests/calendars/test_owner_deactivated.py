@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tests.fixtures.markup import parse
+from webinars.domain.accounts.staff import change_user
 from webinars.domain.calendars.tokens import academy_token_usable, issue_token, user_subject
-from webinars.domain.staff import change_user
 from webinars.extensions import db
 from webinars.models import FeedScope, FeedToken, Role, User
 

@@ -226,7 +226,7 @@ def test_bad_academy_choice_keeps_the_page_and_says_why(client, login, coordinat
 
 def test_forms_need_a_csrf_token(tmp_path, make_user):
     from webinars import create_app
-    from webinars.domain.staff import create_user
+    from webinars.domain.accounts.staff import create_user
 
     protected = create_app(
         {

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import event
 
 from tests.calendars.ics_check import events_by_uid, unescape
-from webinars.domain.calendars.events import MAX_FEED_BYTES, feed_window, render_feed
+from webinars.domain.calendars.events import MAX_FEED_BYTES, render_feed
+from webinars.domain.calendars.window import feed_window
 from webinars.extensions import db
 from webinars.models import Session, SessionKind, SessionStatus, Visibility, utcnow
 

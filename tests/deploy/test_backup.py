@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from tests.fixtures.app import session_input
 from webinars import create_app
+from webinars.domain.accounts.staff import create_user
 from webinars.domain.sessions.scheduling import create_session
-from webinars.domain.staff import create_user
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Registration, RegistrationStatus, Role
 

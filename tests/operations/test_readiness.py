@@ -106,7 +106,7 @@ def test_a_signed_in_page_when_the_database_goes_away_is_503(tmp_path):
         db.create_all()
     client = app.test_client()
     with app.app_context():
-        from webinars.domain.staff import create_user
+        from webinars.domain.accounts.staff import create_user
         from webinars.models import Role
 
         create_user("nodira@example.org", "Nodira", PASSWORD, Role.LECTURER, "Asia/Samarkand")

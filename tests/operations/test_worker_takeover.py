@@ -32,7 +32,8 @@ from tests.fakes.zoom_server import ZoomServer
 from tests.fixtures.app import session_input
 from tests.fixtures.registration import free_port, person
 from tests.fixtures.zoom import zoom_settings
-from webinars.domain import outbox, workers
+from webinars.domain.mail import outbox
+from webinars.domain.operations import workers
 from webinars.domain.registration.register import register
 from webinars.domain.sessions.scheduling import create_session
 from webinars.domain.zoom.lease import sessions_held_by_dead_workers

@@ -10,13 +10,13 @@ import pytest
 from tests.fixtures.app import client_as
 from tests.fixtures.markup import errors_beside, parse, value_of
 from tests.fixtures.registration import link_in, outbox
+from webinars.domain.accounts.staff import StaffRuleError
 from webinars.domain.partners.invitations import (
     InvitationUnusableError,
     accept_invitation,
     find_invitation,
     invite_coordinator,
 )
-from webinars.domain.staff import StaffRuleError
 from webinars.extensions import db
 from webinars.models import CoordinatorInvitation, Role, User, utcnow
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from icalendar import Calendar
 
 from tests.fixtures.registration import outbox, person
-from webinars.domain.outbox import deliver_due
+from webinars.domain.mail.outbox import deliver_due
 from webinars.domain.registration.notices import prepare
 from webinars.domain.registration.register import cancel
 from webinars.domain.registration.reminders import queue_due_reminders

@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from tests.fixtures.registration import outbox, person
 from webinars.domain.calendars.invitations import build_invitation
-from webinars.domain.outbox import deliver_due
+from webinars.domain.mail.outbox import deliver_due
 from webinars.domain.registration import notices
 from webinars.domain.registration.manage_links import manage_token
 from webinars.domain.registration.register import cancel

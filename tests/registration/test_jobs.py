@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.fixtures.registration import person
-from webinars.domain.registration.register import confirm
+from webinars.domain.registration.confirmation import confirm
 from webinars.extensions import db
 from webinars.jobs import mail as mail_jobs
 from webinars.jobs import registration as registration_jobs

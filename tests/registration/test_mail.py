@@ -8,9 +8,9 @@ import pytest
 from icalendar import Calendar
 
 from tests.fixtures.registration import link_in, outbox, person
-from webinars.domain.outbox import claim, deliver_due
+from webinars.domain.mail.outbox import claim, deliver_due
 from webinars.domain.registration import notices
-from webinars.domain.registration.register import confirm
+from webinars.domain.registration.confirmation import confirm
 from webinars.extensions import db
 from webinars.jobs.mail import deliver_now
 from webinars.mail import SmtpSender

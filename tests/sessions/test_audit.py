@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from tests.fixtures.sessions import NOW, at
+from webinars.domain.sessions.rules import GuestInput
 from webinars.domain.sessions.scheduling import (
-    GuestInput,
     cancel_session,
     input_from_session,
     reschedule_session,

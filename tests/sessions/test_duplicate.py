@@ -5,12 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.fixtures.sessions import NOW, at
-from webinars.domain.sessions.scheduling import (
-    GuestInput,
-    cancel_session,
-    create_session,
-    duplicate_input,
-)
+from webinars.domain.sessions.rules import GuestInput
+from webinars.domain.sessions.scheduling import cancel_session, create_session, duplicate_input
 from webinars.extensions import db
 from webinars.models import Session, SessionKind, SessionStatus, User, Visibility
 

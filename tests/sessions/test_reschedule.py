@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.fixtures.sessions import DAY, NOW, at
-from webinars.domain.sessions.scheduling import SessionRulesError, reschedule_session
+from webinars.domain.sessions.rules import SessionRulesError
+from webinars.domain.sessions.scheduling import reschedule_session
 from webinars.extensions import db
 
 LATER = NOW + timedelta(hours=1)

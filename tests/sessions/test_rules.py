@@ -10,13 +10,8 @@ from flask import current_app
 
 from tests.fixtures.app import session_input
 from tests.fixtures.sessions import DAY, NOW, at
-from webinars.domain.sessions.scheduling import (
-    SessionRulesError,
-    create_session,
-    input_from_session,
-    resolve_times,
-    update_session,
-)
+from webinars.domain.sessions.rules import SessionRulesError, resolve_times
+from webinars.domain.sessions.scheduling import create_session, input_from_session, update_session
 from webinars.extensions import db
 from webinars.models import Conference, SessionKind
 

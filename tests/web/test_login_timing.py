@@ -17,7 +17,7 @@ import pytest
 from werkzeug import security
 
 from tests.fixtures.app import PASSWORD
-from webinars.domain import staff
+from webinars.domain.accounts import sign_in
 from webinars.models import Role
 
 SLOW_HASH = "pbkdf2:sha256:120000"  # ~tens of ms: the hash, not the request, dominates
@@ -33,7 +33,7 @@ def hashed_checks(monkeypatch) -> list[str]:
         checks.append(pwhash.split("$", 1)[0])
         return real(pwhash, password)
 
-    monkeypatch.setattr(staff, "check_password_hash", counting)
+    monkeypatch.setattr(sign_in, "check_password_hash", counting)
     return checks
 
 

@@ -11,7 +11,8 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from webinars.domain.sessions.scheduling import GuestInput, input_from_session, update_session
+from webinars.domain.sessions.rules import GuestInput
+from webinars.domain.sessions.scheduling import input_from_session, update_session
 from webinars.domain.sessions.timezones import utc_to_local
 from webinars.extensions import db
 from webinars.models import Role, Session, SessionStatus, User, utcnow

@@ -10,8 +10,9 @@ import logging
 from flask import current_app
 from huey import crontab
 
-from webinars.domain import mailing, signals
-from webinars.domain.outbox import DeliveryReport, deliver_due
+from webinars.domain import signals
+from webinars.domain.mail import compose
+from webinars.domain.mail.outbox import DeliveryReport, deliver_due
 from webinars.extensions import huey
 from webinars.jobs.worker import after_commit, in_app_context
 from webinars.mail import SmtpSender
@@ -24,7 +25,7 @@ def deliver_now() -> DeliveryReport:
     if not current_app.config.get("MAIL_SERVER"):
         return DeliveryReport()
     with SmtpSender(current_app.config) as sender:
-        report = deliver_due(sender, prepare=mailing.prepare)
+        report = deliver_due(sender, prepare=compose.prepare)
     if report.retried:
         log.warning("mail: %d message(s) will be retried later", report.retried)
     return report

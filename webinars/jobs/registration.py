@@ -12,8 +12,8 @@ from flask import current_app
 from huey import crontab
 
 from webinars.domain import signals
+from webinars.domain.registration.follow_up import announce_session_change, settle_session
 from webinars.domain.registration.join_link_notices import announce_join_link
-from webinars.domain.registration.register import announce_session_change, settle_session
 from webinars.domain.registration.reminders import queue_due_reminders
 from webinars.domain.registration.retention import anonymise_after
 from webinars.domain.registration.seats import sessions_with_overdue_holds

@@ -3,8 +3,8 @@
 A thread beside the task consumer writes this worker's heartbeat every HEARTBEAT_EVERY
 and then looks for work a dead worker left: a Zoom sync whose lease it still holds, mail
 it claimed and never finished. Their claims are free once the holder is silent
-(domain.workers); this queues the tasks that pick them up, so a killed worker's work is
-done again within a minute. At start it looks first, before any task runs.
+(domain.operations.workers); this queues the tasks that pick them up, so a killed
+worker's work is done again within a minute. At start it looks first, before any task runs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from datetime import datetime
 
 from flask import Flask
 
-from webinars.domain import outbox, workers
+from webinars.domain.mail import outbox
+from webinars.domain.operations import workers
 from webinars.domain.zoom.lease import sessions_held_by_dead_workers
 from webinars.extensions import db
 from webinars.jobs.mail import deliver_mail

@@ -64,7 +64,8 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The worker that claimed it (domain.workers): free again once that worker is silent.
+    # The worker that claimed it (domain.operations.workers): free again once that worker
+    # is silent.
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

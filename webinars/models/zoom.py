@@ -103,7 +103,7 @@ class ZoomMeeting(db.Model):
     changed_in_zoom_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Held by the one worker syncing this meeting; it lapses by itself if that worker dies.
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    leased_by: Mapped[str | None] = mapped_column(String(100))  # the worker (domain.workers)
+    leased_by: Mapped[str | None] = mapped_column(String(100))  # domain.operations.workers
     # Per-session overrides of the department's defaults (None: the default).
     passcode: Mapped[bool | None]
     waiting_room: Mapped[bool | None]

@@ -22,8 +22,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from webinars.domain.accounts.sign_in import authenticate
 from webinars.domain.sessions.timezones import is_valid_zone
-from webinars.domain.staff import authenticate
 from webinars.extensions import db, limiter
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.web.choices import zone_choices

@@ -19,7 +19,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 from sqlalchemy.exc import SQLAlchemyError
 
-from webinars.domain.operations import service_figures
+from webinars.domain.operations.figures import service_figures
 from webinars.extensions import csrf, db, huey, talisman
 from webinars.models import utcnow
 from webinars.observability.metrics import registry

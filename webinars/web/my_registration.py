@@ -41,14 +41,9 @@ from webinars.domain.certificates.issue import (
     request_correction,
 )
 from webinars.domain.registration import notices
+from webinars.domain.registration.confirmation import confirm, late_closed_reason, ran_out
 from webinars.domain.registration.manage_links import find_by_token, new_manage_link
-from webinars.domain.registration.register import (
-    cancel,
-    confirm,
-    late_closed_reason,
-    position,
-    ran_out,
-)
+from webinars.domain.registration.register import cancel, position
 from webinars.domain.sessions.conferencing import join_link, join_links
 from webinars.extensions import db, limiter
 from webinars.i18n import places_for

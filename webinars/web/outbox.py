@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webinars.domain import mailing
+from webinars.domain.mail import compose
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage
 from webinars.web.bounds import page_number
@@ -60,8 +60,8 @@ def _preview_subjects(messages: list[OutboxMessage]) -> None:
     with db.session.no_autoflush:
         for message in messages:
             if message.subject is None and message.status is MailStatus.PENDING:
-                if mailing.still_wanted(message) is None:
-                    mailing.render(message)
+                if compose.still_wanted(message) is None:
+                    compose.render(message)
                 db.session.expunge(message)  # a preview is never saved
 
 
@@ -70,9 +70,9 @@ def _rendered(message_id: int) -> OutboxMessage:
     message = db.get_or_404(OutboxMessage, message_id)
     if message.rendered_at is None and message.status is MailStatus.PENDING:
         with db.session.no_autoflush:
-            reason = mailing.still_wanted(message)
+            reason = compose.still_wanted(message)
             if reason is None:
-                mailing.render(message)
+                compose.render(message)
             else:
                 message.text_body = _("(It will not be sent: %(reason)s.)", reason=reason)
         db.session.expunge(message)  # a preview is never saved

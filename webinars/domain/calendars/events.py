@@ -10,14 +10,12 @@ every process, so that ETags hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -25,73 +23,17 @@ from icalendar import Calendar, Event, vDuration, vText, vUri
 
 from webinars.domain.calendars.cache import EventMemo
 from webinars.domain.calendars.vtimezone import vtimezones, written_zone
+from webinars.domain.calendars.window import FeedWindow, feed_window, fit_window, window_description
 from webinars.domain.sessions.conferencing import join_links as links_of
 from webinars.domain.sessions.kinds import KIND_LABELS
 from webinars.models import Session, SessionStatus, Visibility
 
 PRODID = "-//Samarkand Children's Diseases Department//Webinars//EN"
 FEED_CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
-DAYS_BACK = 90  # sessions that ended longer ago leave the feeds
-DAYS_AHEAD = 400  # sessions further ahead are not in the feeds yet
-CANCELLED_KEEP_DAYS = 7  # a cancelled session stays, marked, until a week after its date
 MAX_FEED_BYTES = 1_000_000  # Google lost events from a 2 MB feed
 DESCRIPTION_LIMIT = 600  # characters of the session's description; the page has the rest
 REFRESH_INTERVAL = timedelta(hours=1)
 ZONE_RESERVE = 1_000  # bytes set aside for a VTIMEZONE when a zone is first used
-
-
-@dataclass(frozen=True)
-class FeedWindow:
-    """The stretch of time a feed covers, fixed for a whole UTC day.
-
-    Every published session inside it is in the feed: a feed with more sessions than it
-    may hold gets a shorter window (`narrowed`), never a silent gap.
-    """
-
-    today: date
-    start: datetime  # sessions ending before this are left out
-    end: datetime  # sessions starting at or after this are left out
-    cancelled_cutoff: datetime  # cancelled sessions ending before this are left out
-    narrowed: bool = False  # shorter than DAYS_BACK/DAYS_AHEAD: the feed holds too much
-
-    @property
-    def midnight(self) -> datetime:
-        """The start of the window's day: sessions ending before it are past."""
-        return datetime.combine(self.today, time(0), tzinfo=UTC)
-
-    def shortened(self, *, start: datetime | None = None, end: datetime | None = None):
-        """This window with a later start or an earlier end, marked as narrowed."""
-        start = max(self.start, start) if start is not None else self.start
-        end = min(self.end, end) if end is not None else self.end
-        return replace(self, start=start, end=max(start, end), narrowed=True)
-
-    def first_day(self) -> date:
-        """The first UTC day whose sessions are in the feed."""
-        return self.start.date()
-
-    def last_day(self) -> date:
-        """The last UTC day on which sessions starting are in the feed."""
-        return (self.end - timedelta(microseconds=1)).date()
-
-    def includes(self, session: Session) -> bool:
-        """Whether a published session belongs in a feed on this day."""
-        if session.status is SessionStatus.DRAFT:
-            return False
-        if session.ends_at < self.start or session.starts_at >= self.end:
-            return False
-        return not (session.is_cancelled and session.ends_at < self.cancelled_cutoff)
-
-
-def feed_window(today: date | None = None) -> FeedWindow:
-    """The window of the feeds on `today` (UTC date; default: now)."""
-    today = today or datetime.now(UTC).date()
-    midnight = datetime.combine(today, time(0), tzinfo=UTC)
-    return FeedWindow(
-        today=today,
-        start=midnight - timedelta(days=DAYS_BACK),
-        end=midnight + timedelta(days=DAYS_AHEAD),
-        cancelled_cutoff=midnight - timedelta(days=CANCELLED_KEEP_DAYS),
-    )
 
 
 def calendar_host(base_url: str | None = None) -> str:
@@ -242,68 +184,6 @@ def _calendar_shell(name: str, time_zone_hint: str | None, description: str | No
     calendar.add("refresh-interval", vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     return calendar
-
-
-def window_description(window: FeedWindow, locale: str, more_url: str | None = None) -> str:
-    """What a feed covers, in `locale`, for its DESCRIPTION and X-WR-CALDESC.
-
-    A narrowed window says why and where the other dates are. The same words for the
-    same window in every process (no clock, no request): ETags hold.
-    """
-    first = format_date(window.first_day(), "long", locale=locale)
-    last = format_date(window.last_day(), "long", locale=locale)
-    with force_locale(locale):
-        parts = [_("Sessions from %(first)s to %(last)s (UTC dates).", first=first, last=last)]
-        if window.narrowed:
-            parts.append(
-                _(
-                    "This calendar holds only these dates: with more, it would be too"
-                    " large for calendar apps to read whole."
-                )
-            )
-            if more_url:
-                parts.append(
-                    _(
-                        "For other dates, subscribe to a narrower calendar (one academy,"
-                        " one lecturer or one kind): %(url)s",
-                        url=more_url,
-                    )
-                )
-    return " ".join(parts)
-
-
-def _day_start(moment: datetime) -> datetime:
-    return datetime.combine(moment.astimezone(UTC).date(), time(0), tzinfo=UTC)
-
-
-def fit_window(
-    sessions: Sequence[Session], window: FeedWindow, budget: int, cost: Callable[[Session], int]
-) -> tuple[list[Session], FeedWindow]:
-    """The sessions and the window, shortened by whole UTC days until their total `cost`
-    fits `budget`: the furthest days ahead go first, then (nothing ahead left) the oldest
-    days past. Everything inside the returned window is kept, so the feed stays complete
-    for the window it states."""
-    total = sum(cost(s) for s in sessions)
-    if total <= budget:
-        return list(sessions), window
-    midnight = window.midnight
-    ahead = [s for s in sessions if s.ends_at >= midnight]
-    ahead.sort(key=lambda s: (s.starts_at, s.id))
-    past = [s for s in sessions if s.ends_at < midnight]
-    while total > budget and ahead:
-        cut = _day_start(ahead[-1].starts_at)
-        while ahead and ahead[-1].starts_at >= cut:
-            total -= cost(ahead.pop())
-        window = window.shortened(end=cut)
-    past = [s for s in past if s.starts_at < window.end]
-    total = sum(cost(s) for s in [*ahead, *past])
-    past.sort(key=lambda s: (s.ends_at, s.id), reverse=True)  # oldest last: pop() drops it
-    while total > budget and past:
-        cut = _day_start(past[-1].ends_at) + timedelta(days=1)
-        while past and past[-1].ends_at < cut:
-            total -= cost(past.pop())
-        window = window.shortened(start=cut)
-    return sorted([*ahead, *past], key=lambda s: (s.starts_at, s.id)), window
 
 
 def render_feed(

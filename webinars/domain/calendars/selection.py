@@ -23,20 +23,20 @@ from sqlalchemy import Integer, Select, column, func, text
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.calendars.cache import RenderedFeed, app_feed_cache, rendered_feed
-from webinars.domain.calendars.events import (
+from webinars.domain.calendars.events import language_name, render_feed
+from webinars.domain.calendars.versions import settled
+from webinars.domain.calendars.window import (
     CANCELLED_KEEP_DAYS,
     DAYS_AHEAD,
     DAYS_BACK,
     FeedWindow,
+    day_start,
     feed_window,
     fit_window,
-    language_name,
-    render_feed,
 )
-from webinars.domain.calendars.versions import settled
 from webinars.domain.sessions.filters import taught_by, with_academy
 from webinars.domain.sessions.kinds import KIND_LABELS
-from webinars.domain.sessions.scheduling import LONGEST_SESSION
+from webinars.domain.sessions.rules import LONGEST_SESSION
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,
@@ -205,15 +205,11 @@ def feed_coverage(spec: FeedSpec, today: date | None = None) -> FeedWindow:
     ahead_share = limit - past_share
     if len(ahead) > ahead_share:
         first_left_out = ahead[ahead_share].starts_at
-        window = window.shortened(end=_day_start(first_left_out))
+        window = window.shortened(end=day_start(first_left_out))
     if len(past) > past_share:
         first_left_out = past[past_share].ends_at
-        window = window.shortened(start=_day_start(first_left_out) + timedelta(days=1))
+        window = window.shortened(start=day_start(first_left_out) + timedelta(days=1))
     return window
-
-
-def _day_start(moment: datetime) -> datetime:
-    return datetime.combine(moment.astimezone(UTC).date(), time(0), tzinfo=UTC)
 
 
 def feed_sessions(spec: FeedSpec, today: date | None = None) -> tuple[list[Session], FeedWindow]:

@@ -203,5 +203,5 @@ def forget_personal_tokens(emails: Collection[str]) -> None:
 
 @account_deactivated.connect
 def _revoke_on_deactivation(owner: User) -> int:
-    """An inactive account keeps no private feed address (domain.staff sends this)."""
+    """An inactive account keeps no private feed address (domain.accounts.staff sends this)."""
     return revoke_owned_tokens(owner)

@@ -20,7 +20,7 @@ from webinars.domain import signals
 from webinars.domain.attendance.sheet import attended_entries, sheet_of
 from webinars.domain.certificates.content import attendance_content, teaching_content
 from webinars.domain.certificates.pdf import logo_of_layout, render_pdf
-from webinars.domain.outbox import queue_message
+from webinars.domain.mail.outbox import queue_message
 from webinars.extensions import db
 from webinars.models import (
     AttendanceEntry,

@@ -19,8 +19,13 @@ from email_validator import validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from webinars.domain.outbox import queue_message
-from webinars.domain.staff import StaffRuleError, account_problems, create_user, email_taken
+from webinars.domain.accounts.staff import (
+    StaffRuleError,
+    account_problems,
+    create_user,
+    email_taken,
+)
+from webinars.domain.mail.outbox import queue_message
 from webinars.extensions import db
 from webinars.models import CoordinatorInvitation, PartnerAcademy, Role, User, utcnow
 

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webinars.domain.calendars.invitations import build_invitation, invitation_content_type
-from webinars.domain.outbox import Attachment
+from webinars.domain.mail.outbox import Attachment
 from webinars.domain.partners import notices as academy_notices
 from webinars.domain.partners.invitations import INVITATION_MAIL, invitation_url
 from webinars.domain.sessions.conferencing import join_link

@@ -14,7 +14,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from webinars.domain.outbox import queue_message
+from webinars.domain.mail.outbox import queue_message
 from webinars.domain.sessions.conferencing import join_link
 from webinars.extensions import db
 from webinars.models import (

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from webinars.domain.registration.register import settle_session
+from webinars.domain.registration.follow_up import settle_session
 from webinars.domain.registration.seats import lock_session, quota_state, seats_taken
 from webinars.extensions import db
 from webinars.models import (

@@ -17,8 +17,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from webinars.domain.outbox import queue_message
-from webinars.domain.sessions.scheduling import SessionInput, create_session
+from webinars.domain.mail.outbox import queue_message
+from webinars.domain.sessions.rules import SessionInput
+from webinars.domain.sessions.scheduling import create_session
 from webinars.domain.sessions.timezones import (
     LocalTimeError,
     PlaceTime,

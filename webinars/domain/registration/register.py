@@ -1,4 +1,7 @@
-"""Student registration: hold a seat or a waiting-list place, confirm, cancel, manage link.
+"""Student registration: hold a seat or a waiting-list place, or give it up (cancel).
+
+Confirming the address is in confirmation.py; what the worker does after a change made
+elsewhere (settling seats, telling registrants of a changed session) in follow_up.py.
 
 Business operations are named functions over models; the caller commits. Every one that
 changes seats runs under seats.lock_session, so the capacity check and the seat are taken
@@ -11,7 +14,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from webinars.domain.outbox import message_values
+from webinars.domain.mail.outbox import message_values
 from webinars.domain.registration import notices
 from webinars.domain.registration.manage_links import new_link_values, new_manage_link
 from webinars.domain.registration.rows import insert_fresh, place_values, session_values
@@ -29,14 +32,7 @@ from webinars.domain.registration.seats import (
 )
 from webinars.domain.sessions.access import is_public
 from webinars.extensions import db
-from webinars.models import (
-    Registration,
-    RegistrationStatus,
-    Session,
-    SessionStatus,
-    User,
-    utcnow,
-)
+from webinars.models import Registration, RegistrationStatus, Session, SessionStatus, User, utcnow
 
 
 class Closed(enum.StrEnum):
@@ -185,7 +181,7 @@ def register(
             {"session_id": window.id, "email": email, **values},
             message_values(kind=kind, to=email, session_id=window.id, now=now),
         )
-        _tell_promoted(promoted, now)
+        notices.tell_promoted(promoted, now)
         return RegistrationOutcome(registration_id, repeat=False)
     existing = db.session.get(Registration, seen.existing_id)
     assert existing is not None
@@ -193,13 +189,13 @@ def register(
         if existing.token_nonce is None:
             new_manage_link(existing)
         notices.notify(existing, "link_again", now)
-        _tell_promoted(promoted, now)
+        notices.tell_promoted(promoted, now)
         return RegistrationOutcome(existing, repeat=True)
     # A cancelled or expired row is reused (one row per email and session).
     for key, value in values.items():
         setattr(existing, key, value)
     notices.notify(existing, kind, now)
-    _tell_promoted(promoted, now)
+    notices.tell_promoted(promoted, now)
     return RegistrationOutcome(existing, repeat=False)
 
 
@@ -235,103 +231,6 @@ def _person_values(data: RegistrationInput, now: datetime, added_by: User | None
     }
 
 
-def _settled_kind(registration: Registration) -> str:
-    return "confirmed" if registration.has_seat else "waiting_confirmed"
-
-
-def confirm(registration: Registration, now: datetime | None = None) -> Registration:
-    """The person clicked the link in their email: their hold becomes a confirmed place.
-
-    Idempotent. A click after the hold ran out still proves the address, so it counts as
-    a new registration with a confirmed address (see _confirm_late); when the session no
-    longer takes registrations the row stays expired (see late_closed_reason).
-    """
-    now = now or utcnow()
-    session = lock_session(registration.session_id)
-    assert session is not None
-    changes = settle(session, now)
-    db.session.refresh(registration)
-    if registration.confirmed_at is None and registration.is_active:
-        registration.confirmed_at = now
-        registration.hold_expires_at = None
-        if registration.status is RegistrationStatus.HELD:
-            registration.status = RegistrationStatus.CONFIRMED
-        notices.notify(registration, _settled_kind(registration), now)
-    elif registration.confirmed_at is None and registration.status is RegistrationStatus.EXPIRED:
-        _confirm_late(registration, session, now)
-    _tell_promoted(changes.promoted, now)
-    return registration
-
-
-def ran_out(registration: Registration, now: datetime) -> bool:
-    """True when an unconfirmed hold or waiting place has run out (marked expired or not)."""
-    if registration.confirmed_at is not None:
-        return False
-    if registration.status is RegistrationStatus.EXPIRED:
-        return True
-    expires = registration.hold_expires_at
-    return registration.is_active and expires is not None and expires <= now
-
-
-def late_closed_reason(session: Session, now: datetime) -> Closed | None:
-    """Why a click after the hold ran out can give no place now, or None when it can.
-
-    The same as for a new registration on the public form: every row that can run out
-    came from it (staff-added places are confirmed at once).
-    """
-    reason = closed_reason(session, now)
-    if reason is None and not is_public(session):
-        return Closed.UNKNOWN
-    return reason
-
-
-def _confirm_late(registration: Registration, session: Session, now: datetime) -> None:
-    """Under lock: the expired row starts again as a new registration whose address is
-    confirmed, at the back of the queue. The people waiting kept their places in line and
-    go first (settle has just given them the seats that were free); a seat is the late
-    clicker's only when one is still free and nobody waits. Nothing when the session no
-    longer takes registrations."""
-    if late_closed_reason(session, now) is not None:
-        return
-    values = {
-        "confirmed_at": now,
-        # Their place in line from now on (demote_latest queues demoted seats by it).
-        "created_at": now,
-        "cancelled_at": None,
-        "cancelled_by_id": None,
-        **session_values(session, now, confirmed=True),
-    }
-    has_seat, values["quota_id"] = _place_for_newcomer(session, registration.academy_id, now)
-    values.update(place_values(has_seat, True, now))
-    for key, value in values.items():
-        setattr(registration, key, value)
-    notices.notify(registration, _settled_kind(registration), now)
-
-
-def _place_for_newcomer(
-    session: Session, academy_id: int | None, now: datetime
-) -> tuple[bool, int | None]:
-    """Under lock: (a seat?, the quota it comes from). The academy's quota seat if one is
-    left; else a general seat when one is free and nobody is waiting for it."""
-    if session.capacity is None:
-        return True, None
-    state = quota_state(session.id, academy_id, now)
-    taken = seats_taken(session.id, now)
-    if state.quota_id is not None and taken < session.capacity:
-        return True, state.quota_id
-    if taken + state.reserved >= session.capacity:
-        return False, None
-    someone_waits = db.session.execute(
-        db.select(Registration.id)
-        .where(
-            Registration.session_id == session.id,
-            Registration.status == RegistrationStatus.WAITING,
-        )
-        .limit(1)
-    ).first()
-    return someone_waits is None, None
-
-
 def cancel(
     registration: Registration, now: datetime | None = None, *, by: User | None = None
 ) -> Registration:
@@ -354,64 +253,10 @@ def cancel(
         )
         notices.drop_reminders(registration)
     changes = settle(session, now)
-    _tell_promoted(changes.promoted, now)
+    notices.tell_promoted(changes.promoted, now)
     return registration
-
-
-def settle_session(session_id: int, now: datetime | None = None) -> int:
-    """Expire what ran out and fill free seats for one session; tells the promoted."""
-    now = now or utcnow()
-    session = lock_session(session_id)
-    if session is None:
-        return 0
-    changes = settle(session, now)
-    _tell_promoted(changes.promoted, now)
-    return len(changes.promoted) + changes.expired
-
-
-def _tell_promoted(promoted: list[Registration], now: datetime) -> None:
-    for registration in promoted:
-        notices.notify(registration, "seat_for_you", now)
 
 
 def position(registration: Registration) -> int | None:
     """The registration's place on the waiting list (1 = next), or None."""
     return waiting_position(registration)
-
-
-def announce_session_change(session_id: int, now: datetime | None = None) -> int:
-    """Tell registrants about a committed change to their session, once per version.
-
-    Moved: the new time and an updated invitation (higher SEQUENCE); cancelled: a
-    METHOD:CANCEL; other visible changes: the current details. Unsent reminders for an
-    old start are dropped (the planner makes new ones). Capacity raised: seats move on.
-    """
-    now = now or utcnow()
-    session = lock_session(session_id)
-    if session is None:
-        return 0
-    told = 0
-    for registration in db.session.execute(
-        db.select(Registration).where(
-            Registration.session_id == session.id,
-            Registration.status.in_(
-                [RegistrationStatus.HELD, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
-            ),
-        )
-    ).scalars():
-        if (registration.notified_sequence or 0) >= session.sequence:
-            continue
-        if session.is_cancelled:
-            kind = "session_cancelled"
-        elif registration.notified_starts_at != session.starts_at:
-            kind = "session_moved"
-        else:
-            kind = "session_updated"
-        notices.notify(registration, kind, now)
-        registration.notified_sequence = session.sequence
-        registration.notified_starts_at = session.starts_at
-        told += 1
-    notices.drop_stale_reminders(session)
-    if not session.is_cancelled:
-        _tell_promoted(settle(session, now).promoted, now)
-    return told

@@ -10,7 +10,7 @@ from sqlalchemy import and_, literal, or_, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from webinars.domain.sessions.filters import ending_after
-from webinars.domain.sessions.scheduling import LONGEST_SESSION
+from webinars.domain.sessions.rules import LONGEST_SESSION
 from webinars.extensions import db
 from webinars.models import (
     PartnerAcademy,

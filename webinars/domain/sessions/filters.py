@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_
 
-from webinars.domain.sessions.scheduling import LONGEST_SESSION
+from webinars.domain.sessions.rules import LONGEST_SESSION
 from webinars.domain.sessions.timezones import day_end_utc, day_start_utc
 from webinars.extensions import db
 from webinars.models import (

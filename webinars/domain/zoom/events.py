@@ -14,7 +14,7 @@ from typing import Any
 
 from webinars.domain import signals
 from webinars.domain.zoom.records import differences
-from webinars.domain.zoom.settings import department_defaults, effective_settings, meeting_body
+from webinars.domain.zoom.settings import meeting_body, meeting_settings
 from webinars.domain.zoom.sync import wants_meeting
 from webinars.extensions import db
 from webinars.models import (
@@ -179,7 +179,7 @@ def _updated(record, obj, stamp, payload, namespace, now) -> EventOutcome:
     session = record.session
     if wants_meeting(session, now) is not True or record.state is not MeetingState.READY:
         return EventOutcome()  # a sync is due anyway, and will read Zoom afresh
-    settings = effective_settings(record, department_defaults())
+    settings = meeting_settings(record)
     try:
         body = meeting_body(session, settings, record.host_email, namespace, creating=False)
     except ValueError:

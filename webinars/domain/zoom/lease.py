@@ -3,7 +3,8 @@
 Two syncs of the same session running together could both create a meeting. A lease is
 taken with one conditional UPDATE (atomic on SQLite and PostgreSQL) and names its holder;
 it lapses by itself after ``LEASE``, or sooner when the holder's heartbeat stops
-(domain.workers), so a worker that dies mid-sync blocks the session for under a minute.
+(domain.operations.workers), so a worker that dies mid-sync blocks the session for under
+a minute.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
+from webinars.domain.operations.workers import holder_is_dead, this_worker
 from webinars.domain.sessions.conferencing import meeting_record
-from webinars.domain.workers import holder_is_dead, this_worker
 from webinars.extensions import db
 from webinars.models import MeetingState, Session, ZoomMeeting, utcnow
 

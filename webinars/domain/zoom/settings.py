@@ -91,6 +91,12 @@ def effective_settings(record: ZoomMeeting | None, defaults: ZoomDefaults) -> Me
     )
 
 
+def meeting_settings(record: ZoomMeeting | None) -> MeetingSettings:
+    """The settings a session's meeting should have now: the department's defaults with
+    the session's overrides on top."""
+    return effective_settings(record, department_defaults())
+
+
 def ensure_record(session: Session) -> ZoomMeeting:
     """The session's meeting record, created (pending) when missing. Not committed."""
     record = meeting_record(session.id)

@@ -4,10 +4,8 @@ The database says what should be; ``reconcile`` compares it with what Zoom was l
 to hold and makes the calls that close the gap, and no others. Running it twice does no
 harm: the second run finds nothing to do.
 
-Zoom has no idempotency key, so a create is guarded: before it goes out the record is
-committed with ``create_sent_at``; if the answer is lost, the next run looks for the
-session's marker among the host's upcoming meetings and adopts what it finds rather than
-creating a second meeting. Commits happen inside ``reconcile`` for that reason.
+A create is guarded against a lost answer (see zoom.creation); commits happen inside
+``reconcile`` for that reason.
 """
 
 from __future__ import annotations
@@ -19,19 +17,25 @@ from datetime import datetime
 from typing import Any
 
 from webinars.domain.sessions.conferencing import meeting_record
+from webinars.domain.zoom.creation import (
+    adopt_lost_create,
+    create_anew,
+    create_meeting,
+    note_dropped_hosts,
+    recreate,
+    success,
+)
 from webinars.domain.zoom.hosts import (
     choose_host,
     count_call,
     has_quota,
     host_clashes,
-    later_clashing_sessions,
     mark_exhausted,
 )
 from webinars.domain.zoom.records import (
     SyncResult,
     ZoomNotApplied,
     differences,
-    dropped_hosts,
     mark_deferred,
     mark_failure,
     mark_invalid,
@@ -39,15 +43,12 @@ from webinars.domain.zoom.records import (
     mark_ready,
     mark_removed,
     note_join_link,
-    take_meeting_id,
 )
 from webinars.domain.zoom.settings import (
-    MeetingSettings,
-    department_defaults,
-    effective_settings,
     ensure_record,
     fingerprint,
     meeting_body,
+    meeting_settings,
 )
 from webinars.domain.zoom.zones import send_with_zone_fallback
 from webinars.extensions import db
@@ -57,7 +58,6 @@ from webinars.zoom import (
     ZoomError,
     ZoomNotFound,
     ZoomRateLimited,
-    ZoomTransientError,
     marker_session_id,
     meetings_for_session,
     next_utc_midnight,
@@ -133,30 +133,26 @@ def _nothing_held(record: ZoomMeeting) -> bool:
     return record.meeting_id is None and record.create_sent_at is None
 
 
-def _settings(record: ZoomMeeting) -> MeetingSettings:
-    return effective_settings(record, department_defaults())
-
-
 def _bring_in_line(
     session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
 ) -> SyncResult:
     if record.meeting_id is None and record.create_sent_at is not None:
-        _adopt_lost_create(session, record, client, setup, now)
+        adopt_lost_create(session, record, client, setup, now)
     if record.meeting_id is None:
-        return _create(session, record, client, setup, now)
+        return create_meeting(session, record, client, setup, now)
     if host_clashes(record, session, setup.buffer):
         return _switch_host(session, record, client, setup, now)
     body = meeting_body(
-        session, _settings(record), record.host_email, setup.namespace, creating=False
+        session, meeting_settings(record), record.host_email, setup.namespace, creating=False
     )
     digest = fingerprint(record.host_email, body)
     if uncertain(record):
         held = _own_meeting(session, record, client, setup)
         if held is None:  # gone, or its id now another meeting's: ours is missing
-            return _recreate(session, record, client, setup, now)
+            return recreate(session, record, client, setup, now)
         if record.synced_fingerprint == digest and not _differs(held, body, session, setup, now):
             mark_ready(record, session, held, record.host_email or "", digest, now)
-            return _done(session, record, setup, "verified")
+            return success(session, record, setup, "verified")
     elif record.synced_fingerprint == digest:
         if record.state is not MeetingState.READY:  # e.g. a retry asked for with nothing to send
             record.state = MeetingState.READY
@@ -207,73 +203,6 @@ def _differs(held: Mapping[str, Any], body: Mapping[str, Any], session, setup, n
     return bool(differences(held, body, session.id, setup.namespace, now))
 
 
-def _adopt_lost_create(
-    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
-) -> None:
-    """An earlier create got no answer: adopt the meeting if Zoom made it, delete extras."""
-    found: list[Mapping[str, Any]] = []
-    if record.host_email:
-        listed = client.list_upcoming_meetings(record.host_email)
-        found = meetings_for_session(listed, session.id, setup.namespace)
-    if found:
-        keep, extras = found[0], found[1:]
-        for extra in extras:
-            client.delete_meeting(int(extra["id"]))
-        take_meeting_id(record, int(keep["id"]), now)
-        record.join_url = str(keep.get("join_url") or "") or record.join_url
-        record.synced_fingerprint = None  # what it holds is not known: send the body again
-    record.create_sent_at = None
-    record.updated_at = now
-    db.session.commit()
-
-
-def _create(
-    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
-) -> SyncResult:
-    """Create the meeting on a free host with quota, trying the next host at a daily 429."""
-    tried: set[str] = set()
-    settings = _settings(record)
-    while True:
-        choice = choose_host(record, session, setup.hosts, setup.buffer, now, exclude=tried)
-        if choice.host is None:
-            if choice.reason == "daily_limit" and choice.retry_at:
-                return mark_deferred(record, choice.retry_at, now)
-            return mark_no_host(record, now, keeps_meeting=False)
-        host = choice.host
-        body = meeting_body(session, settings, host, setup.namespace, creating=True)
-        record.host_email = host
-        record.create_sent_at = now
-        record.state = MeetingState.CREATING
-        count_call(host, now)
-        db.session.commit()  # durable before the request, so a lost answer is searched for
-        try:
-            meeting, body = send_with_zone_fallback(
-                lambda sent, host=host: client.create_meeting(host, sent),
-                body,
-                session.time_zone,
-                now,
-                lambda host=host: _count_and_commit(host, now),
-            )
-        except ZoomTransientError:
-            raise  # the meeting may exist: create_sent_at stays set
-        except ZoomRateLimited as exc:
-            record.create_sent_at = None
-            if not exc.daily:
-                raise
-            mark_exhausted(host, now)
-            db.session.commit()
-            tried.add(host)
-            continue
-        except ZoomError:
-            record.create_sent_at = None  # Zoom answered: nothing was made
-            db.session.commit()
-            raise
-        digest = fingerprint(host, body)  # of what Zoom accepted (default_password aside)
-        mark_ready(record, session, meeting, host, digest, now)
-        _note_dropped_hosts(record, meeting, body)
-        return _done(session, record, setup, "created")
-
-
 def _update(
     session: Session,
     record: ZoomMeeting,
@@ -300,7 +229,7 @@ def _update(
         )
         held = client.get_meeting(meeting_id)
     except ZoomNotFound:
-        return _recreate(session, record, client, setup, now)
+        return recreate(session, record, client, setup, now)
     except ZoomRateLimited as exc:
         if not exc.daily:
             raise
@@ -312,33 +241,8 @@ def _update(
     if wrong:
         raise ZoomNotApplied("Zoom did not apply: " + ", ".join(wrong))
     mark_ready(record, session, held, host, digest, now)
-    _note_dropped_hosts(record, held, body)
-    return _done(session, record, setup, "updated")
-
-
-def _recreate(
-    session: Session, record: ZoomMeeting, client: ZoomClient, setup: ZoomSetup, now: datetime
-) -> SyncResult:
-    """The meeting is gone from Zoom (deleted by hand): make a new one."""
-    record.changed_in_zoom_at = record.changed_in_zoom_at or now
-    return _create_anew(session, record, client, setup, now, "recreated")
-
-
-def _create_anew(
-    session: Session,
-    record: ZoomMeeting,
-    client: ZoomClient,
-    setup: ZoomSetup,
-    now: datetime,
-    action: str,
-) -> SyncResult:
-    """Forget the meeting the record held and create another; ``action`` names why."""
-    record.meeting_id = None
-    record.synced_fingerprint = None
-    result = _create(session, record, client, setup, now)
-    if result.action == "created":
-        result.action = action
-    return result
+    note_dropped_hosts(record, held, body)
+    return success(session, record, setup, "updated")
 
 
 def _switch_host(
@@ -361,7 +265,7 @@ def _switch_host(
     record.meeting_id = None
     record.host_email = choice.host
     db.session.commit()
-    return _create_anew(session, record, client, setup, now, "moved_host")
+    return create_anew(session, record, client, setup, now, "moved_host")
 
 
 def _remove(
@@ -382,22 +286,3 @@ def _remove(
             client.delete_meeting(record.meeting_id)
     mark_removed(record, now)
     return SyncResult(session.id, "deleted")
-
-
-def _count_and_commit(host: str, now: datetime) -> None:
-    """Before a create is sent again: count it, and keep ``create_sent_at`` durable."""
-    count_call(host, now)
-    db.session.commit()
-
-
-def _note_dropped_hosts(record: ZoomMeeting, held: Mapping[str, Any], body: Mapping[str, Any]):
-    dropped = dropped_hosts(held, body)
-    if dropped:  # the meeting is fine; the page tells who could not be an alternative host
-        record.error_kind = "alternative_hosts"
-        record.last_error = ", ".join(dropped)
-
-
-def _done(session: Session, record: ZoomMeeting, setup: ZoomSetup, action: str) -> SyncResult:
-    """A success; names later sessions whose meetings now clash with this host."""
-    others = later_clashing_sessions(record, session, setup.buffer)
-    return SyncResult(session.id, action, also_sync=others)

@@ -7,21 +7,23 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from webinars.domain.accounts.academies import (
+    archive_academy,
+    restore_academy,
+    unique_academy_slug,
+)
+from webinars.domain.accounts.staff import (
+    StaffRuleError,
+    account_problems,
+    change_user,
+    create_user,
+)
 from webinars.domain.partners.agreements import (
     EXPIRY_WARNING_DAYS,
     academies_standing,
     expiring_agreements,
 )
 from webinars.domain.sessions.working_hours import days_text
-from webinars.domain.staff import (
-    StaffRuleError,
-    account_problems,
-    archive_academy,
-    change_user,
-    create_user,
-    restore_academy,
-    unique_academy_slug,
-)
 from webinars.extensions import db
 from webinars.models import PartnerAcademy, Role, User, WorkerHeartbeat, utcnow
 from webinars.web.admin.blueprint import bp

@@ -11,13 +11,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from webinars.domain.accounts.staff import StaffRuleError
 from webinars.domain.partners.invitations import (
     invite_coordinator,
     recent_invitations,
     revoke_invitation,
 )
 from webinars.domain.sessions.timezones import all_zones
-from webinars.domain.staff import StaffRuleError
 from webinars.extensions import db
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import CoordinatorInvitation, PartnerAcademy, utcnow

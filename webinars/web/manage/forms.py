@@ -33,7 +33,7 @@ from wtforms.validators import (
 
 from webinars.domain.sessions.direction import DIRECTION_LABELS
 from webinars.domain.sessions.kinds import kind_choices, kind_filter_choices
-from webinars.domain.sessions.scheduling import GuestInput, SessionInput
+from webinars.domain.sessions.rules import GuestInput, SessionInput
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Conference, Direction, SessionKind, SessionStatus, Visibility
 from webinars.web.bounds import BoundedIntegerField, IdSelectField, IdSelectMultipleField

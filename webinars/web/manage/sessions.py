@@ -12,15 +12,14 @@ from sqlalchemy.orm import selectinload
 from webinars.domain.registration.seats import active_registrations, seats_taken
 from webinars.domain.sessions.access import can_edit, can_view
 from webinars.domain.sessions.conflicts import Conflict, conflicts_for_session, find_conflicts
+from webinars.domain.sessions.rules import SessionRulesError, resolve_times
 from webinars.domain.sessions.scheduling import (
-    SessionRulesError,
     cancel_session,
     create_session,
     duplicate_input,
     input_from_session,
     moved_input,
     reschedule_session,
-    resolve_times,
     update_session,
 )
 from webinars.extensions import db

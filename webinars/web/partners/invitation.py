@@ -10,12 +10,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from webinars.domain.accounts.staff import StaffRuleError
 from webinars.domain.partners.invitations import (
     InvitationUnusableError,
     accept_invitation,
     find_invitation,
 )
-from webinars.domain.staff import StaffRuleError
 from webinars.extensions import db, limiter
 from webinars.models import utcnow
 from webinars.web import path_secrets

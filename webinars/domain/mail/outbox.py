@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_
 
 from webinars.domain import signals
-from webinars.domain.workers import holder_is_dead, this_worker
+from webinars.domain.operations.workers import holder_is_dead, this_worker
 from webinars.extensions import db
 from webinars.mail import PermanentMailError, TemporaryMailError
 from webinars.models import MailStatus, OutboxMessage, Registration, utcnow

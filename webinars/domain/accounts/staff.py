@@ -1,21 +1,17 @@
-"""Staff accounts and partner academies: the rules admins work within."""
+"""Staff accounts: the rules admins work within (details, roles, the last admin)."""
 
 from __future__ import annotations
 
-import re
-import secrets
-import unicodedata
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from webinars.domain.signals import account_deactivated
 from webinars.extensions import db
-from webinars.models import PartnerAcademy, Role, User, utcnow
+from webinars.models import PartnerAcademy, Role, User
 
 
 class StaffRuleError(ValueError):
@@ -141,61 +137,3 @@ def change_user(
         return 0
     # The calendars area answers (domain.calendars.tokens): general modules import no area.
     return sum(revoked for _receiver, revoked in account_deactivated.send(user))
-
-
-def slugify(text: str) -> str:
-    """An ASCII slug for URLs and feed addresses: 'Izhevsk State' -> 'izhevsk-state'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "academy"
-
-
-def unique_academy_slug(name: str, except_id: int | None = None) -> str:
-    """A slug not used by another academy."""
-    base = slugify(name)
-    slug, n = base, 2
-    while True:
-        query = db.select(PartnerAcademy.id).where(PartnerAcademy.slug == slug)
-        if except_id is not None:
-            query = query.where(PartnerAcademy.id != except_id)
-        if db.session.execute(query).first() is None:
-            return slug
-        slug, n = f"{base[:76]}-{n}", n + 1
-
-
-def archive_academy(academy: PartnerAcademy) -> None:
-    """Hide from choices for new sessions; keep every session and its history."""
-    if academy.archived_at is None:
-        academy.archived_at = utcnow()
-
-
-def restore_academy(academy: PartnerAcademy) -> None:
-    """Bring an archived academy back."""
-    academy.archived_at = None
-
-
-# Hashed once per hashing method: what an unknown email is checked against, so that it
-# costs what a wrong password costs and the two cannot be told apart by timing.
-_DUMMY_HASHES: dict[str, str] = {}
-
-
-def _dummy_hash() -> str:
-    method = current_app.config["PASSWORD_HASH_METHOD"]
-    if method not in _DUMMY_HASHES:
-        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
-    return _DUMMY_HASHES[method]
-
-
-def authenticate(email: str, password: str) -> User | None:
-    """The active account with this email and password, or None.
-
-    Exactly one password hash is checked whatever the outcome (unknown email, inactive
-    account, wrong or right password), so the answer's timing does not tell whether an
-    account exists."""
-    user = db.session.execute(
-        db.select(User).where(func.lower(User.email) == email.strip().lower())
-    ).scalar_one_or_none()
-    stored = user.password_hash if user is not None and user.password_hash else None
-    matches = check_password_hash(stored or _dummy_hash(), password)
-    if user is None or stored is None or not user.is_active:
-        return None
-    return user if matches else None
