@@ -4,13 +4,13 @@ A calendar feed loads the guests of its (up to FEED_MAX_EVENTS) sessions by sess
 without an index PostgreSQL read the whole table each time, so the same feed cost more
 as sessions accumulated over the years.
 
-Revision ID: 0023_guest_speakers_session_index
+Revision ID: 0023_guest_speakers_by_session
 Revises: 0022_claim_holders
 """
 
 from alembic import op
 
-revision = '0023_guest_speakers_session_index'
+revision = '0023_guest_speakers_by_session'
 down_revision = '0022_claim_holders'
 branch_labels = None
 depends_on = None
