@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -41,10 +40,10 @@ from webinars.domain.registration.registrants import (
     waiting_positions,
 )
 from webinars.domain.registration.seats import seats_taken
-from webinars.domain.sessions.access import can_edit
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
 from webinars.web.bounds import page_number
+from webinars.web.downloads import as_download
 from webinars.web.registration_forms import (
     CapacityForm,
     MessageForm,
@@ -52,7 +51,7 @@ from webinars.web.registration_forms import (
     RegistrantFilterForm,
     academy_choices,
 )
-from webinars.web.roles import staff_required
+from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("registrants", __name__, url_prefix="/manage/sessions/<int:session_id>")
 
@@ -64,15 +63,6 @@ STATUS_LABELS = {
     RegistrationStatus.CANCELLED: _l("Cancelled"),
     RegistrationStatus.EXPIRED: _l("Expired"),
 }
-
-
-def _session(session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None:
-        abort(404)
-    if not can_edit(current_user, session):
-        abort(403)
-    return session
 
 
 def _registration(session: Session, registration_id: int) -> Registration:
@@ -142,14 +132,14 @@ def _done(session: Session, message: str):
 def index(session_id: int):
     """The registrants, a page of 50 at a time (searched and filtered by status and
     academy), with their status and place on the waiting list, and the actions."""
-    return _page(_session(session_id))
+    return _page(editable_session(session_id))
 
 
 @bp.get("/registrants.csv")
 @staff_required
 def export(session_id: int):
     """All registrants as a CSV file, streamed as it is read (any number of them)."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     attended = attendance_by_email(session.id)
     engine = db.engine
 
@@ -159,10 +149,8 @@ def export(session_id: int):
         with OrmSession(engine) as reading:
             yield from registrants_csv(reading, session_id, attended)
 
-    response = Response(chunks(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="session-{session.id}-registrants.csv"'
-    )
+    filename = f"session-{session.id}-registrants.csv"
+    response = as_download(chunks(), "text/csv; charset=utf-8", filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -171,7 +159,7 @@ def export(session_id: int):
 @staff_required
 def add(session_id: int):
     """Add a person by hand: a seat if one is free, else the waiting list."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = PersonForm(prefix="add")
     form.academy_id.choices = academy_choices(str(get_locale()))
     if not form.validate_on_submit():
@@ -195,7 +183,7 @@ def add(session_id: int):
 @staff_required
 def remove_one(session_id: int, registration_id: int):
     """Take a person off the session; the first on the waiting list moves up."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     registration = _registration(session, registration_id)
     remove(registration, current_user, utcnow())
     return _done(session, _("The registration is removed."))
@@ -205,7 +193,7 @@ def remove_one(session_id: int, registration_id: int):
 @staff_required
 def promote_one(session_id: int, registration_id: int):
     """Give a waiting person a seat now (adding a seat only when chosen)."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     registration = _registration(session, registration_id)
     try:
         promote(registration, current_user, add_seat=request.form.get("add_seat") == "1")
@@ -220,7 +208,7 @@ def promote_one(session_id: int, registration_id: int):
 @staff_required
 def capacity(session_id: int):
     """Raise or lower the seats; never below the seats taken unless chosen explicitly."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = CapacityForm()
     if form.validate_on_submit():
         try:
@@ -242,7 +230,7 @@ def capacity(session_id: int):
 @staff_required
 def message(session_id: int):
     """Write to everyone with a seat or on the waiting list."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = MessageForm()
     if not form.validate_on_submit():
         return _page(session, 422, message=form)
