@@ -6,6 +6,8 @@ Personal data: only the session's lecturers and admins (domain.access.can_edit).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     Response,
@@ -34,22 +36,13 @@ from webinars.domain.attendance.changes import (
 from webinars.domain.attendance.check_in_codes import code_matches
 from webinars.domain.attendance.export import attendance_csv, attendance_xlsx
 from webinars.domain.attendance.sheet import build_sheet
-from webinars.domain.sessions.access import can_edit
 from webinars.extensions import db
 from webinars.models import Presence, Registration, Session, utcnow
 from webinars.web.attendance_forms import OverrideForm, ShareForm, WalkInForm
-from webinars.web.roles import staff_required
+from webinars.web.downloads import as_download
+from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("attendance", __name__, url_prefix="/manage/sessions/<int:session_id>")
-
-
-def _session(session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None:
-        abort(404)
-    if not can_edit(current_user, session):
-        abort(403)
-    return session
 
 
 @bp.after_request
@@ -89,7 +82,7 @@ def _refused(session: Session, error: AttendanceError):
 @staff_required
 def index(session_id: int):
     """Who attended and why, with counts, the rule, overrides and walk-ins."""
-    return _page(_session(session_id))
+    return _page(editable_session(session_id))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,23 +92,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @staff_required
 def export(session_id: int, fmt: str):
     """The list as a CSV or Excel file."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     sheet = build_sheet(session)
+    filename = f"session-{session.id}-attendance.{fmt}"
     if fmt == "csv":
-        response = Response(attendance_csv(sheet), content_type="text/csv; charset=utf-8")
-    else:
-        response = Response(attendance_xlsx(sheet), content_type=XLSX)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="session-{session.id}-attendance.{fmt}"'
-    )
-    return response
+        return as_download(attendance_csv(sheet), "text/csv; charset=utf-8", filename)
+    return as_download(attendance_xlsx(sheet), XLSX, filename)
 
 
 @bp.post("/attendance/share")
 @staff_required
 def share(session_id: int):
     """Change the share of the minutes that counts as attended."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = ShareForm()
     if not form.validate_on_submit():
         return _page(session, 422, share=form)
@@ -130,7 +119,7 @@ def share(session_id: int):
 @staff_required
 def override_one(session_id: int):
     """Decide a person's attendance over the rule, with a reason for the history."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = OverrideForm()
     if not form.validate_on_submit():
         flash(_("Some fields need attention; see the messages below."), "danger")
@@ -147,33 +136,32 @@ def override_one(session_id: int):
 @staff_required
 def confirm_name(session_id: int):
     """Confirm that a Zoom participant known only by name is this person."""
-    session = _session(session_id)
-    person, name = request.form.get("person", ""), request.form.get("zoom_name", "")
-    try:
-        confirm_zoom_name(session, person, name, current_user, utcnow())
-    except AttendanceError as exc:
-        return _refused(session, exc)
-    return _back(session, _("The Zoom participant is matched."), f"#{person}")
+    return _zoom_name_change(session_id, confirm_zoom_name, _("The Zoom participant is matched."))
 
 
 @bp.post("/attendance/zoom-names/unlink")
 @staff_required
 def unlink_name(session_id: int):
     """Undo a confirmed Zoom name."""
-    session = _session(session_id)
+    return _zoom_name_change(session_id, unlink_zoom_name, _("The match is undone."))
+
+
+def _zoom_name_change(session_id: int, change: Callable[..., object], done: str):
+    """Apply `change` to the posted person and Zoom name, then say `done` on the list."""
+    session = editable_session(session_id)
     person, name = request.form.get("person", ""), request.form.get("zoom_name", "")
     try:
-        unlink_zoom_name(session, person, name, current_user, utcnow())
+        change(session, person, name, current_user, utcnow())
     except AttendanceError as exc:
         return _refused(session, exc)
-    return _back(session, _("The match is undone."), f"#{person}")
+    return _back(session, done, f"#{person}")
 
 
 @bp.post("/attendance/walk-ins")
 @staff_required
 def walk_in(session_id: int):
     """Add someone who was present without registering."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = WalkInForm()
     if not form.validate_on_submit():
         return _page(session, 422, walk_in=form)
@@ -197,7 +185,7 @@ def walk_in(session_id: int):
 @staff_required
 def finalise_list(session_id: int):
     """Make the list final; certificates follow in the background."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     try:
         done = finalise(session, current_user, utcnow())
     except AttendanceError as exc:
@@ -220,7 +208,7 @@ def _wants_json() -> bool:
 @staff_required
 def check_in_list(session_id: int):
     """Tap a name to check the person in; works on a phone, with or without JavaScript."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     return render_template("attendance/check_in.html", session=session, sheet=build_sheet(session))
 
 
@@ -228,7 +216,7 @@ def check_in_list(session_id: int):
 @staff_required
 def check_in_one(session_id: int):
     """Check one person in (or out again with undo=1). Answers JSON to the page's script."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     person = request.form.get("person", "")
     undo = request.form.get("undo") == "1"
     try:
@@ -254,7 +242,7 @@ def check_in_one(session_id: int):
 @staff_required
 def scanned(session_id: int, registration_id: int, code: str):
     """The address in a student's QR code: who it is, and one tap to check them in."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     registration = db.session.get(Registration, registration_id)
     if (
         registration is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
@@ -22,22 +23,13 @@ from webinars.domain.certificates.issue import (
     verify_url,
 )
 from webinars.domain.certificates.pdf import details
-from webinars.domain.sessions.access import can_edit
 from webinars.domain.sessions.kinds import KIND_LABELS
 from webinars.extensions import db
 from webinars.models import Certificate, CertificateKind, Session, SessionKind, utcnow
-from webinars.web.roles import staff_required
+from webinars.web.downloads import as_download
+from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("certificates", __name__, url_prefix="/manage/sessions/<int:session_id>")
-
-
-def _session(session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None:
-        abort(404)
-    if not can_edit(current_user, session):
-        abort(403)
-    return session
 
 
 def _certificate(session: Session, certificate_id: int) -> Certificate:
@@ -57,18 +49,14 @@ def pdf_response(certificate: Certificate) -> Response:
     """The stored PDF as a download."""
     if certificate.pdf is None:
         abort(404, description=_("This certificate is still being prepared; try again soon."))
-    response = Response(certificate.pdf, content_type="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="certificate-{certificate.number}.pdf"'
-    )
-    return response
+    return as_download(certificate.pdf, "application/pdf", f"certificate-{certificate.number}.pdf")
 
 
 @bp.get("/certificates")
 @staff_required
 def index(session_id: int):
     """Every certificate of the session, with its state and actions."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     return render_template(
         "certificates/index.html", session=session, certificates=certificates_of(session.id)
     )
@@ -92,7 +80,7 @@ def render_view(certificate: Certificate) -> str:
 @staff_required
 def view(session_id: int, certificate_id: int):
     """One certificate as a page (what its PDF says)."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     return render_view(_certificate(session, certificate_id))
 
 
@@ -100,7 +88,7 @@ def view(session_id: int, certificate_id: int):
 @staff_required
 def download(session_id: int, certificate_id: int):
     """One certificate's PDF."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     return pdf_response(_certificate(session, certificate_id))
 
 
@@ -108,48 +96,43 @@ def download(session_id: int, certificate_id: int):
 @staff_required
 def download_all(session_id: int):
     """Every valid certificate of the session in one ZIP file."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed
         for certificate in certificates_of(session.id):
             if certificate.pdf is not None and not certificate.is_revoked:
                 archive.writestr(f"certificate-{certificate.number}.pdf", certificate.pdf)
-    response = Response(buffer.getvalue(), content_type="application/zip")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="session-{session.id}-certificates.zip"'
-    )
-    return response
+    filename = f"session-{session.id}-certificates.zip"
+    return as_download(buffer.getvalue(), "application/zip", filename)
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @staff_required
 def revoke_one(session_id: int, certificate_id: int):
     """Withdraw a certificate, with a reason."""
-    session = _session(session_id)
-    certificate = _certificate(session, certificate_id)
-    try:
-        revoke(certificate, request.form.get("reason", ""), current_user, utcnow())
-    except CertificateError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("The certificate is revoked."), "success")
-    return redirect(url_for("certificates.index", session_id=session.id))
+    return _change(session_id, certificate_id, revoke, "reason", _("The certificate is revoked."))
 
 
 @bp.post("/certificates/<int:certificate_id>/reissue")
 @staff_required
 def reissue_one(session_id: int, certificate_id: int):
     """Replace a certificate by a new one (e.g. with a corrected name)."""
-    session = _session(session_id)
+    done = _("A new certificate is being prepared; the old one is revoked.")
+    return _change(session_id, certificate_id, reissue, "holder_name", done)
+
+
+def _change(
+    session_id: int, certificate_id: int, change: Callable[..., object], field: str, done: str
+):
+    """Apply `change` to one certificate with the posted `field`; say `done`, or why not."""
+    session = editable_session(session_id)
     certificate = _certificate(session, certificate_id)
     try:
-        reissue(certificate, request.form.get("holder_name", ""), current_user, utcnow())
+        change(certificate, request.form.get(field, ""), current_user, utcnow())
     except CertificateError as exc:
         db.session.rollback()
         flash(str(exc.message), "danger")
     else:
         db.session.commit()
-        flash(_("A new certificate is being prepared; the old one is revoked."), "success")
+        flash(done, "success")
     return redirect(url_for("certificates.index", session_id=session.id))

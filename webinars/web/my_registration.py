@@ -55,6 +55,7 @@ from webinars.models import (
     utcnow,
 )
 from webinars.web import path_secrets
+from webinars.web.downloads import as_download
 from webinars.web.feed_http import bytes_response
 from webinars.web.link_limits import per_link, setting
 from webinars.web.registration_forms import CLOSED_MESSAGES
@@ -268,11 +269,7 @@ def certificate(token: str):
     found = current_for_registration(registration.id)
     if found is None or found.pdf is None:
         abort(404, description=_("There is no certificate for this registration yet."))
-    response = Response(found.pdf, content_type="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="certificate-{found.number}.pdf"'
-    )
-    return response
+    return as_download(found.pdf, "application/pdf", f"certificate-{found.number}.pdf")
 
 
 @bp.post("/r/<token>/certificate/correction")
@@ -317,9 +314,7 @@ def invitation(token: str):
     )
     note_sent(registration, method, sequence)
     db.session.commit()
-    response = Response(body, content_type=invitation_content_type(method))
-    response.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ics"'
-    return response
+    return as_download(body, invitation_content_type(method), f"session-{session.id}.ics")
 
 
 @bp.post("/r/<token>/feed")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,6 +10,7 @@ from webinars.domain.mail import compose
 from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage
 from webinars.web.bounds import page_number
+from webinars.web.downloads import as_download
 from webinars.web.roles import admin_required
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
@@ -86,8 +87,6 @@ def attachment(message_id: int):
     message = _rendered(message_id)
     if message.attachment is None:
         abort(404)
-    response = Response(message.attachment, content_type=message.attachment_type)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{message.attachment_name or "attachment"}"'
+    return as_download(
+        message.attachment, message.attachment_type, message.attachment_name or "attachment"
     )
-    return response

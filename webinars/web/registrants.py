@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -41,10 +40,10 @@ from webinars.domain.registration.registrants import (
     waiting_positions,
 )
 from webinars.domain.registration.seats import seats_taken
-from webinars.domain.sessions.access import can_edit
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
 from webinars.web.bounds import page_number
+from webinars.web.downloads import as_download
 from webinars.web.registration_forms import (
     CapacityForm,
     MessageForm,
@@ -53,7 +52,7 @@ from webinars.web.registration_forms import (
     academy_choices,
 )
 from webinars.web.reserve_warning import reserve_warning
-from webinars.web.roles import staff_required
+from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("registrants", __name__, url_prefix="/manage/sessions/<int:session_id>")
 
@@ -67,15 +66,6 @@ STATUS_LABELS = {
 }
 
 
-def _session(session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None:
-        abort(404)
-    if not can_edit(current_user, session):
-        abort(403)
-    return session
-
-
 def _registration(session: Session, registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.session_id != session.id:
@@ -83,14 +73,16 @@ def _registration(session: Session, registration_id: int) -> Registration:
     return registration
 
 
-def _filter_form() -> tuple[RegistrantFilterForm, RegistrantFilters]:
+def _filter_form(
+    academies: list[tuple[int | str, str]],
+) -> tuple[RegistrantFilterForm, RegistrantFilters]:
     """The search and filters from the query string; invalid ones are said beside their
-    field and narrow nothing."""
+    field and narrow nothing. `academies`: academy_choices(), read once for the page."""
     form = RegistrantFilterForm(request.args)
     form.status.choices = [("", _("All statuses"))] + [
         (status.value, str(label)) for status, label in STATUS_LABELS.items()
     ]
-    form.academy.choices = [(0, _("All academies")), *academy_choices(str(get_locale()))[1:-1]]
+    form.academy.choices = [(0, _("All academies")), *academies[1:-1]]
     if not form.validate():
         return form, RegistrantFilters()
     status = RegistrationStatus(form.status.data) if form.status.data else None
@@ -99,11 +91,12 @@ def _filter_form() -> tuple[RegistrantFilterForm, RegistrantFilters]:
 
 def _page(session: Session, status: int = 200, **forms):
     now = utcnow()
+    academies = academy_choices(str(get_locale()))  # for both the person and the filter
     person = forms.get("person") or PersonForm(formdata=None, prefix="add")
-    person.academy_id.choices = academy_choices(str(get_locale()))
+    person.academy_id.choices = academies
     capacity = forms.get("capacity") or CapacityForm(formdata=None, capacity=session.capacity)
     message = forms.get("message") or MessageForm(formdata=None)
-    filter_form, filters = _filter_form()
+    filter_form, filters = _filter_form(academies)
     page = registrants_page(session.id, filters, page_number(), PAGE_SIZE)
     return render_template(
         "registrants/index.html",
@@ -141,14 +134,14 @@ def _done(session: Session, message: str):
 def index(session_id: int):
     """The registrants, a page of 50 at a time (searched and filtered by status and
     academy), with their status and place on the waiting list, and the actions."""
-    return _page(_session(session_id))
+    return _page(editable_session(session_id))
 
 
 @bp.get("/registrants.csv")
 @staff_required
 def export(session_id: int):
     """All registrants as a CSV file, streamed as it is read (any number of them)."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     attended = attendance_by_email(session.id)
     engine = db.engine
 
@@ -158,10 +151,8 @@ def export(session_id: int):
         with OrmSession(engine) as reading:
             yield from registrants_csv(reading, session_id, attended)
 
-    response = Response(chunks(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="session-{session.id}-registrants.csv"'
-    )
+    filename = f"session-{session.id}-registrants.csv"
+    response = as_download(chunks(), "text/csv; charset=utf-8", filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -170,7 +161,7 @@ def export(session_id: int):
 @staff_required
 def add(session_id: int):
     """Add a person by hand: a seat if one is free, else the waiting list."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = PersonForm(prefix="add")
     form.academy_id.choices = academy_choices(str(get_locale()))
     if not form.validate_on_submit():
@@ -194,7 +185,7 @@ def add(session_id: int):
 @staff_required
 def remove_one(session_id: int, registration_id: int):
     """Take a person off the session; the first on the waiting list moves up."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     registration = _registration(session, registration_id)
     remove(registration, current_user, utcnow())
     return _done(session, _("The registration is removed."))
@@ -204,7 +195,7 @@ def remove_one(session_id: int, registration_id: int):
 @staff_required
 def promote_one(session_id: int, registration_id: int):
     """Give a waiting person a seat now (adding a seat only when chosen)."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     registration = _registration(session, registration_id)
     try:
         promote(registration, current_user, add_seat=request.form.get("add_seat") == "1")
@@ -219,7 +210,7 @@ def promote_one(session_id: int, registration_id: int):
 @staff_required
 def capacity(session_id: int):
     """Raise or lower the seats; never below the seats taken unless chosen explicitly."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = CapacityForm()
     if form.validate_on_submit():
         try:
@@ -241,7 +232,7 @@ def capacity(session_id: int):
 @staff_required
 def message(session_id: int):
     """Write to everyone with a seat or on the waiting list."""
-    session = _session(session_id)
+    session = editable_session(session_id)
     form = MessageForm()
     if not form.validate_on_submit():
         return _page(session, 422, message=form)

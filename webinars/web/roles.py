@@ -9,6 +9,10 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
+from webinars.domain.sessions.access import can_edit
+from webinars.extensions import db
+from webinars.models import Session
+
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Only admins."""
@@ -44,6 +48,17 @@ def may_view_session(session: Any) -> bool:
 
 
 staff_required = login_required  # any signed-in staff member, coordinators included
+
+
+def editable_session(session_id: int) -> Session:
+    """The session the signed-in user may edit (its lecturers and admins): 404 when there
+    is none, 403 when they may not. For the pages that show its people's personal data."""
+    session = db.session.get(Session, session_id)
+    if session is None:
+        abort(404)
+    if not can_edit(current_user, session):
+        abort(403)
+    return session
 
 
 def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:

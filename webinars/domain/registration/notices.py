@@ -161,16 +161,27 @@ def prepare(message: OutboxMessage) -> str | None:
 
 def drop_reminders(registration: Registration) -> None:
     """Unsent reminders of a registration will not go out (it was cancelled)."""
-    for message in db.session.execute(
-        db.select(OutboxMessage).where(
-            OutboxMessage.registration_id == registration.id,
-            OutboxMessage.status == MailStatus.PENDING,
-            OutboxMessage.kind.in_(REMINDER_KINDS),
-        )
-    ).scalars():
-        message.status = MailStatus.DROPPED
-        message.last_error = "registration cancelled"
-        message.dedupe_key = None
+    for message in _unsent_reminders(OutboxMessage.registration_id == registration.id):
+        _drop(message, "registration cancelled")
+
+
+def _unsent_reminders(whose: Any) -> list[OutboxMessage]:
+    return list(
+        db.session.execute(
+            db.select(OutboxMessage).where(
+                whose,
+                OutboxMessage.status == MailStatus.PENDING,
+                OutboxMessage.kind.in_(REMINDER_KINDS),
+            )
+        ).scalars()
+    )
+
+
+def _drop(message: OutboxMessage, reason: str) -> None:
+    """Never sent; its dedupe key is freed, so a reminder with that key can be queued again."""
+    message.status = MailStatus.DROPPED
+    message.last_error = reason
+    message.dedupe_key = None
 
 
 def reminder_key(kind: str, registration: Registration, starts_at: datetime) -> str:
@@ -221,18 +232,10 @@ def still_wanted(message: OutboxMessage) -> str | None:
 
 def drop_stale_reminders(session: Session) -> None:
     """Unsent reminders planned for another start time, or for a cancelled session."""
-    for message in db.session.execute(
-        db.select(OutboxMessage).where(
-            OutboxMessage.session_id == session.id,
-            OutboxMessage.status == MailStatus.PENDING,
-            OutboxMessage.kind.in_(REMINDER_KINDS),
-        )
-    ).scalars():
+    for message in _unsent_reminders(OutboxMessage.session_id == session.id):
         stamp = f":{session.starts_at:%Y%m%dT%H%M%SZ}"
         if session.is_cancelled or not (message.dedupe_key or "").endswith(stamp):
-            message.status = MailStatus.DROPPED
-            message.last_error = "session cancelled" if session.is_cancelled else "session moved"
-            message.dedupe_key = None
+            _drop(message, "session cancelled" if session.is_cancelled else "session moved")
 
 
 def join_link_key(registration: Registration, link: str) -> str:

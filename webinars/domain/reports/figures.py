@@ -99,14 +99,7 @@ def _held(period: Period, academy_id: int | None, now: datetime, public_only: bo
         Session.direction.label("direction"),
         minutes_between(Session.starts_at, Session.ends_at).label("minutes"),
         month.label("month"),
-    ).where(
-        Session.status == SessionStatus.SCHEDULED,
-        Session.starts_at >= start,
-        Session.starts_at < end,
-        Session.ends_at <= now,
-    )
-    if academy_id is not None:
-        query = query.where(_at_academy(academy_id))
+    ).where(*_held_between(start, end, now, academy_id))
     if public_only:
         query = query.where(Session.visibility == Visibility.PUBLIC)
     return query.cte("held")
@@ -276,14 +269,7 @@ def held_sessions(
     """The sessions behind one row of the figures (a select of Session, in start order)."""
     now = now or utcnow()
     start, end = period.utc_bounds(current_app.config["HOME_TIME_ZONE"])
-    query = select(Session).where(
-        Session.status == SessionStatus.SCHEDULED,
-        Session.starts_at >= start,
-        Session.starts_at < end,
-        Session.ends_at <= now,
-    )
-    if academy_id is not None:
-        query = query.where(_at_academy(academy_id))
+    query = select(Session).where(*_held_between(start, end, now, academy_id))
     if grouping == "kind":
         query = query.where(cast(Session.kind, String(40)) == key)
     elif grouping == "direction":
@@ -299,6 +285,21 @@ def held_sessions(
             )
         )
     return query.order_by(Session.starts_at, Session.id)
+
+
+def _held_between(start: datetime, end: datetime, now: datetime, academy_id: int | None) -> list:
+    """What counts as held: scheduled (neither a draft nor cancelled), started between
+    `start` and `end`, over by `now`; with one of its academies `academy_id`, if given.
+    The figures and the sessions behind them must agree on it."""
+    held = [
+        Session.status == SessionStatus.SCHEDULED,
+        Session.starts_at >= start,
+        Session.starts_at < end,
+        Session.ends_at <= now,
+    ]
+    if academy_id is not None:
+        held.append(_at_academy(academy_id))
+    return held
 
 
 def _at_academy(academy_id: int) -> Any:

@@ -37,15 +37,14 @@ from webinars.domain.partners.quotas import (
     session_quotas,
     set_quota,
 )
-from webinars.domain.sessions.access import can_edit
 from webinars.domain.sessions.timezones import LocalTimeError, local_to_utc
 from webinars.extensions import db
 from webinars.i18n import LANGUAGE_NAMES
-from webinars.models import SeatQuota, Session, utcnow
+from webinars.models import SeatQuota, utcnow
 from webinars.web.bounds import BoundedIntegerField, IdSelectField, accepts_files
 from webinars.web.choices import DATETIME_FORMAT, readable
 from webinars.web.partners.blueprint import bp
-from webinars.web.roles import coordinator_required, scheduler_required
+from webinars.web.roles import coordinator_required, editable_session, scheduler_required
 
 
 class QuotaForm(FlaskForm):
@@ -90,18 +89,11 @@ class ConfirmNomineesForm(FlaskForm):
     rows = TextAreaField(_l("Students"), validators=[DataRequired(), Length(max=200_000)])
 
 
-def _editable_session(session_id: int) -> Session:
-    session = db.get_or_404(Session, session_id)
-    if not can_edit(current_user, session):
-        abort(403)
-    return session
-
-
 @bp.route("/partners/sessions/<int:session_id>/quotas", methods=["GET", "POST"])
 @scheduler_required
 def quotas(session_id: int):
     """A session's reserved seats per academy: set, change, remove."""
-    session = _editable_session(session_id)
+    session = editable_session(session_id)
     form = QuotaForm()
     form.academy_id.choices = [(a.id, a.name_in(None)) for a in session.academies]
     status = 200
@@ -132,7 +124,7 @@ def quotas(session_id: int):
 @scheduler_required
 def quota_remove(session_id: int, quota_id: int):
     """Stop reserving: students keep their places; unused seats go to everyone."""
-    session = _editable_session(session_id)
+    session = editable_session(session_id)
     quota = db.get_or_404(SeatQuota, quota_id)
     if quota.session_id != session.id:
         abort(404)

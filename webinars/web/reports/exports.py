@@ -7,13 +7,14 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, request
+from flask import request
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from webinars.domain.reports.periods import parse_period
+from webinars.web.downloads import as_download
 from webinars.web.reports.blueprint import bp
 from webinars.web.reports.tables import Report, build_report, column_labels, report_scope
 from webinars.web.roles import staff_required
@@ -115,14 +116,9 @@ def _filename(report: Report, extension: str) -> str:
 def export_xlsx():
     """The report as an XLSX workbook."""
     report = _report()
-    return Response(
-        build_xlsx(report),
-        content_type=XLSX_TYPE,
-        headers={
-            "Content-Disposition": f'attachment; filename="{_filename(report, "xlsx")}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    response = as_download(build_xlsx(report), XLSX_TYPE, _filename(report, "xlsx"))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/export.csv")
@@ -138,11 +134,7 @@ def export_csv():
         for row in table.rows:
             writer.writerow(_values(table, row))
         writer.writerow([])
-    return Response(
-        "\ufeff" + out.getvalue(),  # the BOM makes spreadsheet programs read UTF-8
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_filename(report, "csv")}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    body = "\ufeff" + out.getvalue()  # the BOM makes spreadsheet programs read UTF-8
+    response = as_download(body, "text/csv; charset=utf-8", _filename(report, "csv"))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,8 +1,8 @@
 """Sessions note their seat quotas' latest deadline (quotas_until), so that a registration
 for a session without an open quota skips counting quota seats; filled from the quotas.
 
-Revision ID: 0023_session_quotas_until
-Revises: 0022_claim_holders
+Revision ID: 0024_session_quotas_until
+Revises: 0023_guest_speakers_by_session
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 import webinars.models.types
 
-revision = '0023_session_quotas_until'
-down_revision = '0022_claim_holders'
+revision = '0024_session_quotas_until'
+down_revision = '0023_guest_speakers_by_session'
 branch_labels = None
 depends_on = None
 
