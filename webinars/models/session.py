@@ -97,6 +97,10 @@ class Session(db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sequence: Mapped[int] = mapped_column(default=0)
+    # The latest deadline of the session's seat quotas, None without any: kept in step by
+    # domain.partners.quotas under the session's lock, so that a registration reads it with
+    # the lock and skips counting quota seats when no quota is open (most sessions).
+    quotas_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -147,7 +151,11 @@ class GuestSpeaker(db.Model):
     __tablename__ = "guest_speakers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    # Indexed: a feed reads the guests of its sessions by session id (without the index
+    # PostgreSQL scanned the whole table, so a feed cost more as the years went by).
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     affiliation: Mapped[str | None] = mapped_column(String(300))
     academy_id: Mapped[int | None] = mapped_column(ForeignKey("partner_academies.id"))

@@ -54,6 +54,7 @@ from webinars.web.registration_forms import (
     RegistrantFilterForm,
     academy_choices,
 )
+from webinars.web.reserve_warning import reserve_warning
 from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("registrants", __name__, url_prefix="/manage/sessions/<int:session_id>")
@@ -100,14 +101,16 @@ def _registration(session: Session, registration_id: int) -> Registration:
     return registration
 
 
-def _filter_form() -> tuple[RegistrantFilterForm, RegistrantFilters]:
+def _filter_form(
+    academies: list[tuple[int | str, str]],
+) -> tuple[RegistrantFilterForm, RegistrantFilters]:
     """The search and filters from the query string; invalid ones are said beside their
-    field and narrow nothing."""
+    field and narrow nothing. `academies`: academy_choices(), read once for the page."""
     form = RegistrantFilterForm(request.args)
     form.status.choices = [("", _("All statuses"))] + [
         (status.value, str(label)) for status, label in STATUS_LABELS.items()
     ]
-    form.academy.choices = [(0, _("All academies")), *academy_choices(str(get_locale()))[1:-1]]
+    form.academy.choices = [(0, _("All academies")), *academies[1:-1]]
     if not form.validate():
         return form, RegistrantFilters()
     # Optional() lets a blank value (" ") through unchecked: it means "all", like "".
@@ -118,11 +121,12 @@ def _filter_form() -> tuple[RegistrantFilterForm, RegistrantFilters]:
 
 def _page(session: Session, status: int = 200, **forms):
     now = utcnow()
+    academies = academy_choices(str(get_locale()))  # for both the person and the filter
     person = forms.get("person") or PersonForm(formdata=None, prefix="add")
-    person.academy_id.choices = academy_choices(str(get_locale()))
+    person.academy_id.choices = academies
     capacity = forms.get("capacity") or CapacityForm(formdata=None, capacity=session.capacity)
     message = forms.get("message") or MessageForm(formdata=None)
-    filter_form, filters = _filter_form()
+    filter_form, filters = _filter_form(academies)
     page = registrants_page(session.id, filters, page_number(), PAGE_SIZE)
     return render_template(
         "registrants/index.html",
@@ -141,6 +145,7 @@ def _page(session: Session, status: int = 200, **forms):
         waiting_count=status_counts(session.id).get(RegistrationStatus.WAITING, 0),
         attended=attendance_by_email(session.id),
         taken=seats_taken(session.id, now),
+        reserve_warning=reserve_warning(session),
         person=person,
         capacity_form=capacity,
         message_form=message,
