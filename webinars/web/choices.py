@@ -71,7 +71,7 @@ def academy_choices(include_ids: list[int] | None = None) -> list[tuple[int, str
         .where(PartnerAcademy.archived_at.is_(None) | PartnerAcademy.id.in_(include_ids))
         .order_by(PartnerAcademy.name_en)
     ).scalars()
-    return [(a.id, f"{a.name_in(locale)} ({a.city})") for a in academies]
+    return [(a.id, f"{a.name_in(locale)} ({a.city_in(locale)})") for a in academies]
 
 
 def zone_choices(current: str | None = None) -> dict[str, list[tuple]]:
