@@ -10,10 +10,12 @@ over about two years) and registrations (`--registrations` at the largest size, 
 proportion below it; 2,000 of them on the session whose registrants page is measured),
 runs ANALYZE, and then:
 
-- counts the SQL statements of each page in-process (Flask test client);
-- renders /calendars/all.ics cold in-process (caches emptied; least of 3) and reports
-  its time as a multiple of /healthz in-process, its event count and the Python memory
-  the render allocated at its peak (tracemalloc);
+- counts the SQL statements of each page in-process (Flask test client), and times each
+  page's CPU in-process (median of 30; the app's own work, which a busy machine barely
+  moves, where the HTTP timings below are noisy);
+- renders /calendars/all.ics cold in-process (caches emptied; least of 5) and reports
+  its time as a multiple of /healthz in-process, its CPU time (load-insensitive), its
+  event count and the Python memory the render allocated at its peak (tracemalloc);
 - serves the app with gunicorn (`--workers`, 3) and times each page, interleaved with
   GET /healthz, over HTTP: the anonymous pages (/, /catalog/, a public session), the
   staff pages signed in as the session's lecturer (schedule first and last page, the
@@ -91,6 +93,7 @@ class Result:
     registrations: int
     seconds_seeding: float
     queries: dict[str, int] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
     p50: dict[str, float] = field(default_factory=dict)
     feed: dict[str, float] = field(default_factory=dict)
     storm: str = ""
@@ -250,13 +253,34 @@ def count_queries(app, urls: dict[str, tuple[str, bool]]) -> dict[str, int]:
     return counts
 
 
-def cold_feed(app, repeats: int = 3) -> dict[str, float]:
+def cpu_per_page(app, urls: dict[str, tuple[str, bool]], n: int = 30) -> dict[str, float]:
+    """In-process CPU seconds per request of each page (median of `n`, after a warm-up),
+    Flask test client: the app's own work without the network, the database's share or
+    the other processes on the machine, so a busy machine barely moves it."""
+    staff, anonymous = app.test_client(), app.test_client()
+    sign_in(staff)
+    medians = {}
+    for label, (url, signed_in) in urls.items():
+        client = staff if signed_in else anonymous
+        client.get(url).get_data()
+        times = []
+        for _ in range(n):
+            started = time.process_time()
+            client.get(url).get_data()
+            times.append(time.process_time() - started)
+        medians[label] = statistics.median(times)
+    return medians
+
+
+def cold_feed(app, repeats: int = 5) -> dict[str, float]:
     """all.ics rendered with every cache emptied, in-process: least time of `repeats`
-    against the least /healthz, events sent, Python memory at the render's peak."""
+    against the least /healthz, the least CPU time of this process (the render without
+    the database's share; a busy machine barely moves it), events sent, Python memory at
+    the render's peak."""
     from webinars.domain.calendars.cache import app_feed_cache
 
     client = app.test_client()
-    renders, trivial = [], []
+    renders, trivial, cpu = [], [], []
     body = b""
     for _ in range(repeats):
         for _ in range(20):
@@ -266,10 +290,11 @@ def cold_feed(app, repeats: int = 3) -> dict[str, float]:
         with app.app_context():
             app_feed_cache().clear()
         gc.collect()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get("/calendars/all.ics")
         body = response.get_data()
         renders.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
     with app.app_context():
         app_feed_cache().clear()
     gc.collect()
@@ -279,6 +304,7 @@ def cold_feed(app, repeats: int = 3) -> dict[str, float]:
     tracemalloc.stop()
     return {
         "ms": min(renders) * 1000,
+        "cpu ms": min(cpu) * 1000,
         "x healthz": min(renders) / min(trivial),
         "events": body.count(b"BEGIN:VEVENT"),
         "bytes": len(body),
@@ -376,6 +402,7 @@ def measure_size(args, app, env, scratch: Path, size: int, registrations: int) -
     first = staff.get("/manage/schedule").get_data(as_text=True)
     urls["schedule, last page"] = (last_page_url(first), True)
     result.queries = count_queries(app, urls)
+    result.cpu = cpu_per_page(app, urls)
     result.feed = cold_feed(app)
     root = Path(args.app_dir)
     with seeding.gunicorn(env, args.workers, scratch / f"gunicorn-{size}.log", root) as base:
@@ -412,18 +439,29 @@ def report(args, results: list[Result]) -> None:
         growth = (large.p50[label] / large.p50[base]) / (small.p50[label] / small.p50[base])
         print(f"{label:22}{cells} {growth:>7.2f}")
     print("\n/healthz p50: " + ", ".join(f"{r.p50[base] * 1000:.2f} ms" for r in results))
-    print("\ncold all.ics render, in-process (least of 3):")
+    print("\nin-process CPU per request, median of 30 (ms, and x /healthz's):")
+    for label in results[0].cpu:
+        cells = "".join(
+            f" {r.cpu[label] * 1000:>8.2f} {r.cpu[label] / r.cpu[base]:>11.1f}" for r in results
+        )
+        print(f"{label:22}{cells}")
+    print("\ncold all.ics render, in-process (least of 5):")
     for r in results:
         f = r.feed
         print(
-            f"  {r.sessions:>6} sessions: {f['ms']:.0f} ms = {f['x healthz']:.0f} x /healthz, "
-            f"{f['events']} events, {f['bytes'] / 1e6:.2f} MB, Python peak {f['peak MB']:.1f} MB"
+            f"  {r.sessions:>6} sessions: {f['ms']:.0f} ms = {f['x healthz']:.0f} x /healthz "
+            f"(CPU {f['cpu ms']:.0f} ms), {f['events']} events, {f['bytes'] / 1e6:.2f} MB, "
+            f"Python peak {f['peak MB']:.1f} MB"
         )
     feed_growth = (
         large.feed["ms"] / small.feed["ms"],
         large.feed["x healthz"] / small.feed["x healthz"],
+        large.feed["cpu ms"] / small.feed["cpu ms"],
     )
-    print(f"  growth: x{feed_growth[0]:.2f} in time, x{feed_growth[1]:.2f} as a ratio")
+    print(
+        f"  growth: x{feed_growth[0]:.2f} in time, x{feed_growth[1]:.2f} as a ratio, "
+        f"x{feed_growth[2]:.2f} in CPU time"
+    )
     if args.storm:
         print("\nregistration storm:")
         for r in results:

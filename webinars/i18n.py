@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from datetime import time as dt_time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -56,14 +58,27 @@ def viewer_zone() -> str | None:
 
 def format_time(moment: datetime, zone: str) -> str:
     """Only the time of day, 24-hour, for compact place lists: '14:00'."""
-    return babel_format_datetime(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=str(get_locale()))
+    local = moment.astimezone(ZoneInfo(zone))
+    return _clock_text(local.hour, local.minute, str(get_locale()))
 
 
 def format_date(moment: datetime, zone: str) -> str:
     """The date in `zone` in the current locale's long-ish form."""
-    return babel_format_datetime(
-        moment, "EEE d MMM y", tzinfo=ZoneInfo(zone), locale=str(get_locale())
-    )
+    return _day_text(moment.astimezone(ZoneInfo(zone)).date(), str(get_locale()))
+
+
+# Babel parses the pattern and reads the locale's data on every call; a page of 25
+# sessions wrote about a hundred dates and times, most of them the same few. The text
+# depends only on the local day (or hour and minute) and the language: each is written
+# once per process.
+@lru_cache(maxsize=8192)
+def _day_text(day: date, locale: str) -> str:
+    return babel_format_date(day, "EEE d MMM y", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _clock_text(hour: int, minute: int, locale: str) -> str:
+    return babel_format_time(dt_time(hour, minute), "HH:mm", locale=locale)
 
 
 def format_day(day: date, fmt: str = "EEE d MMM y") -> str:
@@ -86,9 +101,11 @@ def format_when(moment: datetime | None, zone: str, place: str | None = None) ->
     """
     if moment is None:
         return ""
+    locale = str(get_locale())  # once: a page of 50 rows writes 50 moments
+    local = moment.astimezone(ZoneInfo(zone))
     return (
-        f"{format_date(moment, zone)}, {format_time(moment, zone)} {place or zone_label(zone)} "
-        f"({utc_offset_label(moment, zone)})"
+        f"{_day_text(local.date(), locale)}, {_clock_text(local.hour, local.minute, locale)} "
+        f"{place or zone_city(zone, locale)} ({utc_offset_label(moment, zone)})"
     )
 
 

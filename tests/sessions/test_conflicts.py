@@ -273,3 +273,27 @@ def test_conflicting_session_ids_window_path_agrees_with_sql_path(ctx, make_user
 
     assert windowed == conflicting_session_ids(ids)
     assert windowed  # the random schedule does contain overlaps
+
+
+def test_conflicting_session_ids_with_spans_is_one_query_whatever_the_page(
+    store, make_user, make_academy, count_queries
+):
+    """The schedule's path (spans given): the overlapping sessions and what they share
+    come back in one statement, for a page of two or of twenty."""
+    from webinars.models import Session
+
+    small = _overlapping_pairs(store, make_user, make_academy, 1)
+    large = _overlapping_pairs(store, make_user, make_academy, 10)
+    db.session.expire_all()
+    spans = {
+        s.id: (s.starts_at, s.ends_at) for s in db.session.execute(db.select(Session)).scalars()
+    }
+
+    with count_queries() as few:
+        found_small = conflicting_session_ids(small, [spans[i] for i in small])
+    with count_queries() as many:
+        found_large = conflicting_session_ids(large, [spans[i] for i in large])
+
+    assert found_small == set(small)
+    assert found_large == set(large)
+    assert few.count == many.count == 1

@@ -65,3 +65,18 @@ def test_zone_list_is_canonical_and_by_country():
 )
 def test_zone_city_in_the_language(zone, locale, city):
     assert zone_city(zone, locale) == city
+
+
+def test_format_when_same_moment_follows_each_language_in_turn(app):
+    # Days and clock times are written once per process and then reused: the language
+    # is part of what is kept, so the same moment is never served in the previous one.
+    texts = []
+    for locale in ("en", "ru", "uz", "en"):
+        with app.test_request_context(), force_locale(locale):
+            texts.append(format_when(MOMENT, "Asia/Samarkand"))
+    assert texts == [
+        "Sun 6 Dec 2026, 08:23 Samarkand (UTC+05:00)",
+        "вс 6 дек. 2026, 08:23 Самарканд (UTC+05:00)",
+        "Yak 6 dek 2026, 08:23 Samarqand (UTC+05:00)",
+        "Sun 6 Dec 2026, 08:23 Samarkand (UTC+05:00)",
+    ]

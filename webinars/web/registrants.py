@@ -72,14 +72,16 @@ def _registration(session: Session, registration_id: int) -> Registration:
     return registration
 
 
-def _filter_form() -> tuple[RegistrantFilterForm, RegistrantFilters]:
+def _filter_form(
+    academies: list[tuple[int | str, str]],
+) -> tuple[RegistrantFilterForm, RegistrantFilters]:
     """The search and filters from the query string; invalid ones are said beside their
-    field and narrow nothing."""
+    field and narrow nothing. `academies`: academy_choices(), read once for the page."""
     form = RegistrantFilterForm(request.args)
     form.status.choices = [("", _("All statuses"))] + [
         (status.value, str(label)) for status, label in STATUS_LABELS.items()
     ]
-    form.academy.choices = [(0, _("All academies")), *academy_choices(str(get_locale()))[1:-1]]
+    form.academy.choices = [(0, _("All academies")), *academies[1:-1]]
     if not form.validate():
         return form, RegistrantFilters()
     status = RegistrationStatus(form.status.data) if form.status.data else None
@@ -88,11 +90,12 @@ def _filter_form() -> tuple[RegistrantFilterForm, RegistrantFilters]:
 
 def _page(session: Session, status: int = 200, **forms):
     now = utcnow()
+    academies = academy_choices(str(get_locale()))  # for both the person and the filter
     person = forms.get("person") or PersonForm(formdata=None, prefix="add")
-    person.academy_id.choices = academy_choices(str(get_locale()))
+    person.academy_id.choices = academies
     capacity = forms.get("capacity") or CapacityForm(formdata=None, capacity=session.capacity)
     message = forms.get("message") or MessageForm(formdata=None)
-    filter_form, filters = _filter_form()
+    filter_form, filters = _filter_form(academies)
     page = registrants_page(session.id, filters, page_number(), PAGE_SIZE)
     return render_template(
         "registrants/index.html",

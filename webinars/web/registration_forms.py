@@ -28,6 +28,7 @@ from webinars.i18n import LANGUAGE_NAMES
 from webinars.models import PartnerAcademy
 from webinars.models.academy import localized_name
 from webinars.web.bounds import BoundedIntegerField, IdSelectField, row_id
+from webinars.web.plain_select import PlainSelect
 
 # Why a session takes no registrations, in words (the form, the manage page).
 CLOSED_MESSAGES = {
@@ -105,6 +106,7 @@ class PersonForm(FlaskForm):
         coerce=_academy_number,
         validate_choice=False,
         validators=[InputRequired(message=NO_ACADEMY_CHOSEN)],
+        widget=PlainSelect(),
     )
     academy_other = StringField(
         _l("Name of your institution"),
@@ -118,7 +120,9 @@ class PersonForm(FlaskForm):
         _l("Year of study (optional)"),
         validators=[Optional(), NumberRange(1, 10, message=_l("A number from 1 to 10."))],
     )
-    locale = SelectField(_l("Language for emails"), choices=list(LANGUAGE_NAMES.items()))
+    locale = SelectField(
+        _l("Language for emails"), choices=list(LANGUAGE_NAMES.items()), widget=PlainSelect()
+    )
 
     def validate_academy_id(self, field: SelectField) -> None:
         if field.data in (None, 0):  # 0: the placeholder's value before it was empty

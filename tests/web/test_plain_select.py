@@ -1,0 +1,81 @@
+"""The id selects' widget writes what WTForms' own Select writes, only cheaper."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, SelectField, widgets
+
+from webinars.web.bounds import IdSelectField, IdSelectMultipleField
+from webinars.web.plain_select import PlainSelect
+
+
+class Filters(Form):
+    lecturer = IdSelectField("Lecturer")
+    lecturers = IdSelectMultipleField("Lecturers")
+    word = SelectField("Word", widget=PlainSelect())
+
+
+CHOICES = [(0, _l("All lecturers")), (7, 'Ann "A" <Smith> & Co'), (12, "Ботир"), (3, "")]
+
+
+@pytest.mark.parametrize(
+    ("data", "kwargs"),
+    [
+        (MultiDict(), {}),
+        (MultiDict({"lecturer": "7", "lecturers": ["12", "3"]}), {}),
+        (MultiDict({"lecturer": "12"}), {"class": "form-select", "data-searchable": ""}),
+        (MultiDict({"lecturer": "99"}), {"required": True}),
+    ],
+)
+def test_plain_select_writes_what_wtforms_writes(app, data, kwargs):
+    with app.test_request_context():
+        form = Filters(data)
+        for field in (form.lecturer, form.lecturers):
+            field.choices = CHOICES
+        form.word.choices = [("", "Any"), ("a&b", "A & B"), ("x", "X")]
+        for field, stock in (
+            (form.lecturer, widgets.Select()),
+            (form.lecturers, widgets.Select(multiple=True)),
+            (form.word, widgets.Select()),
+        ):
+            assert field(**kwargs) == stock(field, **kwargs)
+            assert field(**kwargs).count("<option") == len(field.choices)
+
+
+def test_plain_select_marks_the_chosen_options(app):
+    with app.test_request_context():
+        form = Filters(MultiDict({"lecturer": "7", "lecturers": ["12", "3"]}))
+        form.lecturer.choices = form.lecturers.choices = CHOICES
+        single, multiple = str(form.lecturer()), str(form.lecturers())
+    assert single.count(" selected ") == 1
+    assert '<option selected value="7">Ann &#34;A&#34; &lt;Smith&gt; &amp; Co</option>' in single
+    assert multiple.count(" selected ") == 2
+    assert '<option selected value="12">Ботир</option>' in multiple
+
+
+def test_plain_select_leaves_groups_and_option_attributes_to_wtforms(app):
+    with app.test_request_context():
+        form = Filters()
+        form.word.choices = {"Group": [("a", "A", {"data-place": "Kazan"})]}
+        html = str(form.word())
+    assert '<optgroup label="Group">' in html
+    assert 'data-place="Kazan"' in html
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("7", None),
+        ("0", None),
+        ("8", "Not a valid choice."),
+        (str(2**40), "Invalid Choice: could not coerce."),
+    ],
+)
+def test_id_select_accepts_only_its_choices(app, value, error):
+    with app.test_request_context():
+        form = Filters(MultiDict({"lecturer": value}))
+        form.lecturer.choices = CHOICES
+        form.lecturer.validate(form)
+    assert form.lecturer.errors == ([error] if error else [])
