@@ -162,3 +162,72 @@ def test_phone_shows_languages_at_once_and_opens_the_menu(phone_page: Any) -> No
     sign_in_link.click()
     page.wait_for_url("**/login")
     expect(page.get_by_role("heading", level=1)).to_have_text("Staff sign-in")
+
+
+def _coordinator_world(app: Flask) -> dict[str, int]:
+    """Demo data, plus a lecture request of Izhevsk's and seats reserved for Izhevsk on its
+    next session at least three days ahead (the demo has neither)."""
+    from datetime import datetime, timedelta
+
+    from webinars.domain.partners.quotas import set_quota
+    from webinars.domain.partners.requests import RequestInput, submit_request
+    from webinars.models import SessionKind, utcnow
+
+    _seed(app)
+    with app.app_context():
+        olga = db.session.execute(db.select(User).filter_by(email=COORDINATOR_EMAIL)).scalar_one()
+        now = utcnow()
+        session = next(
+            s
+            for s in db.session.execute(db.select(Session).order_by(Session.starts_at)).scalars()
+            if s.status == SessionStatus.SCHEDULED
+            and s.starts_at > now + timedelta(days=3)
+            and olga.academy_id in {a.id for a in s.academies}
+        )
+        session.capacity = session.capacity or 40
+        db.session.flush()
+        quota = set_quota(
+            session.id, olga.academy_id, 5, session.starts_at - timedelta(days=1), None
+        )
+        soon = datetime.now().replace(microsecond=0) + timedelta(days=20)
+        request = submit_request(
+            olga,
+            RequestInput(
+                topic="Neonatal sepsis: what is new in antibiotic stewardship",
+                kind=SessionKind.MASTER_CLASS,
+                language="ru",
+                time_zone="Europe/Samara",
+                duration_minutes=90,
+                windows_local=[soon, soon + timedelta(days=1), soon + timedelta(days=2)],
+                programme="Paediatrics",
+                year_of_study=5,
+                expected_students=25,
+                notes="Please include case studies from the region.",
+            ),
+        )
+        db.session.commit()
+        return {"quota": quota.id, "request": request.id}
+
+
+COORDINATOR_EMAIL, COORDINATOR_PASSWORD = "izhevsk@demo.example.org", "demo-partner-2026"
+
+
+def test_coordinator_pages_fit_a_phone(app: Flask, phone_page: Any, screenshot) -> None:
+    ids = _coordinator_world(app)
+    _sign_in(phone_page, COORDINATOR_EMAIL, COORDINATOR_PASSWORD)
+    pages = [
+        ("coordinator-dashboard", "/partners/academy"),
+        ("coordinator-requests", "/partners/requests"),
+        ("coordinator-request-new", "/partners/requests/new"),
+        ("coordinator-request", f"/partners/requests/{ids['request']}"),
+        ("coordinator-nominate", f"/partners/quotas/{ids['quota']}"),
+        ("coordinator-account", "/account"),
+    ]
+    assert _tour(phone_page, pages, "phone", screenshot) == {}
+    # On the dashboard, the requests come before the long list of past sessions, and the
+    # nomination is a button a thumb can hit.
+    phone_page.goto("/partners/academy")
+    requests_at = phone_page.locator("#our-requests").bounding_box()["y"]
+    assert requests_at < phone_page.locator("#our-past").bounding_box()["y"]
+    nominate = phone_page.get_by_role("link", name="Nominate students").bounding_box()
+    assert nominate["height"] >= 30

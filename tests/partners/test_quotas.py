@@ -8,16 +8,20 @@ from datetime import timedelta
 
 import pytest
 
+from tests.fixtures.markup import by_id, parse
 from tests.fixtures.registration import all_at_once, outbox, person
+from tests.fixtures.session_form import form_data
 from webinars.domain.partners.nominations import NomineeRow, nominate
 from webinars.domain.partners.quotas import (
     QuotaRuleError,
     quota_taken,
     release_due_quotas,
+    remove_quota,
     set_quota,
 )
 from webinars.domain.registration.register import QuotaFullError, cancel, register
 from webinars.domain.registration.seats import seats_taken
+from webinars.domain.sessions.scheduling import input_from_session
 from webinars.extensions import db
 from webinars.models import (
     SEAT_STATUSES,
@@ -260,3 +264,111 @@ def test_quota_seats_never_pass_a_lowered_capacity(app, ctx, open_session, enrol
         RegistrationStatus.WAITING,
     ]
     assert seats_taken(session.id, utcnow()) == 6
+
+
+def _quota_reads(count_queries, app, session_id: int, who) -> int:
+    """How many statements of one registration read the seat quotas."""
+    with count_queries() as counter, app.app_context():
+        register(session_id, who)
+        db.session.commit()
+    return sum("seat_quotas" in statement for statement in counter.statements)
+
+
+def test_sessions_without_an_open_quota_skip_the_quota_counts(
+    app, open_session, count_queries, two_academies
+):
+    izhevsk, _ = two_academies
+    plain = open_session(capacity=10, academy_ids=[izhevsk.id])
+    assert _quota_reads(count_queries, app, plain.id, person("p1", academy_id=izhevsk.id)) == 0
+    kept = open_session(capacity=10, academy_ids=[izhevsk.id])
+    _quota(app, kept.id, izhevsk.id, 2, days=1)
+    assert _quota_reads(count_queries, app, kept.id, person("k1", academy_id=izhevsk.id)) == 1
+    with app.app_context():  # past the deadline the quota counts no more: skipped again
+        later = utcnow() + timedelta(days=1, minutes=1)
+        with count_queries() as counter:
+            outcome = register(kept.id, person("k2", academy_id=izhevsk.id), later)
+        assert outcome.registration.quota_id is None
+        assert not any("seat_quotas" in statement for statement in counter.statements)
+
+
+def test_quota_operations_keep_the_sessions_latest_deadline(app, ctx, open_session, two_academies):
+    izhevsk, shymkent = two_academies
+    session = open_session(capacity=10, academy_ids=[izhevsk.id, shymkent.id])
+    soon, later = utcnow() + timedelta(days=1), utcnow() + timedelta(days=2)
+    first = set_quota(session.id, izhevsk.id, 2, later, None)
+    set_quota(session.id, shymkent.id, 2, soon, None)
+    db.session.commit()
+    assert db.session.get(Session, session.id).quotas_until == later
+    remove_quota(first)
+    db.session.commit()
+    assert db.session.get(Session, session.id).quotas_until == soon
+    remove_quota(db.session.execute(db.select(SeatQuota)).scalar_one())
+    db.session.commit()
+    assert db.session.get(Session, session.id).quotas_until is None
+
+
+def _edit_form(session_id: int, lecturer_id: int, **changes) -> dict:
+    """The session form as the browser posts it, with the session's own values."""
+    row = db.session.get(Session, session_id)
+    data = input_from_session(row)
+    return form_data(
+        lecturer_id,
+        row.academies[0].id,
+        kind=data.kind.value,
+        title=data.title,
+        starts_local=data.starts_local.strftime("%Y-%m-%dT%H:%M"),
+        time_zone=data.time_zone,
+        duration_minutes=str(data.duration_minutes),
+        academy_ids=[str(a.id) for a in row.academies],
+        join_url=data.join_url or "",
+        **changes,
+    )
+
+
+def test_lowered_capacity_warns_of_reserved_seats_it_leaves_no_room_for(
+    app, client, login, make_user, open_session, enrol, two_academies
+):
+    izhevsk, shymkent = two_academies
+    lecturer = make_user(Role.LECTURER)
+    session = open_session(capacity=10, academy_ids=[izhevsk.id, shymkent.id], actor=lecturer)
+    _quota(app, session.id, izhevsk.id, 4)
+    _quota(app, session.id, shymkent.id, 3)
+    enrol(session.id, person("i1", academy_id=izhevsk.id))  # one of Izhevsk's seats
+    enrol(session.id, person("o1"))
+    login(lecturer)
+    url = f"/manage/sessions/{session.id}/registrants"
+    assert "reserve-warning" not in client.get(url).get_data(as_text=True)  # 10 seats: all fit
+
+    client.post(f"{url}/capacity", data={"capacity": "6"})
+    page = parse(client.get(url).get_data(as_text=True))
+    # 2 taken, 4 free, but Izhevsk keeps 3 unused and Shymkent 3: 2 can never be taken.
+    assert by_id(page, "reserve-warning").text() == (
+        "2 of the seats reserved for academies cannot be used: the capacity leaves 4 free "
+        "seats for 6 reserved seats not taken yet (3 for Izhevsk, 3 for Shymkent). Raise the "
+        "capacity or reserve fewer seats."
+    )
+
+    with app.app_context():
+        data = _edit_form(session.id, lecturer.id, capacity="5")
+    saved = client.post(f"/manage/sessions/{session.id}/edit", data=data, follow_redirects=True)
+    assert "3 of the seats reserved for academies cannot be used" in saved.get_data(as_text=True)
+    with app.app_context():
+        data = _edit_form(session.id, lecturer.id, capacity="8")
+    roomy = client.post(f"/manage/sessions/{session.id}/edit", data=data, follow_redirects=True)
+    assert "reserved for academies cannot be used" not in roomy.get_data(as_text=True)
+
+
+def test_public_pages_count_only_the_seats_anyone_may_take(
+    app, client, open_session, enrol, two_academies
+):
+    izhevsk, _ = two_academies
+    session = open_session(capacity=10, academy_ids=[izhevsk.id], title="Reserved class")
+    _quota(app, session.id, izhevsk.id, 4)
+    enrol(session.id, person("i1", academy_id=izhevsk.id))  # a reserved seat
+    enrol(session.id, person("o1"))  # a general one
+    # 10 seats, 2 taken, 3 still kept for Izhevsk: 5 are left for the public.
+    catalogue = parse(client.get("/catalog/").get_data(as_text=True))
+    (badge,) = [e for e in catalogue.iter() if "seats-left" in e.classes]
+    assert badge.text() == "5 seats left"
+    form = client.get(f"/catalog/{session.id}/register").get_data(as_text=True)
+    assert "5 seats left." in form

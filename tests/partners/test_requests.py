@@ -186,6 +186,58 @@ def test_coordinator_accepting_a_proposal_makes_the_proposers_draft(app, people)
     assert to == "k@sam.example"
 
 
+def _has_id(page, element_id: str) -> bool:
+    return any(element.attrs.get("id") == element_id for element in page.iter())
+
+
+def test_coordinator_withdraws_a_request_until_it_is_accepted(app, people):
+    olga, ivan = client_as(app, people["olga"]), client_as(app, people["ivan"])
+    admin = client_as(app, people["admin"])
+    olga.post("/partners/requests/new", data=_request_form())
+    with app.app_context():
+        request_id = db.session.execute(db.select(LectureRequest.id)).scalar_one()
+    page = parse(ivan.get(f"/partners/requests/{request_id}").get_data(as_text=True))
+    assert by_id(page, "withdraw-form").attrs["method"] == "post"
+    done = ivan.post(
+        f"/partners/requests/{request_id}/withdraw", data={"note": "The group was merged."}
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(LectureRequest, request_id).status is LectureRequestStatus.WITHDRAWN
+    ((to, subject, body),) = _mail(app, "lecture_request_withdrawn")
+    assert (to, subject) == ("admin@sam.example", "Lecture request withdrawn: Neonatal sepsis")
+    assert "The group was merged." in body
+    # Staff see it withdrawn, in the queue and in the history, with nothing left to answer.
+    queue = admin.get("/partners/requests").get_data(as_text=True)
+    assert "Withdrawn by the academy" in queue
+    staff_page = parse(admin.get(f"/partners/requests/{request_id}").get_data(as_text=True))
+    history = by_id(staff_page, "request-history").text()
+    assert "Withdrawn by the academy" in history and "The group was merged." in history
+    assert not _has_id(staff_page, "accept-form")
+    late = admin.post(
+        f"/partners/requests/{request_id}/accept", data={"window_id": "1"}, follow_redirects=True
+    )
+    assert "Someone else answered this request first" in late.get_data(as_text=True)
+    again = olga.post(f"/partners/requests/{request_id}/withdraw", follow_redirects=True)
+    assert "Кто-то уже ответил на этот запрос" in again.get_data(as_text=True)
+    assert len(_mail(app, "lecture_request_withdrawn")) == 1
+
+
+def test_accepted_request_cannot_be_withdrawn(app, people):
+    olga, admin = client_as(app, people["olga"]), client_as(app, people["admin"])
+    olga.post("/partners/requests/new", data=_request_form())
+    with app.app_context():
+        request = db.session.execute(db.select(LectureRequest)).scalar_one()
+        request_id, window_id = request.id, request.windows[0].id
+    admin.post(f"/partners/requests/{request_id}/accept", data={"window_id": str(window_id)})
+    page = parse(olga.get(f"/partners/requests/{request_id}").get_data(as_text=True))
+    assert not _has_id(page, "withdraw-form")
+    olga.post(f"/partners/requests/{request_id}/withdraw")
+    with app.app_context():
+        assert db.session.get(LectureRequest, request_id).status is LectureRequestStatus.ACCEPTED
+    assert _mail(app, "lecture_request_withdrawn") == []
+
+
 def test_decline_needs_a_reason_and_tells_the_academy(app, people):
     olga, admin = client_as(app, people["olga"]), client_as(app, people["admin"])
     olga.post("/partners/requests/new", data=_request_form())

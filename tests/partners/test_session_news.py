@@ -130,3 +130,38 @@ def test_coordinator_turns_the_emails_off_in_their_account(app, make_user, make_
     assert 'name="academy_session_emails"' not in client_as(app, lecturer).get("/account").get_data(
         as_text=True
     )
+
+
+def test_coordinator_gets_a_cancel_when_their_academy_is_taken_off(
+    app, make_session, make_user, make_academy
+):
+    academy, other = make_academy(), make_academy()
+    make_user(Role.COORDINATOR, academy_id=academy.id, locale="ru", email="olga@x.example")
+    make_user(Role.COORDINATOR, academy_id=other.id, email="other@x.example")
+    session = make_session(academy_ids=[academy.id, other.id], title="Sepsis")
+    with app.app_context():
+        uid = session_uid(db.session.get(Session, session.id))
+    (scheduled,) = [n for n in _news(app) if n[1] == "olga@x.example"]
+    with app.app_context():
+        row = db.session.get(Session, session.id)
+        data = input_from_session(row)
+        data.academy_ids = [other.id]
+        update_session(row, data, None)
+        db.session.commit()
+    news = _news(app)
+    olga_news = [n for n in news if n[1] == "olga@x.example"]
+    assert [n[0] for n in olga_news] == ["academy_session_scheduled", "academy_session_cancelled"]
+    kind, _to, subject, content_type, attachment = olga_news[1]
+    assert subject == "Ваша академия больше не участвует: Sepsis"
+    assert content_type == "text/calendar; method=CANCEL; charset=utf-8"
+    method, cancel_uid, sequence = _event(attachment)
+    assert (method, cancel_uid) == ("CANCEL", uid)
+    assert sequence > _event(scheduled[4])[2]
+    assert [n[0] for n in news if n[1] == "other@x.example"] == ["academy_session_scheduled"]
+    with app.app_context():  # told once: the next edit says nothing more to her
+        row = db.session.get(Session, session.id)
+        data = input_from_session(row)
+        data.description = "New words"
+        update_session(row, data, None)
+        db.session.commit()
+    assert len(_news(app)) == len(news)

@@ -454,6 +454,15 @@ ACCESS: dict[str, list[Case]] = {
         ),
         staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),
     ],
+    "partners.request_withdraw": [
+        staff(
+            FORBIDDEN,
+            Redirect("/partners/requests/{lecture_request}"),
+            FORBIDDEN,
+            request_id="lecture_request",
+        ),
+        staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),
+    ],
     "partners.request_answer": [
         staff(FORBIDDEN, 422, FORBIDDEN, request_id="lecture_request"),
         staff(FORBIDDEN, MISSING, FORBIDDEN, request_id="others_request"),

@@ -72,6 +72,7 @@ class LectureRequestStatus(enum.StrEnum):
     PROPOSED = "proposed"  # the coordinator's turn: accept the staff's time or answer
     ACCEPTED = "accepted"  # a draft session was made from it
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the academy took it back before it was accepted
 
 
 class LectureRequest(db.Model):
@@ -156,7 +157,7 @@ class LectureRequestEvent(db.Model):
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # requested, accepted, proposed, declined, answered, proposal_accepted
+    # requested, accepted, proposed, declined, answered, proposal_accepted, withdrawn
     action: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     window_id: Mapped[int | None] = mapped_column(

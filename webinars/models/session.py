@@ -97,6 +97,10 @@ class Session(db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sequence: Mapped[int] = mapped_column(default=0)
+    # The latest deadline of the session's seat quotas, None without any: kept in step by
+    # domain.partners.quotas under the session's lock, so that a registration reads it with
+    # the lock and skips counting quota seats when no quota is open (most sessions).
+    quotas_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -21,7 +21,7 @@ from webinars.domain.registration.register import (
     normalise_email,
     register,
 )
-from webinars.domain.registration.seats import seat_counts
+from webinars.domain.registration.seats import seats_left
 from webinars.domain.sessions.access import is_public, public_sessions
 from webinars.domain.sessions.filters import filter_sessions
 from webinars.domain.sessions.kinds import kind_filter_choices
@@ -98,12 +98,11 @@ def index():
     if form.errors:
         form.date_from.data = form.date_to.data = None
     pagination = db.paginate(_catalogue_query(form, now), page=page, per_page=20, error_out=False)
-    taken = seat_counts([s.id for s in pagination.items], now)
     return render_template(
         "catalog/index.html",
         form=form,
         pagination=pagination,
-        taken=taken,
+        left=seats_left(pagination.items, now),
         now=now,
         closed={s.id: closed_reason(s, now) for s in pagination.items},
         places={s.id: places_for(s, chosen) for s in pagination.items},
@@ -185,15 +184,9 @@ def _form_page(
         session=session,
         closed=reason,
         closed_message=CLOSED_MESSAGES.get(reason) if reason else None,
-        seats_left=_seats_left(session, now),
+        seats_left=seats_left([session], now).get(session.id),
         places=places_for(session, chosen),
     ), status
-
-
-def _seats_left(session: Session, now: datetime) -> int | None:
-    if session.capacity is None:
-        return None
-    return max(0, session.capacity - seat_counts([session.id], now).get(session.id, 0))
 
 
 @bp.get("/<int:session_id>/registered")

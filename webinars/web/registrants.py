@@ -51,6 +51,7 @@ from webinars.web.registration_forms import (
     RegistrantFilterForm,
     academy_choices,
 )
+from webinars.web.reserve_warning import reserve_warning
 from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("registrants", __name__, url_prefix="/manage/sessions/<int:session_id>")
@@ -114,6 +115,7 @@ def _page(session: Session, status: int = 200, **forms):
         waiting_count=status_counts(session.id).get(RegistrationStatus.WAITING, 0),
         attended=attendance_by_email(session.id),
         taken=seats_taken(session.id, now),
+        reserve_warning=reserve_warning(session),
         person=person,
         capacity_form=capacity,
         message_form=message,

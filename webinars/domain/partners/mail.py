@@ -185,6 +185,15 @@ def _request_notice(message: OutboxMessage) -> PartnerNotice | str:
             lead = [_("%(name)s answered your proposal:", name=actor)]
             if event.window:
                 times = [(_("Suggested time:"), event.window.starts_at, zone)]
+        elif message.kind == "lecture_request_withdrawn":
+            subject = _("Lecture request withdrawn: %(topic)s", topic=topic)
+            lead = [
+                _(
+                    "%(name)s of %(academy)s withdrew the request; nothing more is asked of you.",
+                    name=actor,
+                    academy=academy,
+                )
+            ]
         else:  # lecture_request_agreed
             subject = _("Proposed time accepted: %(topic)s", topic=topic)
             lead = [
@@ -210,6 +219,7 @@ for _kind in (
     "lecture_request_declined",
     "lecture_request_answered",
     "lecture_request_agreed",
+    "lecture_request_withdrawn",
 ):
     COMPOSERS[_kind] = _request_notice
 
@@ -224,6 +234,7 @@ def _session_news(message: OutboxMessage) -> PartnerNotice | str:
     if user is None or not user.is_active or not user.academy_session_emails:
         return "coordinator inactive or opted out"
     cancel = message.kind == academy_notices.CANCELLED
+    removed = cancel and bool(params.get("academy_removed"))
     if session.is_cancelled and not cancel:
         return "session cancelled since (the cancellation says so)"
     locale = user.locale or "en"
@@ -245,6 +256,14 @@ def _session_news(message: OutboxMessage) -> PartnerNotice | str:
                 _(
                     "The link to join the session has changed. The invitation attached "
                     "carries the new link."
+                )
+            ]
+        elif removed:
+            subject = _("Your academy is no longer taking part: %(title)s", title=title)
+            lead = [
+                _(
+                    "Your academy has been taken off this session. The attached cancellation "
+                    "removes it from your calendar."
                 )
             ]
         else:
@@ -272,8 +291,8 @@ def _session_news(message: OutboxMessage) -> PartnerNotice | str:
             user.name,
             subject,
             lead,
-            _("Open the session"),
-            f"{current_app.config['BASE_URL']}/manage/sessions/{session.id}",
+            None if removed else _("Open the session"),
+            None if removed else f"{current_app.config['BASE_URL']}/manage/sessions/{session.id}",
             times=[(_("When:"), session.starts_at, user.time_zone)],
             attachment=Attachment(filename, invitation_content_type(method), data),
         )

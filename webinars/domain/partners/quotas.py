@@ -14,9 +14,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from webinars.domain.registration.follow_up import settle_session
-from webinars.domain.registration.seats import lock_session, quota_state, seats_taken
+from webinars.domain.registration.quota_seats import quota_state, quota_taken, quotas_open
+from webinars.domain.registration.seats import lock_session, seats_taken
 from webinars.extensions import db
 from webinars.models import (
+    PartnerAcademy,
     Registration,
     RegistrationStatus,
     SeatQuota,
@@ -70,7 +72,7 @@ def set_quota(
     if seats < used:
         raise QuotaRuleError({"seats": _l("%(used)d of these seats are taken already.", used=used)})
     # Free general seats now, counting this quota's unused seats as free.
-    state = quota_state(session.id, None, now)
+    state = quota_state(session, None, now)
     mine_unused = max(0, quota.seats - used) if quota and quota.is_open(now) else 0
     free = session.capacity - seats_taken(session.id, now) - (state.reserved - mine_unused)
     if seats - used > free:
@@ -86,8 +88,18 @@ def set_quota(
         )
         db.session.add(quota)
     quota.seats, quota.deadline, quota.released_at = seats, deadline, None
-    db.session.flush()
+    _keep_quotas_until(session)
     return quota
+
+
+def _keep_quotas_until(session: Session) -> None:
+    """Under the session's lock: note its quotas' latest deadline, which tells a
+    registration whether it must count quota seats (quota_seats.quotas_open)."""
+    db.session.flush()
+    session.quotas_until = db.session.execute(
+        db.select(db.func.max(SeatQuota.deadline)).where(SeatQuota.session_id == session.id)
+    ).scalar_one()
+    db.session.flush()
 
 
 def remove_quota(quota: SeatQuota, now: datetime | None = None) -> None:
@@ -95,7 +107,8 @@ def remove_quota(quota: SeatQuota, now: datetime | None = None) -> None:
     unused go to the general pool and the waiting list moves up."""
     now = now or utcnow()
     session_id = quota.session_id
-    lock_session(session_id)
+    session = lock_session(session_id)
+    assert session is not None
     db.session.execute(
         db.update(Registration)
         .where(Registration.quota_id == quota.id)
@@ -103,24 +116,8 @@ def remove_quota(quota: SeatQuota, now: datetime | None = None) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.delete(quota)
-    db.session.flush()
+    _keep_quotas_until(session)
     settle_session(session_id, now)
-
-
-def quota_taken(quota_id: int, now: datetime) -> int:
-    """Seats of the quota taken now (confirmed, or held and not run out)."""
-    return int(
-        db.session.execute(
-            db.select(db.func.count(Registration.id)).where(
-                Registration.quota_id == quota_id,
-                (Registration.status == RegistrationStatus.CONFIRMED)
-                | (
-                    (Registration.status == RegistrationStatus.HELD)
-                    & (Registration.hold_expires_at > now)
-                ),
-            )
-        ).scalar_one()
-    )
 
 
 def release_due_quotas(now: datetime | None = None) -> int:
@@ -200,3 +197,33 @@ def academy_students(session_id: int, academy_id: int) -> list[Registration]:
             .order_by(Registration.full_name, Registration.id)
         ).scalars()
     )
+
+
+@dataclass(frozen=True)
+class ReserveShortfall:
+    """Reserved seats a (lowered) capacity leaves no room for: `free` seats beside those
+    taken, for the seats still reserved and not taken, per academy (`unused`)."""
+
+    unusable: int
+    free: int
+    unused: list[tuple[PartnerAcademy, int]]
+
+    @property
+    def reserved(self) -> int:
+        return sum(seats for _academy, seats in self.unused)
+
+
+def reserve_shortfall(session: Session, now: datetime | None = None) -> ReserveShortfall | None:
+    """When the capacity leaves fewer free seats than the open quotas keep unused, how many
+    of those can never be taken, and which academies' they are; None when all fit."""
+    now = now or utcnow()
+    if session.capacity is None or not quotas_open(session, now):
+        return None
+    unused = []
+    for quota in session_quotas(session):
+        left = quota.seats - quota_taken(quota.id, now) if quota.is_open(now) else 0
+        if left > 0:
+            unused.append((quota.academy, left))
+    free = max(0, session.capacity - seats_taken(session.id, now))
+    unusable = sum(seats for _academy, seats in unused) - free
+    return ReserveShortfall(unusable, free, unused) if unusable > 0 else None

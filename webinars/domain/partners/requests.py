@@ -1,10 +1,12 @@
 """Lecture requests: a coordinator asks for a session; the staff accept it (a draft session
 is made from it), propose another time, or decline with a reason; the coordinator accepts
 a proposed time or answers. Every step is kept in the request's history and emailed to the
-other side in their own language.
+other side in their own language. Until it is accepted or declined, the academy's
+coordinators may withdraw it (the staff are told).
 
 The caller commits. Whose turn it is follows from the status: OPEN is the staff's (since
-`waiting_since`), PROPOSED the coordinator's.
+`waiting_since`), PROPOSED the coordinator's. Who sees which request, the staff's queue
+and overdue requests are in request_queue.
 """
 
 from __future__ import annotations
@@ -13,20 +15,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from webinars.domain.mail.outbox import queue_message
 from webinars.domain.sessions.rules import SessionInput
 from webinars.domain.sessions.scheduling import create_session
 from webinars.domain.sessions.timezones import (
     LocalTimeError,
-    PlaceTime,
-    city_of_zone,
     is_valid_zone,
     local_to_utc,
-    times_in_places,
     utc_to_local,
 )
 from webinars.extensions import db
@@ -54,6 +51,7 @@ MAIL_KINDS = {
     "declined": "lecture_request_declined",
     "answered": "lecture_request_answered",
     "proposal_accepted": "lecture_request_agreed",
+    "withdrawn": "lecture_request_withdrawn",
 }
 
 
@@ -189,7 +187,7 @@ def _record(
     request.events.append(event)
     request.updated_at = now
     db.session.flush()
-    staff_turn = action in ("requested", "answered", "proposal_accepted")
+    staff_turn = action in ("requested", "answered", "proposal_accepted", "withdrawn")
     people = _staff_to_tell(request) if staff_turn else _coordinators(request.academy_id)
     for person in people:
         if actor is not None and person.id == actor.id:
@@ -390,71 +388,13 @@ def answer_proposal(
     _record(request, coordinator, "answered", now, note=note.strip(), window=window)
 
 
-def is_overdue(request: LectureRequest, now: datetime | None = None) -> bool:
-    """Left on the staff's side longer than LECTURE_REQUEST_OVERDUE_DAYS."""
-    days = current_app.config["LECTURE_REQUEST_OVERDUE_DAYS"]
-    since = request.waiting_since
-    return (
-        request.status is LectureRequestStatus.OPEN
-        and since is not None
-        and (now or utcnow()) - since >= timedelta(days=days)
-    )
-
-
-def overdue_requests(now: datetime | None = None) -> list[LectureRequest]:
-    """Open requests nobody answered for LECTURE_REQUEST_OVERDUE_DAYS, oldest first."""
+def withdraw_request(
+    request: LectureRequest, coordinator: User, note: str = "", now: datetime | None = None
+) -> None:
+    """A coordinator of the academy takes the request back while it is neither accepted nor
+    declined; the staff who would answer are told."""
     now = now or utcnow()
-    limit = now - timedelta(days=current_app.config["LECTURE_REQUEST_OVERDUE_DAYS"])
-    return list(
-        db.session.execute(
-            db.select(LectureRequest)
-            .where(
-                LectureRequest.status == LectureRequestStatus.OPEN,
-                LectureRequest.waiting_since <= limit,
-            )
-            .options(selectinload(LectureRequest.academy))
-            .order_by(LectureRequest.waiting_since)
-        ).scalars()
-    )
-
-
-def visible_requests(user: User):
-    """A query of the requests `user` may see: staff all, a coordinator their academy's."""
-    query = db.select(LectureRequest).options(selectinload(LectureRequest.academy))
-    if user.can_schedule:
-        return query
-    return query.where(LectureRequest.academy_id == (user.academy_id or -1))
-
-
-def can_see_request(user: User, request: LectureRequest) -> bool:
-    """Staff see every request; a coordinator only their own academy's."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.can_schedule or (
-        user.is_coordinator
-        and user.academy_id is not None
-        and user.academy_id == request.academy_id
-    )
-
-
-def queue_order():
-    """Staff's queue: their turn first (oldest waiting first), then the rest, newest first."""
-    return (
-        LectureRequest.status != LectureRequestStatus.OPEN,
-        LectureRequest.waiting_since,
-        LectureRequest.updated_at.desc(),
-    )
-
-
-def window_places(
-    request: LectureRequest, moment: datetime, config: Any, viewer_zone: str | None
-) -> list[PlaceTime]:
-    """A window's start in every involved city: home, the academy, the zone it was entered
-    in, then the viewer's own."""
-    places = [
-        (config["HOME_CITY"], config["HOME_TIME_ZONE"]),
-        (request.academy.city, request.academy.time_zone),
-    ]
-    if request.time_zone not in (zone for _label, zone in places):
-        places.append((city_of_zone(request.time_zone), request.time_zone))
-    return times_in_places(moment, places, viewer_zone)
+    _expect(request, LectureRequestStatus.OPEN, LectureRequestStatus.PROPOSED)
+    request.status = LectureRequestStatus.WITHDRAWN
+    request.waiting_since = None
+    _record(request, coordinator, "withdrawn", now, note=note.strip() or None)

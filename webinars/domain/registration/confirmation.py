@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from webinars.domain.registration import notices
+from webinars.domain.registration.quota_seats import quota_state
 from webinars.domain.registration.register import Closed, closed_reason
 from webinars.domain.registration.rows import place_values, session_values
-from webinars.domain.registration.seats import lock_session, quota_state, seats_taken, settle
+from webinars.domain.registration.seats import lock_session, seats_taken, settle
 from webinars.domain.sessions.access import is_public
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
@@ -98,7 +99,7 @@ def _place_for_newcomer(
     left; else a general seat when one is free and nobody is waiting for it."""
     if session.capacity is None:
         return True, None
-    state = quota_state(session.id, academy_id, now)
+    state = quota_state(session, academy_id, now)
     taken = seats_taken(session.id, now)
     if state.quota_id is not None and taken < session.capacity:
         return True, state.quota_id

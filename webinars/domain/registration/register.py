@@ -17,6 +17,7 @@ from datetime import datetime
 from webinars.domain.mail.outbox import message_values
 from webinars.domain.registration import notices
 from webinars.domain.registration.manage_links import new_link_values, new_manage_link
+from webinars.domain.registration.quota_seats import quota_state
 from webinars.domain.registration.rows import insert_fresh, place_values, session_values
 from webinars.domain.registration.seats import (
     SeatWindow,
@@ -24,7 +25,6 @@ from webinars.domain.registration.seats import (
     lock_session,
     lock_window,
     promote_from_waitlist,
-    quota_state,
     seats_taken,
     settle,
     snapshot,
@@ -148,7 +148,7 @@ def register(
     staff = added_by is not None or nominated
     window = _lock_open_window(session_id, now, staff=staff, public=public)
     # Few round trips while the seats are locked: this is the storm's narrow door.
-    seen = snapshot(window.id, email, now, data.academy_id)
+    seen = snapshot(window, email, now, data.academy_id)
     if data.academy_id and seen.academy_id is None:
         raise UnknownAcademyError(data.academy_id)
     promoted: list[Registration] = []
@@ -159,7 +159,7 @@ def register(
         expire_overdue(session, now)
         promoted = promote_from_waitlist(session, now)
         seats = seats_taken(session.id, now)
-        state = quota_state(session.id, seen.academy_id, now)
+        state = quota_state(session, seen.academy_id, now)
         reserved, quota_id = state.reserved, state.quota_id
     # A quota seat, but never past the capacity (it may have been lowered since).
     if window.capacity is not None and seats >= window.capacity:

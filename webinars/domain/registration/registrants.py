@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from webinars.domain.registration import notices
+from webinars.domain.registration.quota_seats import quota_state
 from webinars.domain.registration.register import cancel
 from webinars.domain.registration.seats import (
     WAITING_ORDER,
     demote_latest,
     give_seat,
     lock_session,
-    quota_state,
     seats_taken,
     settle,
 )
@@ -234,7 +234,7 @@ def promote(
     db.session.refresh(registration)
     if registration.status is not RegistrationStatus.WAITING:
         raise SeatRuleError(_l("This person is not on the waiting list any more."))
-    reserved = quota_state(session.id, None, now).reserved  # kept for academies' quotas
+    reserved = quota_state(session, None, now).reserved  # kept for academies' quotas
     if session.capacity is not None and seats_taken(session.id, now) + reserved >= session.capacity:
         if not add_seat:
             raise SeatRuleError(

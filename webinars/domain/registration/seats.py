@@ -10,7 +10,7 @@ seats free are capacity - seats taken - reserved seats unused. A student of the 
 takes a quota seat first (the registration names the quota), then a general one. Taking
 a quota seat moves one seat from "unused reserved" to "taken", so the total never passes
 the capacity; from the deadline on the quota counts no more and its unused seats are
-general seats again.
+general seats again. The quota counts themselves are in quota_seats, beside this module.
 """
 
 from __future__ import annotations
@@ -20,16 +20,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, case, func, tuple_
-from sqlalchemy.orm import aliased
+from sqlalchemy import bindparam, func, tuple_
 
+from webinars.domain.registration.quota_seats import (
+    open_quotas,
+    quota_room,
+    quota_state,
+    quota_with_room,
+    quotas_open,
+    reserved_unused,
+)
 from webinars.extensions import db
 from webinars.models import (
     ACTIVE_STATUSES,
     PartnerAcademy,
     Registration,
     RegistrationStatus,
-    SeatQuota,
     Session,
     SessionStatus,
     Visibility,
@@ -83,6 +89,7 @@ class SeatWindow:
     registration_closes_at: datetime | None
     capacity: int | None
     sequence: int
+    quotas_until: datetime | None
 
 
 def _window_query(sqlite: bool):
@@ -188,87 +195,10 @@ def _count(session_id: Any, status: RegistrationStatus, *conditions: Any) -> Any
     )
 
 
-def _quota_used(quota_id: Any, now: Any) -> Any:
-    """A quota's seats taken (confirmed, or held and not run out) as a scalar subquery:
-    two exact ranges of the (quota, status, hold_expires_at) index."""
-    confirmed = (
-        db.select(func.count())
-        .where(
-            Registration.quota_id == quota_id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-        .scalar_subquery()
-    )
-    held = (
-        db.select(func.count())
-        .where(
-            Registration.quota_id == quota_id,
-            Registration.status == RegistrationStatus.HELD,
-            Registration.hold_expires_at > now,
-        )
-        .scalar_subquery()
-    )
-    return confirmed + held
-
-
-def _reserved_unused(session_id: Any, now: Any) -> Any:
-    """Seats kept for academies and not taken yet, over the session's open quotas."""
-    quota = aliased(SeatQuota)
-    used = _quota_used(quota.id, now)
-    return (
-        db.select(
-            func.coalesce(func.sum(case((quota.seats > used, quota.seats - used), else_=0)), 0)
-        )
-        .where(quota.session_id == session_id, quota.deadline > now)
-        .scalar_subquery()
-    )
-
-
-def _quota_with_room(session_id: Any, academy_id: Any, now: Any) -> Any:
-    """The id of the academy's open quota on the session while it has a seat left."""
-    quota = aliased(SeatQuota)
-    return (
-        db.select(quota.id)
-        .where(
-            quota.session_id == session_id,
-            quota.academy_id == academy_id,
-            quota.deadline > now,
-            quota.seats > _quota_used(quota.id, now),
-        )
-        .scalar_subquery()
-    )
-
-
-def _quota_state_query():
-    session_id = bindparam("session_id")
-    now = bindparam("now", type_=Registration.hold_expires_at.type)
-    academy_id = bindparam("academy_id")
-    return db.select(
-        _reserved_unused(session_id, now), _quota_with_room(session_id, academy_id, now)
-    )
-
-
-_QUOTA_STATE_QUERY = _quota_state_query()
-
-
-@dataclass(frozen=True)
-class QuotaState:
-    """Under lock: reserved seats not yet taken, and the academy's quota with room."""
-
-    reserved: int
-    quota_id: int | None
-
-
-def quota_state(session_id: int, academy_id: int | None, now: datetime) -> QuotaState:
-    """Reserved seats unused on the session, and `academy_id`'s open quota if it has room."""
-    params = {"session_id": session_id, "now": now, "academy_id": academy_id}
-    reserved, quota_id = db.session.connection().execute(_QUOTA_STATE_QUERY, params).one()
-    return QuotaState(int(reserved or 0), quota_id)
-
-
-def _snapshot_query():
+def _snapshot_query(quotas: bool):
     """The snapshot's SELECT, built once: constructing it per call cost about a millisecond
-    of Python while the seats were locked. Parameters: session_id, email, now, academy_id."""
+    of Python while the seats were locked. Parameters: session_id, email, now, academy_id.
+    Without `quotas`, the quota counts are left out (0 reserved, no quota)."""
     session_id = bindparam("session_id")
     now = bindparam("now", type_=Registration.hold_expires_at.type)
     confirmed, held = _seat_subqueries(session_id, now)
@@ -287,33 +217,32 @@ def _snapshot_query():
         .where(PartnerAcademy.id == bindparam("academy_id"), PartnerAcademy.archived_at.is_(None))
         .scalar_subquery()
     )
-    return db.select(
-        confirmed,
-        held,
-        late_held,
-        late_waiting,
-        existing,
-        academy,
-        _reserved_unused(session_id, now),
-        _quota_with_room(session_id, bindparam("academy_id"), now),
-    )
+    columns = [confirmed, held, late_held, late_waiting, existing, academy]
+    if quotas:
+        columns.append(reserved_unused(session_id, now))
+        columns.append(quota_with_room(session_id, bindparam("academy_id"), now))
+    return db.select(*columns)
 
 
-_SNAPSHOT_QUERY = _snapshot_query()
+_SNAPSHOT_QUERIES = {True: _snapshot_query(True), False: _snapshot_query(False)}
 
 
-def snapshot(session_id: int, email: str, now: datetime, academy_id: int | None = None) -> Snapshot:
+def snapshot(
+    window: SeatWindow, email: str, now: datetime, academy_id: int | None = None
+) -> Snapshot:
     """One round trip while the seats are locked (the storm's narrow door).
 
     Each count is an exact range of the (session, status, hold_expires_at) index, so none
     reads the waiting list, cancelled or expired rows; then this email by (session, email)
     and the chosen academy by its key (so the form needs no query of its own to check it).
+    The quota counts only while a quota of the session is open.
     """
     # A Core statement on the session's connection: the ORM layer adds nothing here.
-    params = {"session_id": session_id, "email": email, "now": now, "academy_id": academy_id}
-    confirmed, held, late_held, late_waiting, existing_id, academy, reserved, quota_id = (
-        db.session.connection().execute(_SNAPSHOT_QUERY, params).one()
-    )
+    params = {"session_id": window.id, "email": email, "now": now, "academy_id": academy_id}
+    query = _SNAPSHOT_QUERIES[quotas_open(window, now)]
+    row = db.session.connection().execute(query, params).one()
+    confirmed, held, late_held, late_waiting, existing_id, academy = row[:6]
+    reserved, quota_id = row[6:] if len(row) > 6 else (0, None)
     return Snapshot(
         confirmed + held,
         late_held + late_waiting,
@@ -343,13 +272,16 @@ def seat_counts(session_ids: list[int], now: datetime) -> dict[int, int]:
     return {session_id: count for session_id, count in rows}
 
 
-def seats_left(session: Session, now: datetime) -> int | None:
-    """Free general seats (those kept for academies' quotas left out), or None when the
-    session has no capacity limit."""
-    if session.capacity is None:
-        return None
-    reserved = quota_state(session.id, None, now).reserved
-    return max(0, session.capacity - seats_taken(session.id, now) - reserved)
+def seats_left(sessions: list[Session], now: datetime) -> dict[int, int]:
+    """Free general seats per session with a capacity (what anyone may still take: the
+    seats kept for academies' quotas left out), for the public pages. The seats taken in
+    one query; the reserved ones only for a session with an open quota, which few have."""
+    taken = seat_counts([s.id for s in sessions], now)
+    return {
+        s.id: max(0, s.capacity - taken.get(s.id, 0) - quota_state(s, None, now).reserved)
+        for s in sessions
+        if s.capacity is not None
+    }
 
 
 def _waiting(session_id: int) -> Any:
@@ -415,21 +347,6 @@ def give_seat(registration: Registration, now: datetime, quota_id: int | None = 
     registration.seat_at = now
 
 
-def _open_quotas(session_id: int, now: datetime) -> list[SeatQuota]:
-    return list(
-        db.session.execute(
-            db.select(SeatQuota)
-            .where(SeatQuota.session_id == session_id, SeatQuota.deadline > now)
-            .order_by(SeatQuota.id)
-        ).scalars()
-    )
-
-
-def _quota_room(quota: SeatQuota, now: datetime) -> int:
-    used = db.session.execute(db.select(_quota_used(quota.id, now))).scalar_one()
-    return max(0, quota.seats - used)
-
-
 def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]:
     """Under lock: give free seats to the first people on the waiting list, in order.
 
@@ -437,8 +354,8 @@ def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]
     then the general seats free go to whoever waits first.
     """
     promoted: list[Registration] = []
-    for quota in _open_quotas(session.id, now):
-        room = _quota_room(quota, now)
+    for quota in open_quotas(session, now):
+        room = quota_room(quota, now)
         if session.capacity is not None:  # never past the capacity (lowered since?)
             room = min(room, session.capacity - seats_taken(session.id, now))
         if room <= 0:
@@ -450,7 +367,7 @@ def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]
     db.session.flush()
     query = _waiting(session.id)
     if session.capacity is not None:
-        reserved = quota_state(session.id, None, now).reserved
+        reserved = quota_state(session, None, now).reserved
         free = session.capacity - seats_taken(session.id, now) - reserved
         if free <= 0:
             return promoted

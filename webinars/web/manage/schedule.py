@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
-from webinars.domain.partners.requests import overdue_requests
+from webinars.domain.partners.request_queue import overdue_requests
 from webinars.domain.sessions.access import visible_sessions
 from webinars.domain.sessions.conflicts import conflicting_session_ids
 from webinars.domain.sessions.filters import ending_after, filter_sessions, taught_by

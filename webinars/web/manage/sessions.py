@@ -36,6 +36,7 @@ from webinars.web.manage.zoom_fields import (
     save_zoom_fields,
     zoom_errors,
 )
+from webinars.web.reserve_warning import reserve_warning
 from webinars.web.roles import scheduler_required, staff_required
 
 
@@ -173,7 +174,11 @@ def _save_checked(
     )
     changes = save_zoom_fields(form, session) or changes
     message = _("The session is saved.") if changes else _("Nothing was changed.")
-    return _saved(session, message), conflicts, warnings
+    saved = _saved(session, message)
+    warning = reserve_warning(session)  # a lowered capacity may leave reserved seats no room
+    if warning:
+        flash(warning, "warning")
+    return saved, conflicts, warnings
 
 
 def _moved_time_warnings(

@@ -103,5 +103,11 @@ class AnswerForm(FlaskForm):
     starts_local = _window(_l("Another time that would suit (optional, in your time zone)"))
 
 
+class WithdrawForm(FlaskForm):
+    """The coordinator takes the request back, maybe saying why."""
+
+    note = TextAreaField(_l("Why (optional)"), validators=[Optional(), Length(max=5000)])
+
+
 class AgreeForm(FlaskForm):
     """The coordinator accepts the proposed time (the CSRF token only)."""

@@ -6,6 +6,13 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webinars.domain.partners.request_queue import (
+    can_see_request,
+    is_overdue,
+    queue_order,
+    visible_requests,
+    window_places,
+)
 from webinars.domain.partners.requests import (
     RequestInput,
     RequestRulesError,
@@ -13,15 +20,11 @@ from webinars.domain.partners.requests import (
     accept_proposal,
     accept_request,
     answer_proposal,
-    can_see_request,
     decline_request,
-    is_overdue,
     latest_proposal,
     propose_time,
-    queue_order,
     submit_request,
-    visible_requests,
-    window_places,
+    withdraw_request,
 )
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
@@ -35,6 +38,7 @@ from webinars.web.partners.request_forms import (
     DeclineForm,
     LectureRequestForm,
     ProposeForm,
+    WithdrawForm,
 )
 from webinars.web.roles import coordinator_required, scheduler_required, staff_required
 
@@ -128,6 +132,7 @@ def _page(found: LectureRequest, status: int = 200, **forms):
         decline=forms.get("decline") or DeclineForm(),
         answer=forms.get("answer") or AnswerForm(),
         agree=AgreeForm(),
+        withdraw=forms.get("withdraw") or WithdrawForm(),
         Status=LectureRequestStatus,
     )
     return page, status
@@ -243,3 +248,18 @@ def request_answer(request_id: int):
         else:
             return _done(found, _("Your answer is sent."))
     return _page(found, 422, answer=form)
+
+
+@bp.post("/partners/requests/<int:request_id>/withdraw")
+@coordinator_required
+def request_withdraw(request_id: int):
+    """The coordinator takes the request back while it is not yet accepted."""
+    found = _load(request_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_request(found, current_user, form.note.data or "")
+        except RequestStateError:
+            return _stale(found)
+        return _done(found, _("Your request is withdrawn; the department is told."))
+    return _page(found, 422, withdraw=form)
