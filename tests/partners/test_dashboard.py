@@ -84,3 +84,19 @@ def test_dashboard_is_for_coordinators(app, make_user):
     lecturer = make_user(Role.LECTURER)
     assert client_as(app, lecturer).get("/partners/academy").status_code == 403
     assert app.test_client().get("/partners/academy").status_code == 302
+
+
+def test_dashboard_names_each_city_in_the_coordinators_language(
+    app, open_session, make_user, make_academy
+):
+    izhevsk = make_academy(city="Izhevsk", city_ru="Ижевск", time_zone="Europe/Samara")
+    olga = make_user(
+        Role.COORDINATOR, academy_id=izhevsk.id, time_zone="Europe/Samara", locale="ru"
+    )
+    open_session(academy_ids=[izhevsk.id], actor=make_user(Role.LECTURER))
+
+    page = parse(client_as(app, olga).get("/partners/academy").get_data(as_text=True))
+    card = " ".join(by_id(page, "upcoming-sessions").text().split())
+
+    assert "Самарканд" in card and "Ижевск (вы)" in card
+    assert "Samarkand" not in card and "Izhevsk" not in card

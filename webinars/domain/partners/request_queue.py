@@ -11,7 +11,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from webinars.domain.sessions.timezones import PlaceTime, city_of_zone, times_in_places
+from webinars.domain.sessions.places import home_city
+from webinars.domain.sessions.timezones import PlaceTime, times_in_places
+from webinars.domain.sessions.zone_names import zone_city
 from webinars.extensions import db
 from webinars.models import LectureRequest, LectureRequestStatus, User, utcnow
 
@@ -73,14 +75,20 @@ def queue_order():
 
 
 def window_places(
-    request: LectureRequest, moment: datetime, config: Any, viewer_zone: str | None
+    request: LectureRequest,
+    moment: datetime,
+    config: Any,
+    viewer_zone: str | None,
+    locale: str | None = None,
 ) -> list[PlaceTime]:
     """A window's start in every involved city: home, the academy, the zone it was entered
-    in, then the viewer's own."""
+    in, then the viewer's own; every city named in the reader's language."""
+    locale = locale or "en"
     places = [
-        (config["HOME_CITY"], config["HOME_TIME_ZONE"]),
-        (request.academy.city, request.academy.time_zone),
+        (home_city(config, locale), config["HOME_TIME_ZONE"]),
+        (request.academy.city_in(locale), request.academy.time_zone),
     ]
     if request.time_zone not in (zone for _label, zone in places):
-        places.append((city_of_zone(request.time_zone), request.time_zone))
-    return times_in_places(moment, places, viewer_zone)
+        places.append((zone_city(request.time_zone, locale), request.time_zone))
+    viewer_label = zone_city(viewer_zone, locale) if viewer_zone else None
+    return times_in_places(moment, places, viewer_zone, viewer_label)

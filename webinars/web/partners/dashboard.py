@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, render_template
+from flask_babel import get_locale
 from flask_login import current_user
 
 from webinars.domain.partners.dashboard import academy_overview
@@ -17,9 +18,9 @@ from webinars.web.roles import coordinator_required
 def dashboard():
     """Our academy at a glance, times in the coordinator's own zone first."""
     overview = academy_overview(current_user.academy_id)
-    zone = current_user.time_zone
+    zone, locale = current_user.time_zone, str(get_locale())
     places = {
-        line.session.id: session_places(line.session, current_app.config, zone)
+        line.session.id: session_places(line.session, current_app.config, zone, locale)
         for line in overview.upcoming
     }
     return render_template(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -119,7 +120,8 @@ def _page(found: LectureRequest, status: int = 200, **forms):
         propose.duration_minutes.data = found.duration_minutes
     zone = viewer_zone()
     places = {
-        w.id: window_places(found, w.starts_at, current_app.config, zone) for w in found.windows
+        w.id: window_places(found, w.starts_at, current_app.config, zone, str(get_locale()))
+        for w in found.windows
     }
     page = render_template(
         "partners/request.html",
