@@ -18,7 +18,10 @@ What it does, all on loopback:
    for its CPU;
 7. checks the database: exactly 100 holds, 900 on the waiting list, 1,000 emails queued,
    no error answers; prints throughput and p50/p99 of both bursts, the ratios, and the
-   CPU per request of the app's workers and of the database.
+   CPU per request of the app's workers and of the database;
+8. times the locked snapshot query on the storm's session, with the quota counts and
+   without them (as a session without an open quota reads it), in alternating blocks:
+   the database CPU that the skip saves each sign-up, measured in the same run.
 
 --quotas: after the storm above, a second storm of the same size on a third master class
 of 100 seats with two academies' quotas (20 seats each until the day before) and the public
@@ -414,6 +417,39 @@ class CpuMeter:
         return used
 
 
+SNAPSHOT_BLOCKS, SNAPSHOT_RUNS = 5, 1000  # alternating blocks of executions, each way
+
+
+def snapshot_cost(url: str, session_id: int) -> tuple[float, float]:
+    """Database CPU milliseconds of one locked snapshot (the sign-up's narrow door) on the
+    storm's session after the storm, with the quota counts and without them, as a session
+    without an open quota now reads it: alternating blocks on one connection, the CPU of its
+    backend read from /proc (the database runs on this machine)."""
+    from webinars import create_app
+    from webinars.domain.registration.seats import _SNAPSHOT_QUERIES
+    from webinars.extensions import db
+    from webinars.models import utcnow
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "SELF_CHECK": "warn"})
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {True: 0, False: 0}
+    with app.app_context():
+        conn = db.session.connection()
+        backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        params = {"session_id": session_id, "email": "x@bench.example.org", "now": utcnow()}
+        params["academy_id"] = None
+        for _block in range(SNAPSHOT_BLOCKS):
+            for with_quotas in (True, False):
+                before = _cpu_ticks(backend)
+                for _ in range(SNAPSHOT_RUNS):
+                    conn.execute(_SNAPSHOT_QUERIES[with_quotas], params).one()
+                used[with_quotas] += _cpu_ticks(backend) - before
+        db.session.rollback()
+        db.engine.dispose()
+    runs = SNAPSHOT_BLOCKS * SNAPSHOT_RUNS
+    return used[True] / tick * 1000 / runs, used[False] / tick * 1000 / runs
+
+
 def one_at_a_time(
     healthz: list[Callable[[], int]], registrations: list[Callable[[], int]]
 ) -> tuple[float, float]:
@@ -561,6 +597,13 @@ def main() -> int:
                 f"database {signup['database']:.2f} ms; ratio (app + database) "
                 f"{sum(signup.values()) / max(sum(trivial.values()), 1e-9):.1f}"
             )
+    if meter:
+        with_quotas, without = snapshot_cost(args.url, session_id)
+        print(
+            f"locked snapshot, database CPU per execution: {with_quotas:.3f} ms with the quota "
+            f"counts, {without:.3f} ms without (a session without an open quota skips them), "
+            f"ratio {with_quotas / max(without, 1e-9):.2f}"
+        )
     print(f"database: {counts}, outbox messages: {mails}")
     quotas_ok = True
     if quota_storm is not None and quota_ids is not None:

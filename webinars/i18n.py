@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from datetime import time as dt_time
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
@@ -16,7 +15,12 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from webinars.domain.sessions.places import home_name, in_language, session_place, session_places
-from webinars.domain.sessions.timezones import PlaceTime, is_valid_zone, utc_offset_label
+from webinars.domain.sessions.timezones import (
+    PlaceTime,
+    is_valid_zone,
+    utc_offset_label,
+    zone_info,
+)
 from webinars.domain.sessions.zone_names import zone_city
 from webinars.extensions import babel
 from webinars.models import PartnerAcademy, Session
@@ -58,13 +62,13 @@ def viewer_zone() -> str | None:
 
 def format_time(moment: datetime, zone: str) -> str:
     """Only the time of day, 24-hour, for compact place lists: '14:00'."""
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(zone_info(zone))
     return _clock_text(local.hour, local.minute, str(get_locale()))
 
 
 def format_date(moment: datetime, zone: str) -> str:
     """The date in `zone` in the current locale's long-ish form."""
-    return _day_text(moment.astimezone(ZoneInfo(zone)).date(), str(get_locale()))
+    return _day_text(moment.astimezone(zone_info(zone)).date(), str(get_locale()))
 
 
 # Babel parses the pattern and reads the locale's data on every call; a page of 25
@@ -102,7 +106,7 @@ def format_when(moment: datetime | None, zone: str, place: str | None = None) ->
     if moment is None:
         return ""
     locale = str(get_locale())  # once: a page of 50 rows writes 50 moments
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(zone_info(zone))
     return (
         f"{_day_text(local.date(), locale)}, {_clock_text(local.hour, local.minute, locale)} "
         f"{place or zone_city(zone, locale)} ({utc_offset_label(moment, zone)})"

@@ -241,6 +241,38 @@ def test_concurrent_nominations_signups_and_cancellations_keep_every_limit(
     assert sum(results[6:10]) == shymkent_seats
 
 
+def test_quota_set_while_the_public_signs_up_is_never_overrun(
+    app, threaded_app, open_session, two_academies
+):
+    """The quota operations keep Session.quotas_until under the seat lock: a sign-up after
+    the quota was set counts it, so the public never takes the reserved seats."""
+    izhevsk, _ = two_academies
+    capacity, reserved = 8, 3
+    session = open_session(capacity=capacity, academy_ids=[izhevsk.id])
+    deadline = utcnow() + timedelta(days=2)
+
+    def reserve():
+        return set_quota(session.id, izhevsk.id, reserved, deadline, None).id
+
+    def sign_up(n: int):
+        return register(session.id, person(f"pub{n}"), public=True).registration.status
+
+    results = all_at_once(threaded_app, [reserve] + [(lambda n=n: sign_up(n)) for n in range(7)])
+
+    assert [r for r in results[1:] if isinstance(r, Exception)] == []
+    with app.app_context():
+        now = utcnow()
+        row = db.session.get(Session, session.id)
+        taken = seats_taken(session.id, now)
+        if isinstance(results[0], QuotaRuleError):  # six or more signed up first
+            assert row.quotas_until is None
+            assert taken == 7
+        else:
+            assert row.quotas_until == deadline
+            assert taken <= capacity - reserved  # the reserved seats stayed free
+            assert results[1:].count(RegistrationStatus.HELD) == taken
+
+
 def test_quota_seats_never_pass_a_lowered_capacity(app, ctx, open_session, enrol, two_academies):
     izhevsk, shymkent = two_academies
     session = open_session(capacity=10, academy_ids=[izhevsk.id, shymkent.id])

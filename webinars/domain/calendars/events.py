@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app
@@ -26,6 +25,7 @@ from webinars.domain.calendars.vtimezone import vtimezones, written_zone
 from webinars.domain.calendars.window import FeedWindow, feed_window, fit_window, window_description
 from webinars.domain.sessions.conferencing import join_links as links_of
 from webinars.domain.sessions.kinds import KIND_LABELS
+from webinars.domain.sessions.timezones import zone_info
 from webinars.models import Session, SessionStatus, Visibility
 
 PRODID = "-//Samarkand Children's Diseases Department//Webinars//EN"
@@ -103,7 +103,7 @@ def event_description(session: Session, link: str | None, page_url: str | None, 
 def _event_time(moment: datetime, zone: str | None) -> datetime:
     if zone is None:
         return moment.astimezone(UTC)
-    return moment.astimezone(ZoneInfo(zone))
+    return moment.astimezone(zone_info(zone))
 
 
 def build_event(

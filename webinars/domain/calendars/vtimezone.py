@@ -19,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from icalendar import Component, Timezone
 from icalendar.timezone.tzid import is_utc as icalendar_writes_utc
+
+from webinars.domain.sessions.timezones import zone_info
 
 # Zones that mean UTC are written as UTC times ("...Z"), never as TZID=UTC.
 UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Zulu", "UCT", "Zulu", "GMT", "Etc/GMT"})
@@ -33,12 +34,12 @@ def is_utc_zone(zone: str) -> bool:
     """True for zone names that are plain UTC, and for zones icalendar writes as UTC
     times because they have always been UTC (e.g. Africa/Abidjan): such an event gets
     no VTIMEZONE."""
-    return zone in UTC_ZONES or icalendar_writes_utc(ZoneInfo(zone))
+    return zone in UTC_ZONES or icalendar_writes_utc(zone_info(zone))
 
 
 def is_ambiguous(moment: datetime, zone: str) -> bool:
     """True when `moment`'s local time in `zone` happens twice (clocks going back)."""
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(zone_info(zone))
     other = local.replace(fold=1 - local.fold)
     return other.astimezone(UTC) != local.astimezone(UTC)
 
@@ -68,7 +69,7 @@ def near_offset_change(moment: datetime, zone: str) -> bool:
     other parsers say 02:31Z. Such an event is written in UTC, which every reader takes
     as it is (clients show it in their own zone anyway).
     """
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     offsets = {(moment + step).astimezone(tz).utcoffset() for step in (-NEAR, timedelta(0), NEAR)}
     return len(offsets) > 1
 
@@ -79,7 +80,7 @@ def _local_dates(start: datetime, end: datetime, zone: str) -> tuple[date, date]
     Offset changes are dated in the offset before them, so the instants are read in
     each offset in effect at the start or the end, and the widest dates are kept.
     """
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     offsets = {start.astimezone(tz).utcoffset(), end.astimezone(tz).utcoffset()}
     naive_start = start.astimezone(UTC).replace(tzinfo=None)
     naive_end = end.astimezone(UTC).replace(tzinfo=None)

@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from webinars.domain.sessions.conflicts import Conflict, busy_spans, find_conflicts
 from webinars.domain.sessions.public_holidays import days_between, holiday_on
-from webinars.domain.sessions.timezones import utc_to_local
+from webinars.domain.sessions.timezones import utc_to_local, zone_info
 from webinars.domain.sessions.working_hours import OffHours, Place, outside_hours
 from webinars.extensions import db
 from webinars.models import Closure, Session, SessionStatus
@@ -173,9 +172,9 @@ def slot_start(day: date, hour: int, zone: str) -> datetime | None:
 
     An hour the clocks repeat counts once, at its first occurrence.
     """
-    local = datetime.combine(day, time(hour), tzinfo=ZoneInfo(zone))
+    local = datetime.combine(day, time(hour), tzinfo=zone_info(zone))
     moment = local.astimezone(UTC)
-    if moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None) != local.replace(tzinfo=None):
+    if moment.astimezone(zone_info(zone)).replace(tzinfo=None) != local.replace(tzinfo=None):
         return None
     return moment
 

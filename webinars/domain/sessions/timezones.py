@@ -21,6 +21,17 @@ def _zones() -> frozenset[str]:
     return frozenset(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
 
 
+@cache
+def zone_info(name: str) -> ZoneInfo:
+    """ZoneInfo(name), held for the life of the process.
+
+    ZoneInfo keeps only its eight most recently used zones alive by itself; a schedule
+    page over forty academies' zones read their files from disk again on every request.
+    A name that is no zone raises, as ZoneInfo does, and is not kept.
+    """
+    return ZoneInfo(name)
+
+
 def is_valid_zone(name: str | None) -> bool:
     """True for an IANA zone name such as 'Asia/Samarkand'."""
     if not name or name not in _zones():
@@ -45,7 +56,7 @@ def local_to_utc(local: datetime, zone: str) -> datetime:
     """
     if local.tzinfo is not None:
         raise ValueError("local_to_utc expects a naive wall-clock time")
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     first = local.replace(tzinfo=tz, fold=0)
     second = local.replace(tzinfo=tz, fold=1)
     if first.utcoffset() != second.utcoffset():
@@ -64,7 +75,7 @@ def day_start_utc(day: date, zone: str) -> datetime | None:
     Cuba) the day starts at the first minute that exists, so nothing is refused.
     """
     try:
-        return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+        return datetime.combine(day, time.min, tzinfo=zone_info(zone)).astimezone(UTC)
     except OverflowError:
         return None
 
@@ -84,7 +95,7 @@ def utc_to_local(moment: datetime, zone: str) -> datetime:
     """
     if moment.tzinfo is None:
         raise ValueError("utc_to_local expects an aware datetime, not a naive one")
-    return moment.astimezone(ZoneInfo(zone))
+    return moment.astimezone(zone_info(zone))
 
 
 def utc_offset_label(moment: datetime, zone: str) -> str:

@@ -17,7 +17,7 @@ from webinars.domain.sessions.filters import ending_after, filter_sessions, taug
 from webinars.domain.sessions.keyset import keyset_page, parse_cursor
 from webinars.extensions import db
 from webinars.i18n import viewer_zone
-from webinars.models import Session, SessionStatus, utcnow
+from webinars.models import Session, SessionStatus, User, utcnow
 from webinars.web.choices import academy_choices, lecturer_choices
 from webinars.web.list_filters import session_filters
 from webinars.web.manage.blueprint import bp
@@ -29,7 +29,12 @@ ATTENTION_WINDOW = timedelta(days=30)
 
 
 def _with_people(query):
-    return query.options(selectinload(Session.lecturers), selectinload(Session.academies))
+    # The lecturers only as names (the lists show nothing else of them): a page hydrates
+    # two columns per person instead of the whole account row.
+    return query.options(
+        selectinload(Session.lecturers).load_only(User.id, User.name),
+        selectinload(Session.academies),
+    )
 
 
 def _mine(query):

@@ -116,7 +116,10 @@ def schedule_marks(sessions: Sequence[Session]) -> dict[int, str]:
 
     Their academies are already loaded; one more query (closures) for any number.
     """
-    places_of = {s.id: [academy_place(a, _locale()) for a in s.academies] for s in sessions}
+    locale = _locale()
+    academies = {a.id: a for s in sessions for a in s.academies}  # each made a place once
+    places = {academy_id: academy_place(a, locale) for academy_id, a in academies.items()}
+    places_of = {s.id: [places[a.id] for a in s.academies] for s in sessions}
     found = marked_sessions(sessions, home_place(current_app.config), places_of)
     return {
         session_id: ("holiday" if assessment.days_off else "off_hours")
