@@ -4,12 +4,13 @@ agreements; nothing personal about other academies' students."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from tests.fixtures.app import client_as
 from tests.fixtures.markup import by_id, parse
 from tests.fixtures.registration import person
 from webinars.domain.partners.quotas import set_quota
+from webinars.domain.partners.requests import RequestInput, submit_request
 from webinars.extensions import db
 from webinars.models import (
     Agreement,
@@ -18,6 +19,8 @@ from webinars.models import (
     AttendanceSheet,
     Role,
     Session,
+    SessionKind,
+    User,
     utcnow,
 )
 
@@ -86,17 +89,33 @@ def test_dashboard_is_for_coordinators(app, make_user):
     assert app.test_client().get("/partners/academy").status_code == 302
 
 
-def test_dashboard_names_each_city_in_the_coordinators_language(
+def test_a_russian_coordinator_reads_the_cities_in_russian(
     app, open_session, make_user, make_academy
 ):
-    izhevsk = make_academy(city="Izhevsk", city_ru="Ижевск", time_zone="Europe/Samara")
+    izhevsk = make_academy(name_en="Izhevsk", city_ru="Ижевск", time_zone="Europe/Samara")
     olga = make_user(
         Role.COORDINATOR, academy_id=izhevsk.id, time_zone="Europe/Samara", locale="ru"
     )
-    open_session(academy_ids=[izhevsk.id], actor=make_user(Role.LECTURER))
-
-    page = parse(client_as(app, olga).get("/partners/academy").get_data(as_text=True))
-    card = " ".join(by_id(page, "upcoming-sessions").text().split())
-
-    assert "Самарканд" in card and "Ижевск (вы)" in card
-    assert "Samarkand" not in card and "Izhevsk" not in card
+    open_session(academy_ids=[izhevsk.id])
+    client = client_as(app, olga)
+    page = parse(client.get("/partners/academy").get_data(as_text=True))
+    pills = [e.text() for e in by_id(page, "upcoming-sessions").iter() if e.tag == "li"][1:]
+    assert [p.split(" ", 1)[1] for p in pills] == ["Самарканд", "Ижевск (вы)"]
+    with app.app_context():
+        request = submit_request(
+            db.session.get(User, olga.id),
+            RequestInput(
+                topic="Sepsis",
+                kind=SessionKind.GUEST_LECTURE,
+                language="ru",
+                time_zone="Europe/Samara",
+                duration_minutes=60,
+                windows_local=[datetime.now() + timedelta(days=d) for d in (20, 21)],
+            ),
+        )
+        db.session.commit()
+        request_id = request.id
+    page = parse(client.get(f"/partners/requests/{request_id}").get_data(as_text=True))
+    windows = by_id(page, "request-windows").text()
+    assert "Самарканд" in windows and "Ижевск (вы)" in windows
+    assert "Samarkand" not in windows and "Izhevsk" not in windows

@@ -79,11 +79,10 @@ def window_places(
     moment: datetime,
     config: Any,
     viewer_zone: str | None,
-    locale: str | None = None,
+    locale: str = "en",
 ) -> list[PlaceTime]:
-    """A window's start in every involved city: home, the academy, the zone it was entered
-    in, then the viewer's own; every city named in the reader's language."""
-    locale = locale or "en"
+    """A window's start in every involved city, named in `locale`: home, the academy, the
+    zone it was entered in, then the viewer's own."""
     places = [
         (home_city(config, locale), config["HOME_TIME_ZONE"]),
         (request.academy.city_in(locale), request.academy.time_zone),

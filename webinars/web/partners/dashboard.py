@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
-from flask_babel import get_locale
+from flask import render_template
 from flask_login import current_user
 
 from webinars.domain.partners.dashboard import academy_overview
-from webinars.domain.sessions.places import session_places
+from webinars.i18n import places_for
 from webinars.web.agreement_labels import KIND_LABELS, STANDING_LABELS
 from webinars.web.partners.blueprint import bp
 from webinars.web.roles import coordinator_required
@@ -16,13 +15,10 @@ from webinars.web.roles import coordinator_required
 @bp.get("/partners/academy")
 @coordinator_required
 def dashboard():
-    """Our academy at a glance, times in the coordinator's own zone first."""
+    """Our academy at a glance, times in the coordinator's own zone first (its cities
+    named in the page's language, as on every other page)."""
     overview = academy_overview(current_user.academy_id)
-    zone, locale = current_user.time_zone, str(get_locale())
-    places = {
-        line.session.id: session_places(line.session, current_app.config, zone, locale)
-        for line in overview.upcoming
-    }
+    places = {line.session.id: places_for(line.session) for line in overview.upcoming}
     return render_template(
         "partners/dashboard.html",
         overview=overview,

@@ -118,9 +118,9 @@ def _page(found: LectureRequest, status: int = 200, **forms):
     if not propose.is_submitted():
         propose.time_zone.data = current_user.time_zone
         propose.duration_minutes.data = found.duration_minutes
-    zone = viewer_zone()
+    zone, locale = viewer_zone(), str(get_locale())
     places = {
-        w.id: window_places(found, w.starts_at, current_app.config, zone, str(get_locale()))
+        w.id: window_places(found, w.starts_at, current_app.config, zone, locale)
         for w in found.windows
     }
     page = render_template(
