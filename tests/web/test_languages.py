@@ -8,7 +8,7 @@ import pytest
 from babel import Locale
 
 from tests.fixtures.app import PASSWORD
-from tests.fixtures.markup import by_id, parse
+from tests.fixtures.markup import by_id, parse, value_of
 from webinars.domain.sessions.timezones import utc_to_local
 from webinars.extensions import db
 from webinars.models import Agreement, AgreementKind, User
@@ -167,3 +167,27 @@ def test_public_pages_name_partner_cities_and_the_department_in_the_readers_lang
     assert "Izhevsk" not in text
     if path == "/cooperation":
         assert "Кафедра детских болезней ведёт занятия" in text
+
+
+def test_account_without_a_language_offers_the_one_the_page_is_in(app, client, login, make_user):
+    user = make_user(locale=None)
+    login(user)
+    russian = {"Accept-Language": "ru"}
+
+    page = parse(client.get("/account", headers=russian).get_data(as_text=True))
+
+    assert value_of(page, "locale") == "ru"
+    # Saving the form as shown (a new password, say) keeps the reader in Russian.
+    client.post(
+        "/account",
+        headers=russian,
+        data={
+            "name": value_of(page, "name"),
+            "time_zone": value_of(page, "time_zone"),
+            "locale": value_of(page, "locale"),
+            "new_password": "another-password-1",
+            "confirm": "another-password-1",
+        },
+    )
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "ru"
