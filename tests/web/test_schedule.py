@@ -364,3 +364,12 @@ def test_schedule_reversed_range_says_so(world, viewer):
     assert errors_beside(page, "date_to") == [
         "The range ends before it starts: this date must be on or after “From”."
     ]
+
+
+def test_schedule_names_the_readers_own_zone_by_its_city(client, login, make_user):
+    login(make_user(Role.LECTURER, locale="ru", time_zone="Europe/Samara"))
+
+    text = " ".join(parse(client.get("/manage/schedule").get_data(as_text=True)).text().split())
+
+    assert "рядом — ваше время (Самара)" in text
+    assert "Europe/Samara" not in text
