@@ -272,3 +272,14 @@ def test_grid_answers_odd_numbers_and_far_years_with_a_grid(client, login, lectu
 
         assert answer.status_code == 200, path
         assert 'id="find-time-grid"' in answer.get_data(as_text=True)
+
+
+def test_grid_names_its_zone_by_the_city_in_the_readers_language(
+    app, client, login, make_user, izhevsk
+):
+    login(make_user(Role.LECTURER, locale="ru"))
+
+    html = client.get(grid_url([izhevsk])).get_data(as_text=True)
+    text = " ".join(parse(html).text().split())
+
+    assert "(время: Самарканд)" in text  # the zone picker still shows the IANA name
