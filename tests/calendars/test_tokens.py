@@ -313,3 +313,14 @@ def test_gunicorn_access_log_masks_tokens(app, tmp_path, make_academy):
     assert f"/calendars/academies/izhevsk/{token[:6]}…" in text
     assert f"/calendars%2Facademies%2Fizhevsk%2F{token[:6]}…" in text
     assert token[6:] not in text
+
+
+def test_academy_is_offered_by_its_name_in_the_coordinators_language(
+    client, login, make_user, make_academy
+):
+    academy = make_academy(name_en="Izhevsk State Medical Academy", name_ru="ИГМА")
+    login(make_user(Role.COORDINATOR, academy_id=academy.id, locale="ru"))
+
+    page = client.get("/manage/feeds/").get_data(as_text=True)
+
+    assert re.findall(r'<option[^>]*value="\d+"[^>]*>([^<]*)</option>', page) == ["ИГМА"]

@@ -152,3 +152,17 @@ def test_a_coordinator_reaches_only_their_academys_quota_and_students(app, quota
             ).first()
             is None
         )
+
+
+def test_csv_header_in_russian_words_and_a_missing_column_named_in_russian(app, quota_world):
+    olga = client_as(app, quota_world["olga"])
+    olga.post("/language", data={"lang": "ru"})
+    # "Программа" names the programme column as well as "Направление" does.
+    text = "ФИО;Почта;Программа;Курс\nИванова Анна;anna@example.org;Педиатрия;5\n"
+    page = parse(_upload(olga, quota_world["quota"], text.encode("cp1251")).get_data(as_text=True))
+    assert "Иванова Анна" in by_id(page, "preview-rows").text()
+
+    response = _upload(olga, quota_world["quota"], "ФИО;Почта\nАнна;anna@example.org\n".encode())
+    preview = " ".join(by_id(parse(response.get_data(as_text=True)), "preview").text().split())
+
+    assert "не хватает столбцов: направление, курс." in preview

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from babel import Locale
 
 from tests.fixtures.app import PASSWORD
-from tests.fixtures.markup import by_id, parse
+from tests.fixtures.markup import by_id, parse, value_of
 from webinars.domain.sessions.timezones import utc_to_local
 from webinars.extensions import db
-from webinars.models import User
+from webinars.models import Agreement, AgreementKind, User
 
 
 def _lang(response) -> str:
@@ -136,3 +138,56 @@ def test_site_and_department_names_per_language(app, client, make_session):
     assert "International lectures</a>" in english  # the default, in English
     assert home_name(app.config, "uz") == "Bolalar kasalliklari kafedrasi"
     assert home_name(app.config, "ru") == app.config["HOME_NAME"]  # unset: the English one
+
+
+@pytest.mark.parametrize(
+    ("path", "listed"),
+    [("/cooperation", "Ижевская академия, Ижевск"), ("/calendars/", "Ижевская академия (Ижевск)")],
+)
+def test_public_pages_name_partner_cities_and_the_department_in_the_readers_language(
+    app, client, make_academy, path, listed
+):
+    academy = make_academy(name_ru="Ижевская академия", city="Izhevsk", city_ru="Ижевск")
+    app.config["HOME_NAME_RU"] = "Кафедра детских болезней"
+    with app.app_context():
+        db.session.add(
+            Agreement(
+                academy_id=academy.id,
+                kind=AgreementKind.MOBILITY,
+                signed_on=date(2025, 3, 1),
+                is_public=True,
+            )
+        )
+        db.session.commit()
+
+    html = client.get(path, headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    text = " ".join(parse(html).text().split())
+
+    assert listed in text
+    assert "Izhevsk" not in text
+    if path == "/cooperation":
+        assert "Кафедра детских болезней ведёт занятия" in text
+
+
+def test_account_without_a_language_offers_the_one_the_page_is_in(app, client, login, make_user):
+    user = make_user(locale=None)
+    login(user)
+    russian = {"Accept-Language": "ru"}
+
+    page = parse(client.get("/account", headers=russian).get_data(as_text=True))
+
+    assert value_of(page, "locale") == "ru"
+    # Saving the form as shown (a new password, say) keeps the reader in Russian.
+    client.post(
+        "/account",
+        headers=russian,
+        data={
+            "name": value_of(page, "name"),
+            "time_zone": value_of(page, "time_zone"),
+            "locale": value_of(page, "locale"),
+            "new_password": "another-password-1",
+            "confirm": "another-password-1",
+        },
+    )
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "ru"

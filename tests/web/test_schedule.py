@@ -397,3 +397,12 @@ def test_schedule_filter_choices_read_once_until_people_or_academies_change(
         "Alpha Academy (Izhevsk)",
         "Beta Academy (Shymkent)",
     ]
+
+
+def test_schedule_names_the_readers_own_zone_by_its_city(client, login, make_user):
+    login(make_user(Role.LECTURER, locale="ru", time_zone="Europe/Samara"))
+
+    text = " ".join(parse(client.get("/manage/schedule").get_data(as_text=True)).text().split())
+
+    assert "рядом — ваше время (Самара)" in text
+    assert "Europe/Samara" not in text

@@ -14,9 +14,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
@@ -125,6 +125,10 @@ def account():
     """One's own name, time zone, language and password."""
     form = AccountForm(obj=current_user)
     form.time_zone.choices = zone_choices(current_user.time_zone)
+    if not form.is_submitted() and not current_user.locale:
+        # No language chosen yet: the page follows the browser, and so does the form, so
+        # that saving (say, a new password) does not switch the reader to English.
+        form.locale.data = str(get_locale())
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.time_zone = form.time_zone.data

@@ -98,7 +98,11 @@ def academy_choices(include_ids: list[int] | None = None) -> list[tuple[int, str
     else:
         rows = _kept_rows("academies", lambda: _academy_rows([]))
     return [
-        (row.id, f"{localized_name(locale, row.name_en, row.name_ru, row.name_uz)} ({row.city})")
+        (
+            row.id,
+            f"{localized_name(locale, row.name_en, row.name_ru, row.name_uz)}"
+            f" ({localized_name(locale, row.city, row.city_ru, row.city_uz)})",
+        )
         for row in rows
     ]
 
@@ -111,6 +115,8 @@ def _academy_rows(include_ids: list[int]) -> list[Any]:
             PartnerAcademy.name_ru,
             PartnerAcademy.name_uz,
             PartnerAcademy.city,
+            PartnerAcademy.city_ru,
+            PartnerAcademy.city_uz,
         )
         .where(PartnerAcademy.archived_at.is_(None) | PartnerAcademy.id.in_(include_ids))
         .order_by(PartnerAcademy.name_en)

@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -65,7 +66,7 @@ def _academies() -> list[PartnerAcademy]:
 
 def _new_form() -> NewAddressForm:
     form = NewAddressForm()
-    form.academy_id.choices = [(a.id, a.name_in(None)) for a in _academies()]
+    form.academy_id.choices = [(a.id, a.name_in(str(get_locale()))) for a in _academies()]
     return form
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from webinars.domain.partners.quotas import quota_taken
 from webinars.domain.registration.register import (
@@ -36,11 +37,29 @@ LANGUAGES = ("en", "ru", "uz")
 COLUMNS = {
     "name": {"name", "full name", "student", "фио", "имя", "студент", "f.i.sh.", "fish", "ism"},
     "email": {"email", "e-mail", "mail", "почта", "эл. почта", "электронная почта", "pochta"},
-    "programme": {"programme", "program", "направление", "специальность", "yoʻnalish", "yo'nalish"},
+    "programme": {
+        "programme",
+        "program",
+        "speciality",
+        "specialty",
+        "направление",
+        "специальность",
+        "программа",
+        "yoʻnalish",
+        "yo'nalish",
+        "mutaxassislik",
+    },
     "year": {"year", "year of study", "курс", "kurs"},
     "language": {"language", "язык", "til"},
 }
 REQUIRED = ("name", "email", "programme", "year")
+# A missing column is named in the reader's language, as the page's own hint names them.
+COLUMN_LABELS = {
+    "name": lazy_pgettext("CSV column", "name"),
+    "email": lazy_pgettext("CSV column", "email"),
+    "programme": lazy_pgettext("CSV column", "programme"),
+    "year": lazy_pgettext("CSV column", "year"),
+}
 
 
 @dataclass
@@ -108,7 +127,7 @@ def read_text(text: str, encoding: str = "utf-8") -> FileReading:
                 _l(
                     "Columns missing from the first line: %(names)s. It must name the "
                     "columns: name, email, programme, year.",
-                    names=", ".join(missing),
+                    names=", ".join(str(COLUMN_LABELS[c]) for c in missing),
                 )
             ],
         )

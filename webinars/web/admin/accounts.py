@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from webinars.domain.accounts.academies import (
@@ -65,7 +65,9 @@ def _user_form(user: User | None = None) -> UserForm:
     academies = db.session.execute(
         db.select(PartnerAcademy).order_by(PartnerAcademy.name_en)
     ).scalars()
-    form.academy_id.choices = [(0, _("None"))] + [(a.id, a.name_en) for a in academies]
+    form.academy_id.choices = [(0, _("None"))] + [
+        (a.id, a.name_in(str(get_locale()))) for a in academies
+    ]
     form.time_zone.choices = {
         _("Default"): [("", ACCOUNT_ZONE_DEFAULT)],
         **zone_choices(user.time_zone if user else None),

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webinars.domain.sessions.closures import add_closure, closures_from, remove_closure
+from webinars.domain.sessions.places import home_name
 from webinars.extensions import db
 from webinars.models import Closure, PartnerAcademy, utcnow
 from webinars.web.admin.blueprint import bp
@@ -25,8 +26,8 @@ def _place_choices() -> list[tuple[int, str]]:
         .where(PartnerAcademy.archived_at.is_(None))
         .order_by(PartnerAcademy.name_en)
     ).scalars()
-    home = current_app.config["HOME_NAME"]
-    return [(0, home), *((a.id, f"{a.name_in(locale)} ({a.city})") for a in academies)]
+    home = home_name(current_app.config, locale)
+    return [(0, home), *((a.id, f"{a.name_in(locale)} ({a.city_in(locale)})") for a in academies)]
 
 
 @bp.route("/closures", methods=["GET", "POST"])
@@ -52,7 +53,6 @@ def closures():
         form=form,
         closures=rows,
         confirm=ConfirmForm(),
-        home_name=current_app.config["HOME_NAME"],
     )
 
 

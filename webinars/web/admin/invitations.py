@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
@@ -53,7 +53,7 @@ def _form() -> InvitationForm:
         .where(PartnerAcademy.archived_at.is_(None))
         .order_by(PartnerAcademy.name_en)
     ).scalars()
-    form.academy_id.choices = [(a.id, a.name_en) for a in academies]
+    form.academy_id.choices = [(a.id, a.name_in(str(get_locale()))) for a in academies]
     form.time_zone.choices = all_zones()
     return form
 

@@ -4,9 +4,9 @@ students into theirs, one by one or from a CSV file checked before anything is s
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -95,7 +95,7 @@ def quotas(session_id: int):
     """A session's reserved seats per academy: set, change, remove."""
     session = editable_session(session_id)
     form = QuotaForm()
-    form.academy_id.choices = [(a.id, a.name_in(None)) for a in session.academies]
+    form.academy_id.choices = [(a.id, a.name_in(str(get_locale()))) for a in session.academies]
     status = 200
     if form.validate_on_submit():
         try:
