@@ -253,3 +253,14 @@ def test_grid_in_russian(app, client, login, make_user, izhevsk):
 
     assert "Международный женский день (Россия)" in cell(html, "2030-03-08T11:00").text()
     assert "Ближайшие удобные времена" in html
+
+
+def test_grid_names_its_zone_by_the_city_in_the_readers_language(
+    app, client, login, make_user, izhevsk
+):
+    login(make_user(Role.LECTURER, locale="ru"))
+
+    html = client.get(grid_url([izhevsk])).get_data(as_text=True)
+    text = " ".join(parse(html).text().split())
+
+    assert "(время: Самарканд)" in text  # the zone picker still shows the IANA name
