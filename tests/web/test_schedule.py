@@ -11,7 +11,7 @@ from tests.fixtures.app import session_input
 from tests.fixtures.markup import errors_beside, parse
 from webinars.domain.sessions.scheduling import cancel_session, create_session
 from webinars.extensions import db
-from webinars.models import Role, Session, SessionKind, SessionStatus, utcnow
+from webinars.models import Role, Session, SessionKind, SessionStatus, User, utcnow
 
 DAY = (utcnow() + timedelta(days=10)).date()
 
@@ -363,6 +363,39 @@ def test_schedule_reversed_range_says_so(world, viewer):
     page = parse(response.get_data(as_text=True))
     assert errors_beside(page, "date_to") == [
         "The range ends before it starts: this date must be on or after “From”."
+    ]
+
+
+def _options(response, field: str) -> list[str]:
+    """The labels a filter's select offers."""
+    page = parse(response.get_data(as_text=True))
+    select = next(e for e in page.iter() if e.tag == "select" and e.attrs.get("id") == field)
+    return [e.text() for e in select.iter() if e.tag == "option"]
+
+
+def test_schedule_filter_choices_read_once_until_people_or_academies_change(
+    app, viewer, make_user, make_academy, count_queries
+):
+    lecturer = make_user(name="Bobur Old")
+    make_academy(name_en="Alpha Academy", city="Izhevsk")
+    viewer.get("/manage/schedule")
+
+    with count_queries() as again:
+        response = viewer.get("/manage/schedule")
+    with app.app_context():
+        db.session.get(User, lecturer.id).name = "Bobur New"
+        db.session.commit()
+    make_academy(name_en="Beta Academy", city="Shymkent")
+    changed = viewer.get("/manage/schedule")
+
+    assert not any("partner_academies" in s for s in again.statements)
+    assert not any("ORDER BY users.name" in s for s in again.statements)
+    assert "Bobur Old" in _options(response, "lecturer")
+    assert "Bobur New" in _options(changed, "lecturer")
+    assert "Bobur Old" not in _options(changed, "lecturer")
+    assert _options(changed, "academy")[1:] == [
+        "Alpha Academy (Izhevsk)",
+        "Beta Academy (Shymkent)",
     ]
 
 

@@ -1,9 +1,18 @@
 """Choices and fields the forms of several blueprints share (sessions, lecture requests):
-people, academies and zones read once per request, and local date-time fields."""
+people, academies and zones read once per request, and local date-time fields.
+
+The plain lists of lecturers and academies (no chosen ones to add) are read once per
+process and kept until the data changes: they carry the feeds' data fingerprint
+(domain.calendars.selection.current_fingerprint), which moves with every change to a
+user or an academy. A commit in this process forgets it at once, so a renamed lecturer
+or a new academy shows on the next request; other processes see it within
+FEED_FINGERPRINT_SECONDS, as the feeds and the public pages do."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
@@ -12,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, IntegerField, SelectField
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
+from webinars.domain.calendars.selection import current_fingerprint
 from webinars.domain.sessions.places import home_city
 from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.domain.sessions.zone_names import (
@@ -25,6 +35,7 @@ from webinars.models import PartnerAcademy, Role, User
 from webinars.models.academy import localized_name
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+EXTENSION_KEY = "webinars.choice_rows"
 
 
 def readable(form: Form, field: IntegerField) -> None:
@@ -51,7 +62,12 @@ def zone_field(label: str) -> SelectField:
 
 def lecturer_choices(include_ids: list[int] | None = None) -> list[tuple[int, str]]:
     """Active lecturers and admins (who may also teach), plus any already chosen."""
-    include_ids = include_ids or []
+    if include_ids:
+        return _lecturer_rows(include_ids)
+    return list(_kept_rows("lecturers", lambda: _lecturer_rows([])))
+
+
+def _lecturer_rows(include_ids: list[int]) -> list[tuple[int, str]]:
     rows = db.session.execute(
         db.select(User.id, User.name)  # two columns, no User objects: 300 of them per page
         .where(
@@ -63,11 +79,36 @@ def lecturer_choices(include_ids: list[int] | None = None) -> list[tuple[int, st
     return [(row.id, row.name) for row in rows]
 
 
+def _kept_rows(name: str, read: Callable[[], list[Any]]) -> list[Any]:
+    """`read()`'s rows, read again only when the data fingerprint has moved (per app)."""
+    version = current_fingerprint()
+    kept: dict[str, tuple[Any, list[Any]]] = current_app.extensions.setdefault(EXTENSION_KEY, {})
+    entry = kept.get(name)
+    if entry is None or entry[0] != version:
+        entry = (version, read())
+        kept[name] = entry
+    return entry[1]
+
+
 def academy_choices(include_ids: list[int] | None = None) -> list[tuple[int, str]]:
     """Academies not archived, plus any already chosen; named in the viewer's language."""
-    include_ids = include_ids or []
     locale = str(get_locale())
-    rows = db.session.execute(
+    if include_ids:
+        rows = _academy_rows(include_ids)
+    else:
+        rows = _kept_rows("academies", lambda: _academy_rows([]))
+    return [
+        (
+            row.id,
+            f"{localized_name(locale, row.name_en, row.name_ru, row.name_uz)}"
+            f" ({localized_name(locale, row.city, row.city_ru, row.city_uz)})",
+        )
+        for row in rows
+    ]
+
+
+def _academy_rows(include_ids: list[int]) -> list[Any]:
+    return db.session.execute(
         db.select(
             PartnerAcademy.id,
             PartnerAcademy.name_en,
@@ -79,15 +120,7 @@ def academy_choices(include_ids: list[int] | None = None) -> list[tuple[int, str
         )
         .where(PartnerAcademy.archived_at.is_(None) | PartnerAcademy.id.in_(include_ids))
         .order_by(PartnerAcademy.name_en)
-    )
-    return [
-        (
-            row.id,
-            f"{localized_name(locale, row.name_en, row.name_ru, row.name_uz)}"
-            f" ({localized_name(locale, row.city, row.city_ru, row.city_uz)})",
-        )
-        for row in rows
-    ]
+    ).all()
 
 
 def zone_choices(current: str | None = None) -> dict[str, list[tuple]]:
