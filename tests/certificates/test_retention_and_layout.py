@@ -129,11 +129,11 @@ def test_the_attendance_list_exports_to_csv_and_xlsx(app, client, login, certifi
     as_xlsx = client.get(f"/manage/sessions/{ended.id}/attendance.xlsx")
 
     rows = list(csv.reader(io.StringIO(as_csv.get_data(as_text=True))))
-    assert rows[0][:4] == ["name", "email", "walk_in", "attended"]
+    assert rows[0][:4] == ["Name", "Email", "Walk-in", "Attended"]
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["Алексей Иванов"][3] == "yes" and by_name["Absent Student"][3] == "no"
     sheet = load_workbook(io.BytesIO(as_xlsx.data)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][:4] == ["name", "email", "walk_in", "attended"]
+    assert values[0][:4] == ["Name", "Email", "Walk-in", "Attended"]
     assert sorted(v[0] for v in values[1:]) == sorted(by_name)
     assert client.get(f"/manage/sessions/{ended.id}/attendance.pdf").status_code == 404
