@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from tests.fixtures.registration import all_at_once, person
 from webinars.domain.registration.register import cancel, register
-from webinars.domain.registration.seats import lock_session, seats_taken, waiting_list
+from webinars.domain.registration.seats import lock_session, seats_taken
+from webinars.domain.registration.waiting_list import waiting_list
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Role, utcnow
 

@@ -13,7 +13,8 @@ from tests.fixtures.registration import all_at_once, detached, outbox, person
 from webinars.domain.registration.confirmation import confirm
 from webinars.domain.registration.manage_links import manage_token
 from webinars.domain.registration.register import cancel
-from webinars.domain.registration.seats import seats_taken, waiting_list, waiting_position
+from webinars.domain.registration.seats import seats_taken
+from webinars.domain.registration.waiting_list import waiting_list, waiting_position
 from webinars.domain.sessions.scheduling import cancel_session
 from webinars.extensions import db
 from webinars.jobs.mail import deliver_now

@@ -12,7 +12,8 @@ from webinars.domain.registration.confirmation import confirm
 from webinars.domain.registration.follow_up import settle_session
 from webinars.domain.registration.manage_links import find_by_token, manage_token, new_manage_link
 from webinars.domain.registration.register import Closed, RegistrationClosedError, cancel
-from webinars.domain.registration.seats import hold_until, seats_taken, waiting_position
+from webinars.domain.registration.seats import hold_until, seats_taken
+from webinars.domain.registration.waiting_list import waiting_position
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from webinars.domain.registration.manage_links import manage_url
-from webinars.domain.registration.seats import waiting_position
+from webinars.domain.registration.waiting_list import waiting_position
 from webinars.models import Registration, RegistrationStatus
 
 REMINDER_KINDS = ("reminder_24h", "reminder_1h")

@@ -28,8 +28,8 @@ from webinars.domain.registration.seats import (
     seats_taken,
     settle,
     snapshot,
-    waiting_position,
 )
+from webinars.domain.registration.waiting_list import waiting_position
 from webinars.domain.sessions.access import is_public
 from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, SessionStatus, User, utcnow

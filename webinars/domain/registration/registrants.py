@@ -22,13 +22,13 @@ from webinars.domain.registration import notices
 from webinars.domain.registration.quota_seats import quota_state
 from webinars.domain.registration.register import cancel
 from webinars.domain.registration.seats import (
-    WAITING_ORDER,
     demote_latest,
     give_seat,
     lock_session,
     seats_taken,
     settle,
 )
+from webinars.domain.registration.waiting_list import WAITING_ORDER
 from webinars.domain.zoom.reports import attendance_summary
 from webinars.extensions import db
 from webinars.models import (

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, func, tuple_
+from sqlalchemy import bindparam, func
 
 from webinars.domain.registration.quota_seats import (
     open_quotas,
@@ -30,6 +30,7 @@ from webinars.domain.registration.quota_seats import (
     quotas_open,
     reserved_unused,
 )
+from webinars.domain.registration.waiting_list import waiting_query
 from webinars.extensions import db
 from webinars.models import (
     ACTIVE_STATUSES,
@@ -44,8 +45,6 @@ from webinars.models import (
 MIN_HOLD = timedelta(minutes=10)
 # Unconfirmed places that can run out: a held seat, a place on the waiting list.
 RUN_OUT_STATUSES = (RegistrationStatus.HELD, RegistrationStatus.WAITING)
-# The waiting list's order: first come, first served (a demoted seat keeps its time).
-WAITING_ORDER = (Registration.waitlisted_at, Registration.id)
 
 
 def ran_out(now: Any) -> tuple[Any, ...]:
@@ -284,38 +283,6 @@ def seats_left(sessions: list[Session], now: datetime) -> dict[int, int]:
     }
 
 
-def _waiting(session_id: int) -> Any:
-    """The waiting list's rows in order (a SELECT to run or narrow)."""
-    return (
-        db.select(Registration)
-        .where(
-            Registration.session_id == session_id,
-            Registration.status == RegistrationStatus.WAITING,
-        )
-        .order_by(*WAITING_ORDER)
-    )
-
-
-def waiting_list(session_id: int) -> list[Registration]:
-    """The waiting list in order: first come, first served (demoted seats go first)."""
-    return list(db.session.execute(_waiting(session_id)).scalars())
-
-
-def waiting_position(registration: Registration) -> int | None:
-    """1 for the first on the waiting list; None when not waiting."""
-    if registration.status is not RegistrationStatus.WAITING:
-        return None
-    ahead = db.session.execute(
-        db.select(func.count(Registration.id)).where(
-            Registration.session_id == registration.session_id,
-            Registration.status == RegistrationStatus.WAITING,
-            # Ahead in WAITING_ORDER (the values bound with the columns' types).
-            tuple_(*WAITING_ORDER) < (registration.waitlisted_at, registration.id),
-        )
-    ).scalar_one()
-    return ahead + 1
-
-
 def expire_overdue(session: Session, now: datetime) -> int:
     """Under lock: end unconfirmed holds and waiting places whose time ran out (one UPDATE).
 
@@ -360,12 +327,12 @@ def promote_from_waitlist(session: Session, now: datetime) -> list[Registration]
             room = min(room, session.capacity - seats_taken(session.id, now))
         if room <= 0:
             continue
-        query = _waiting(session.id).where(Registration.academy_id == quota.academy_id)
+        query = waiting_query(session.id).where(Registration.academy_id == quota.academy_id)
         for registration in db.session.execute(query.limit(room)).scalars():
             give_seat(registration, now, quota.id)
             promoted.append(registration)
     db.session.flush()
-    query = _waiting(session.id)
+    query = waiting_query(session.id)
     if session.capacity is not None:
         reserved = quota_state(session, None, now).reserved
         free = session.capacity - seats_taken(session.id, now) - reserved
