@@ -79,3 +79,31 @@ def test_id_select_accepts_only_its_choices(app, value, error):
         form.lecturer.choices = CHOICES
         form.lecturer.validate(form)
     assert form.lecturer.errors == ([error] if error else [])
+
+
+def test_a_plain_text_list_is_kept_and_still_writes_what_wtforms_writes(app):
+    # Plain-text labels (a lecturer list read once per process): written once, kept, and
+    # every later request marks its own choice.
+    plain = [(0, "All"), (7, 'Ann "A" <Smith> & Co'), (12, "Ботир"), (3, "")]
+    with app.test_request_context():
+        for chosen in ("7", "12", "7", ""):
+            form = Filters(MultiDict({"lecturer": chosen} if chosen else {}))
+            form.lecturer.choices = plain
+            stock = widgets.Select()(form.lecturer)
+            assert str(form.lecturer()) == str(stock)
+            assert str(form.lecturer()).count(" selected ") == (1 if chosen else 0)
+
+
+def test_translated_labels_are_written_in_each_readers_language(app):
+    # A lazy label reads differently per language: never kept as one text.
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        form = Filters()
+        form.word.choices = [("", _l("All lecturers")), ("x", "X")]
+        with force_locale("en"):
+            english = str(form.word())
+        with force_locale("ru"):
+            russian = str(form.word())
+    assert ">All lecturers<" in english
+    assert ">Все преподаватели<" in russian

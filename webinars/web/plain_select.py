@@ -6,10 +6,16 @@ academies) spent a quarter of the page's time there. For a flat list of (value, 
 pairs this widget writes the same HTML, byte for byte, with plain string formatting;
 anything else (option groups, per-option attributes, SelectChoice objects) goes to
 WTForms' own widget. (IdSelectField's check of the chosen value does the same.)
+
+The same list comes back on every request (the lecturers until one changes): when every
+label is plain text (not a lazy translation, which depends on the reader's language),
+its options are written once per distinct list and kept, each both chosen and not.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -42,13 +48,33 @@ class PlainSelect(widgets.Select):
         html = [f"<select {widgets.html_params(name=field.name, **kwargs)}>"]
         coerce, data = field.coerce, field.data
         chosen = set(data or ()) if self.multiple else None
-        for value, label in choices:
-            key = coerce(value)
-            selected = key in chosen if chosen is not None else key == data
-            shown = str(value) if isinstance(value, bool) else value
-            html.append(
-                f'<option {"selected " if selected else ""}value="{escape(shown)}">'
-                f"{escape(label or value)}</option>"
-            )
+        if _plain_text(choices):
+            options = _written_options(tuple(choices), coerce)
+        else:
+            options = tuple(_option(value, label, coerce) for value, label in choices)
+        if chosen is None:
+            html.extend(selected if key == data else plain for key, plain, selected in options)
+        else:
+            html.extend(selected if key in chosen else plain for key, plain, selected in options)
         html.append("</select>")
         return Markup("".join(html))
+
+
+def _plain_text(choices: list[tuple[Any, Any]] | tuple[tuple[Any, Any], ...]) -> bool:
+    """Whether every value is a number or text and every label plain text (kept as is)."""
+    return all(type(value) in (int, str) and type(label) is str for value, label in choices)
+
+
+def _option(value: Any, label: Any, coerce: Callable[[Any], Any]) -> tuple[Any, str, str]:
+    """(the coerced value, the option not chosen, the option chosen)."""
+    shown = str(value) if isinstance(value, bool) else value
+    rest = f'value="{escape(shown)}">{escape(label or value)}</option>'
+    return coerce(value), f"<option {rest}", f"<option selected {rest}"
+
+
+@lru_cache(maxsize=64)
+def _written_options(
+    choices: tuple[tuple[Any, str], ...], coerce: Callable[[Any], Any]
+) -> tuple[tuple[Any, str, str], ...]:
+    """_option for each choice of a plain-text list, once per distinct list."""
+    return tuple(_option(value, label, coerce) for value, label in choices)
