@@ -406,3 +406,30 @@ def test_schedule_names_the_readers_own_zone_by_its_city(client, login, make_use
 
     assert "рядом — ваше время (Самара)" in text
     assert "Europe/Samara" not in text
+
+
+def test_a_russian_reader_sees_every_row_in_russian(
+    client, login, make_user, make_academy, make_session
+):
+    # The list gives its rows the page's language once (not per cell): each row must still
+    # read entirely in the reader's language, and mark titles in another language.
+    lecturer = make_user(name="Dilnoza", locale="ru", time_zone="Asia/Samarkand")
+    izhevsk = make_academy(name_en="Izhevsk Academy", name_ru="Ижевская академия", city_ru="Ижевск")
+    make_session(
+        actor=lecturer,
+        title="Asthma in children",
+        kind=SessionKind.WEBINAR,
+        language="en",
+        academy_ids=[izhevsk.id],
+        time_zone="Europe/Samara",
+        starts_local=datetime(2030, 3, 4, 10, 0),
+    )
+    login(lecturer)
+
+    html = client.get("/manage/schedule?past=1").get_data(as_text=True)
+    row = " ".join(parse(html).text().split())
+
+    assert "Вебинар · Английский" in row
+    assert "Ижевская академия" in row and "Izhevsk Academy" not in row
+    assert "пн 4 мар. 2030, 10:00 Ижевск" in row
+    assert 'lang="en">Asthma in children</a>' in html

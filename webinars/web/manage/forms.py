@@ -38,6 +38,7 @@ from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Conference, Direction, SessionKind, SessionStatus, Visibility
 from webinars.web.bounds import BoundedIntegerField, IdSelectField, IdSelectMultipleField
 from webinars.web.choices import DATETIME_FORMAT, readable, zone_field
+from webinars.web.plain_select import PlainSelect
 
 E = TypeVar("E", bound=Enum)
 
@@ -242,13 +243,17 @@ class ScheduleFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = SelectField(_l("Kind"), choices=kind_filter_choices(), validators=[Optional()])
+    # PlainSelect: the list is rendered on every schedule request (50 rows under it).
+    kind = SelectField(
+        _l("Kind"), choices=kind_filter_choices(), validators=[Optional()], widget=PlainSelect()
+    )
     academy = IdSelectField(_l("Academy"), validators=[Optional()])
     lecturer = IdSelectField(_l("Lecturer"), validators=[Optional()])
     language = SelectField(
         _l("Language"),
         choices=[("", _l("All languages")), *INSTRUCTION_LANGUAGES.items()],
         validators=[Optional()],
+        widget=PlainSelect(),
     )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(lazy_pgettext("date range end", "To"), validators=[Optional()])
@@ -262,6 +267,7 @@ class ScheduleFilterForm(FlaskForm):
             ("cancelled", _l("Cancelled")),
         ],
         validators=[Optional()],
+        widget=PlainSelect(),
     )
     q = StringField(_l("Words in the title"), validators=[Optional(), Length(max=200)])
     mine = BooleanField(_l("Only my sessions"))
