@@ -404,3 +404,28 @@ def test_public_pages_count_only_the_seats_anyone_may_take(
     assert badge.text() == "5 seats left"
     form = client.get(f"/catalog/{session.id}/register").get_data(as_text=True)
     assert "5 seats left." in form
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en", "Reserved until (Izhevsk time)"), ("ru", "Резерв до (время: Ижевск)")],
+)
+def test_quota_deadline_field_names_the_clock_it_is_read_on(
+    app, make_user, make_academy, make_session, locale, expected
+):
+    # The deadline is read on the session's clock; the field said only "in the session's
+    # time zone", and a lecturer in Samarkand reserving seats on an Izhevsk session had
+    # to work out which zone that was.
+    from tests.fixtures.app import client_as
+
+    izhevsk = make_academy(name_en="Izhevsk", city_ru="Ижевск", time_zone="Europe/Samara")
+    lecturer = make_user(Role.LECTURER, locale=locale)
+    session = make_session(
+        actor=lecturer, academy_ids=[izhevsk.id], capacity=20, time_zone="Europe/Samara"
+    )
+
+    response = client_as(app, lecturer).get(f"/partners/sessions/{session.id}/quotas")
+
+    page = parse(response.get_data(as_text=True))
+    labels = {e.attrs.get("for"): e.text() for e in page.iter() if e.tag == "label"}
+    assert labels["deadline"] == expected

@@ -39,7 +39,7 @@ from webinars.domain.partners.quotas import (
 )
 from webinars.domain.sessions.timezones import LocalTimeError, local_to_utc
 from webinars.extensions import db
-from webinars.i18n import LANGUAGE_NAMES
+from webinars.i18n import LANGUAGE_NAMES, session_place_label
 from webinars.models import SeatQuota, utcnow
 from webinars.web.bounds import BoundedIntegerField, IdSelectField, accepts_files
 from webinars.web.choices import DATETIME_FORMAT, readable
@@ -54,8 +54,9 @@ class QuotaForm(FlaskForm):
     seats = BoundedIntegerField(
         _l("Seats reserved"), validators=[InputRequired(), readable, NumberRange(1, 10000)]
     )
+    # Read on the session's clock; the view names its place in the label.
     deadline = DateTimeLocalField(
-        _l("Reserved until (in the session's time zone)"),
+        _l("Reserved until"),
         format=DATETIME_FORMAT,
         validators=[InputRequired(message=_l("Enter the date and time the seats are kept until."))],
     )
@@ -96,6 +97,9 @@ def quotas(session_id: int):
     session = editable_session(session_id)
     form = QuotaForm()
     form.academy_id.choices = [(a.id, a.name_in(str(get_locale()))) for a in session.academies]
+    form.deadline.label.text = _(
+        "Reserved until (%(place)s time)", place=session_place_label(session)
+    )
     status = 200
     if form.validate_on_submit():
         try:
