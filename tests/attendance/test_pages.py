@@ -331,7 +331,7 @@ def test_the_exports_speak_the_readers_language_and_quote_formulas(app, client, 
     client.post("/language", data={"lang": "ru"})
 
     rows = list(
-        csv.reader(io.StringIO(client.get(f"{base}/attendance.csv").get_data(as_text=True)))
+        csv.reader(io.StringIO(client.get(f"{base}/attendance.csv").data.decode("utf-8-sig")))
     )
     sheet = load_workbook(io.BytesIO(client.get(f"{base}/attendance.xlsx").data)).active
     header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]

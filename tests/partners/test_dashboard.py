@@ -119,3 +119,53 @@ def test_a_russian_coordinator_reads_the_cities_in_russian(
     windows = by_id(page, "request-windows").text()
     assert "Самарканд" in windows and "Ижевск (вы)" in windows
     assert "Samarkand" not in windows and "Izhevsk" not in windows
+
+
+def test_dashboard_shows_the_next_sessions_and_links_to_the_rest(
+    app, make_session, make_user, make_academy, monkeypatch
+):
+    # At university scale an academy has hundreds of upcoming sessions: the page showed
+    # every one of them (543 cards, 600 ms, a page 90,000 pixels tall on which the
+    # requests and past sessions were out of reach). It shows the next few, any later
+    # one with seats reserved for the academy (nominating is the coordinator's task),
+    # and links to the academy's whole schedule.
+    monkeypatch.setattr("webinars.domain.partners.dashboard.UPCOMING_LIMIT", 3, raising=False)
+    izhevsk = make_academy(name_en="Izhevsk", time_zone="Europe/Samara")
+    olga = make_user(Role.COORDINATOR, academy_id=izhevsk.id, locale="en")
+    lecturer = make_user(Role.LECTURER)
+    start = datetime.combine(date.today() + timedelta(days=7), datetime.min.time())
+    titles = [f"Session {n}" for n in range(6)]
+    ids = [
+        make_session(
+            actor=lecturer,
+            academy_ids=[izhevsk.id],
+            title=title,
+            capacity=10,
+            starts_local=start + timedelta(days=n, hours=10),
+        ).id
+        for n, title in enumerate(titles)
+    ]
+    with app.app_context():
+        set_quota(ids[5], izhevsk.id, 2, utcnow() + timedelta(days=3), None)
+        db.session.commit()
+
+    page = parse(client_as(app, olga).get("/partners/academy").get_data(as_text=True))
+
+    cards = [e.attrs["data-session"] for e in page.iter() if "data-session" in e.attrs]
+    assert cards == [str(ids[n]) for n in (0, 1, 2, 5)]
+    more = by_id(page, "more-upcoming")
+    assert more.text() == (
+        "The next 3 of 6 upcoming sessions, and those with seats reserved for your"
+        " academy. Your academy's whole schedule"
+    )
+    links = [e.attrs["href"] for e in more.iter() if e.tag == "a"]
+    assert links == [f"/manage/schedule?academy={izhevsk.id}"]
+
+
+def test_dashboard_with_few_sessions_has_no_more_link(app, make_session, make_user, make_academy):
+    izhevsk = make_academy(name_en="Izhevsk", time_zone="Europe/Samara")
+    olga = make_user(Role.COORDINATOR, academy_id=izhevsk.id, locale="en")
+    make_session(academy_ids=[izhevsk.id])
+    page = parse(client_as(app, olga).get("/partners/academy").get_data(as_text=True))
+    assert [e for e in page.iter() if e.attrs.get("id") == "more-upcoming"] == []
+    assert len([e for e in page.iter() if "data-session" in e.attrs]) == 1

@@ -78,7 +78,7 @@ def test_csv_export_lists_everyone_in_order_and_defuses_formulas(
     response = client.get(f"/manage/sessions/{session.id}/registrants.csv")
     page = client.get(f"/manage/sessions/{session.id}/registrants").get_data(as_text=True)
 
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert [
         (r["Email"], r["Status"], r["Place on the waiting list"], r["Minutes in Zoom"])
@@ -89,6 +89,22 @@ def test_csv_export_lists_everyone_in_order_and_defuses_formulas(
     ]
     assert rows[0]["Name"].startswith("'=")
     assert '<td class="attended">42 min</td>' in page
+
+
+def test_csv_opens_in_excel_with_cyrillic_names_intact(
+    app, client, login, make_user, open_session, enrol
+):
+    # Excel set up for Russia or Uzbekistan reads a CSV without a byte order mark as
+    # Windows-1251: every Cyrillic name came out as "РРІР°РЅРѕРІР°". The mark makes it read UTF-8.
+    lecturer = make_user(Role.LECTURER)
+    session = open_session(actor=lecturer)
+    enrol(session.id, person(1, full_name="Иванова Мария"))
+    login(lecturer)
+
+    body = client.get(f"/manage/sessions/{session.id}/registrants.csv").data
+
+    assert body.startswith(b"\xef\xbb\xbfstatus,")
+    assert "Иванова Мария" in body.decode("utf-8-sig")
 
 
 def test_add_remove_and_promote_by_hand(app, client, login, make_user, open_session, enrol):

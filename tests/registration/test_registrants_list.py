@@ -163,7 +163,7 @@ def test_csv_is_streamed_in_batches_with_everyone_in_order(app, client, popular)
 
     assert response.is_streamed
     chunks = [chunk for chunk in response.response if chunk]
-    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
     assert len(chunks) >= 3  # 1,220 rows, 500 at a time
     assert len(rows) == 1220
     assert rows[0]["Email"] == "student0@example.org"

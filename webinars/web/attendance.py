@@ -39,7 +39,7 @@ from webinars.domain.attendance.sheet import build_sheet
 from webinars.extensions import db
 from webinars.models import Presence, Registration, Session, utcnow
 from webinars.web.attendance_forms import OverrideForm, ShareForm, WalkInForm
-from webinars.web.downloads import as_download
+from webinars.web.downloads import as_download, csv_download
 from webinars.web.roles import editable_session, staff_required
 
 bp = Blueprint("attendance", __name__, url_prefix="/manage/sessions/<int:session_id>")
@@ -96,7 +96,7 @@ def export(session_id: int, fmt: str):
     sheet = build_sheet(session)
     filename = f"session-{session.id}-attendance.{fmt}"
     if fmt == "csv":
-        return as_download(attendance_csv(sheet), "text/csv; charset=utf-8", filename)
+        return csv_download(attendance_csv(sheet), filename)
     return as_download(attendance_xlsx(sheet), XLSX, filename)
 
 

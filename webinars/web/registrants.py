@@ -48,7 +48,7 @@ from webinars.extensions import db
 from webinars.models import Registration, RegistrationStatus, Session, utcnow
 from webinars.web import path_secrets
 from webinars.web.bounds import page_number
-from webinars.web.downloads import as_download
+from webinars.web.downloads import csv_download
 from webinars.web.registration_forms import (
     CapacityForm,
     MessageForm,
@@ -189,7 +189,7 @@ def export(session_id: int):
             yield from registrants_csv(reading, session_id, attended, words)
 
     filename = f"session-{session.id}-registrants.csv"
-    response = as_download(chunks(), "text/csv; charset=utf-8", filename)
+    response = csv_download(chunks(), filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 

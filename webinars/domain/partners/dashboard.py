@@ -28,6 +28,9 @@ from webinars.models import (
 )
 
 PAST_LIMIT = 20
+# The next sessions shown; at university scale an academy has hundreds ahead, and the
+# schedule (filtered to the academy) pages through them all.
+UPCOMING_LIMIT = 30
 
 
 @dataclass
@@ -50,20 +53,53 @@ class AcademyOverview:
     requests: list[LectureRequest]
     agreements: list[tuple[Agreement, str]]
     next_expiry: Agreement | None
+    # When the academy has more upcoming sessions than UPCOMING_LIMIT: `upcoming` holds the
+    # next `upcoming_next` of them and later ones with seats reserved for the academy.
+    upcoming_next: int = 0
+    upcoming_total: int = 0
 
 
-def _sessions(academy_id: int, now: datetime, upcoming: bool) -> list[Session]:
-    query = (
+def _academy_sessions(academy_id: int):
+    return (
         db.select(Session)
         .where(with_academy(academy_id), Session.status != SessionStatus.DRAFT)
         .options(selectinload(Session.academies), selectinload(Session.lecturers))
     )
-    if upcoming:
-        query = query.where(Session.ends_at > now).order_by(Session.starts_at)
-    else:
-        query = query.where(Session.ends_at <= now).order_by(Session.starts_at.desc())
-        query = query.limit(PAST_LIMIT)
+
+
+def _past(academy_id: int, now: datetime) -> list[Session]:
+    query = _academy_sessions(academy_id).where(Session.ends_at <= now)
+    query = query.order_by(Session.starts_at.desc()).limit(PAST_LIMIT)
     return list(db.session.execute(query).scalars())
+
+
+def _upcoming(academy_id: int, now: datetime) -> tuple[list[Session], int, int]:
+    """The next UPCOMING_LIMIT sessions and any later one with seats reserved for the
+    academy (its coordinators nominate students for those), in order of start; how many
+    of them are the next ones; and how many upcoming sessions there are in all."""
+    ahead = _academy_sessions(academy_id).where(Session.ends_at > now)
+    first = list(
+        db.session.execute(
+            ahead.order_by(Session.starts_at, Session.id).limit(UPCOMING_LIMIT)
+        ).scalars()
+    )
+    if len(first) < UPCOMING_LIMIT:
+        return first, len(first), len(first)
+    reserved = db.select(SeatQuota.id).where(
+        SeatQuota.session_id == Session.id, SeatQuota.academy_id == academy_id
+    )
+    later = db.session.execute(
+        ahead.where(Session.id.not_in([s.id for s in first]), reserved.exists()).order_by(
+            Session.starts_at, Session.id
+        )
+    ).scalars()
+    total = db.session.execute(
+        db.select(db.func.count())
+        .select_from(Session)
+        .where(with_academy(academy_id), Session.status != SessionStatus.DRAFT)
+        .where(Session.ends_at > now)
+    ).scalar_one()
+    return [*first, *later], len(first), total
 
 
 def _lines(sessions: list[Session], academy_id: int, now: datetime) -> list[SessionLine]:
@@ -147,9 +183,12 @@ def academy_overview(academy_id: int, now: datetime | None = None) -> AcademyOve
             .limit(20)
         ).scalars()
     )
+    upcoming, upcoming_next, upcoming_total = _upcoming(academy_id, now)
     return AcademyOverview(
-        upcoming=_lines(_sessions(academy_id, now, True), academy_id, now),
-        past=_lines(_sessions(academy_id, now, False), academy_id, now),
+        upcoming=_lines(upcoming, academy_id, now),
+        past=_lines(_past(academy_id, now), academy_id, now),
+        upcoming_next=upcoming_next,
+        upcoming_total=upcoming_total,
         requests=requests,
         agreements=[(a, standing(a, today)) for a in agreements],
         next_expiry=in_force[0] if in_force else None,
