@@ -106,6 +106,10 @@ class IdSelectField(SelectField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("coerce", row_id)
         super().__init__(*args, **kwargs)
+        # Bootstrap-Flask's render_field gives the select style (form-select, with its
+        # arrow) by the field's type name, and anything else the text-box style: the
+        # academy pickers looked like text fields nobody would think to open.
+        self.type = "SelectField"
 
     def pre_validate(self, form: Any) -> None:
         """WTForms' check that the value is one of the choices, without building an
