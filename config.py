@@ -27,6 +27,26 @@ def _persistent_secret_key() -> str:
     return path.read_text().strip()
 
 
+# The department the defaults describe (the demo's own, in Samarkand), in each language.
+DEFAULT_HOME_NAMES = {
+    "": "Department of Children's Diseases, Samarkand",
+    "RU": "Кафедра детских болезней, Самарканд",
+    "UZ": "Bolalar kasalliklari kafedrasi, Samarqand",
+}
+
+
+def _home_name(language: str = "") -> str | None:
+    """HOME_NAME ("") or HOME_NAME_RU / HOME_NAME_UZ from the environment. With HOME_NAME
+    unset, the default department's name in each language (so a first run speaks all
+    three); with it set, a language left unset is None: HOME_NAME serves it as it is."""
+    setting = f"HOME_NAME_{language}" if language else "HOME_NAME"
+    if setting in os.environ:
+        return os.environ[setting]
+    if "HOME_NAME" in os.environ:
+        return None
+    return DEFAULT_HOME_NAMES[language]
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -39,12 +59,13 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")  # None: huey on SQLite, limits in memory
 
     # The home department: its city labels times in its zone on every page.
-    HOME_NAME = os.environ.get("HOME_NAME", "Department of Children's Diseases, Samarkand")
+    HOME_NAME = _home_name()
     HOME_CITY = os.environ.get("HOME_CITY", "Samarkand")
-    # The same names per language (ru, uz); unset: HOME_NAME as it is, and for the city
-    # CLDR's name of HOME_CITY when it is its zone's own city (Самарканд, Samarqand).
-    HOME_NAME_RU = os.environ.get("HOME_NAME_RU")
-    HOME_NAME_UZ = os.environ.get("HOME_NAME_UZ")
+    # The same names per language (ru, uz); unset: the default department's own names
+    # while HOME_NAME is unset too, else HOME_NAME as it is; for the city CLDR's name of
+    # HOME_CITY when it is its zone's own city (Самарканд, Samarqand).
+    HOME_NAME_RU = _home_name("RU")
+    HOME_NAME_UZ = _home_name("UZ")
     HOME_CITY_RU = os.environ.get("HOME_CITY_RU")
     HOME_CITY_UZ = os.environ.get("HOME_CITY_UZ")
     # The site's name in the header and titles, per language; unset: the translated

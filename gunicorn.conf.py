@@ -156,9 +156,10 @@ def worker_abort(worker) -> None:
 
 
 def _masked(path: str) -> str:
-    """The path with any run of secret characters cut, as the access log's filter does."""
+    """The path with its codes and any run of secret characters cut, as the access log's
+    filter does."""
     try:
-        from webinars.web.path_secrets import LONG_RUN
+        from webinars.web.path_secrets import mask_server_line
     except ImportError:  # the app is not importable here: keep only the path's shape
         return path.rsplit("/", 1)[0] + "/…"
-    return LONG_RUN.sub(r"\1…", path)
+    return mask_server_line(path)

@@ -8,14 +8,17 @@ import pytest
 
 from webinars.demo import PAST_MASTER_CLASS, PEOPLE
 from webinars.demo_history import HISTORY_DESCRIPTION
+from webinars.domain.attendance.sheet import build_sheet
 from webinars.extensions import db
 from webinars.models import (
+    SEAT_STATUSES,
     AttendanceEntry,
     AttendanceSheet,
     AuditEntry,
     Certificate,
     GuestSpeaker,
     PartnerAcademy,
+    Registration,
     Role,
     Session,
     SessionKind,
@@ -24,6 +27,10 @@ from webinars.models import (
     utcnow,
 )
 
+# Reasons that say a person was present; the others say they were not, except a
+# lecturer's decision and "frozen" (details forgotten), which say either.
+ATTENDED_REASONS = {"checked_in", "zoom"}
+EITHER_REASONS = {"override", "frozen"}
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
@@ -219,3 +226,34 @@ def test_seed_demo_past_master_class_has_attendance_and_certificates(app, runner
     assert (attendance.status_code, listed.status_code) == (200, 200)
     assert "Тимур Ахметов" in attendance.get_data(as_text=True)
     assert "Жанна Искакова" in listed.get_data(as_text=True)
+
+
+def test_seed_demo_never_overbooks_a_session(app, runner):
+    runner.invoke(args=["seed-demo"])
+
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(Session.id, Session.capacity, db.func.count(Registration.id))
+            .join(Registration, Registration.session_id == Session.id)
+            .where(Session.capacity.is_not(None), Registration.status.in_(SEAT_STATUSES))
+            .group_by(Session.id, Session.capacity)
+        ).all()
+    assert rows  # the demo has sessions with a capacity and seats taken
+    assert [(sid, cap, taken) for sid, cap, taken in rows if taken > cap] == []
+
+
+def test_seed_demo_attendance_reasons_agree_with_the_outcomes(app, runner):
+    runner.invoke(args=["seed-demo"])
+
+    contradictions = []
+    with app.app_context():
+        final = db.session.execute(
+            db.select(Session).join(AttendanceSheet, AttendanceSheet.session_id == Session.id)
+        ).scalars()
+        for session in final:
+            for row in build_sheet(session).rows:
+                if row.reason not in EITHER_REASONS and row.attended != (
+                    row.reason in ATTENDED_REASONS
+                ):
+                    contradictions.append((session.id, row.name, row.attended, row.reason))
+    assert contradictions == []

@@ -2,7 +2,10 @@
 report and the public page have something real to show on a first run.
 
 Written as rows, not through the scheduling rules (which rightly refuse a start in the
-past); the direction is derived by the same rule as on saving. Students' personal data of
+past); the direction is derived by the same rule as on saving, and the rows keep the rules
+the operations would have kept: a session with a capacity never has more seats taken (the
+rest of its students wait on its waiting list), and whoever attended was checked in (these
+sessions are not on Zoom), so each outcome has its reason. Students' personal data of
 sessions older than the retention period are already forgotten, as retention would have
 done; their registrations and attendance stay counted. Deterministic (a fixed seed) and
 idempotent: nothing is added once any agreement exists.
@@ -200,6 +203,9 @@ def _registrants(
         status = (
             RegistrationStatus.CONFIRMED if rng.random() < 0.9 else RegistrationStatus.CANCELLED
         )
+        if status is RegistrationStatus.CONFIRMED and _full(session, len(entries)):
+            status = RegistrationStatus.WAITING  # came too late for a seat
+        created_at = session.starts_at - timedelta(days=rng.randrange(1, 14))
         registration = Registration(
             session_id=session.id,
             email=None if forgotten else f"student{session.id}-{n}@students.example.org",
@@ -207,8 +213,10 @@ def _registrants(
             academy_id=academies[rng.choice(slugs)].id,
             status=status,
             locale=rng.choice(("ru", "uz", "en")),
-            created_at=session.starts_at - timedelta(days=rng.randrange(1, 14)),
+            created_at=created_at,
             confirmed_at=session.starts_at - timedelta(days=1),
+            seat_at=created_at if status is RegistrationStatus.CONFIRMED else None,
+            waitlisted_at=created_at if status is RegistrationStatus.WAITING else None,
             anonymised_at=forget_before if forgotten else None,
         )
         db.session.add(registration)
@@ -218,14 +226,22 @@ def _registrants(
     db.session.add(
         AttendanceSheet(session_id=session.id, finalised_at=session.ends_at + timedelta(hours=2))
     )
-    for registration in entries:
+    door = session.starts_at - timedelta(minutes=10)
+    for n, registration in enumerate(entries):
         attended = rng.random() < 0.78
+        # As finalising would have frozen it: present by a check-in, no minutes in Zoom.
         db.session.add(
             AttendanceEntry(
                 session_id=session.id,
                 registration_id=registration.id,
+                checked_in_at=door + timedelta(seconds=20 * n) if attended else None,
                 attended=attended,
-                minutes=(session.duration_minutes if attended else rng.randrange(0, 20)),
+                minutes=0,
                 forgotten_at=forget_before if forgotten else None,
             )
         )
+
+
+def _full(session: Session, seats_taken: int) -> bool:
+    """True when a session with a capacity has no seat left."""
+    return session.capacity is not None and seats_taken >= session.capacity

@@ -83,6 +83,21 @@ def test_a_revoked_certificate_says_so_and_is_not_mailed_again(app, client, logi
         assert audit.changes["reason"] == [None, "Left after ten minutes"]
 
 
+def test_a_refused_correction_request_keeps_what_was_typed(app, client, issued):
+    alexey = _certificate(app, issued.id, "Алексей Иванов")
+    token = _token(app, issued.people["alexey"])
+    typed = " ".join(["Моё отчество — Иванович, не Иванов."] * 15)  # 554 characters
+
+    answer = client.post(f"/r/{token}/certificate/correction", data={"correction": typed})
+
+    assert answer.status_code == 400
+    page = parse(answer.get_data(as_text=True))
+    assert by_id(page, "correction").text() == typed
+    assert by_id(page, "correction-error").text() == "Please keep it under 500 characters."
+    with app.app_context():
+        assert db.session.get(Certificate, alexey.id).correction_request is None
+
+
 def test_a_reissue_corrects_the_name_with_a_new_number_and_revokes_the_old(
     app, client, login, issued
 ):

@@ -429,3 +429,24 @@ def test_quota_deadline_field_names_the_clock_it_is_read_on(
     page = parse(response.get_data(as_text=True))
     labels = {e.attrs.get("for"): e.text() for e in page.iter() if e.tag == "label"}
     assert labels["deadline"] == expected
+
+
+def test_the_reserve_form_names_each_academy_with_its_city_in_the_readers_language(
+    app, client, login, make_user, open_session, make_academy
+):
+    izhevsk = make_academy(
+        name_en="Izhevsk Academy", name_ru="Ижевская академия", city="Izhevsk", city_ru="Ижевск"
+    )
+    lecturer = make_user(Role.LECTURER)
+    session = open_session(capacity=10, academy_ids=[izhevsk.id], actor=lecturer)
+    login(lecturer)
+
+    russian = client.get(
+        f"/partners/sessions/{session.id}/quotas", headers={"Accept-Language": "ru"}
+    )
+
+    page = parse(russian.get_data(as_text=True))
+    picker = by_id(page, "academy_id")
+    options = [e.text() for e in picker.iter() if e.tag == "option"]
+    assert options == ["Ижевская академия (Ижевск)"]
+    assert "Академия-партнёр" in russian.get_data(as_text=True)  # its label

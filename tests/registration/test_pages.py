@@ -447,3 +447,62 @@ def test_email_in_russian_reads_times_in_the_students_place_and_names_in_russian
     assert "13:00 Ижевск (UTC+04:00)" in when
     assert "Кафедра детских болезней, Самарканд" in message.text_body
     assert "Europe/Samara" not in message.text_body and "Asia/Samarkand" not in message.text_body
+
+
+@pytest.mark.parametrize(
+    ("language", "unwanted", "moved"),
+    [
+        ("ru", "регистрация больше не действует", "занятие перенесено"),
+        ("uz", "roʻyxatdan oʻtish endi amalda emas", "mashgʻulot koʻchirilgan"),
+    ],
+)
+def test_outbox_says_why_mail_will_not_be_sent_in_the_readers_language(
+    app, client, login, make_user, open_session, enrol, language, unwanted, moved
+):
+    from webinars.models import MailStatus, OutboxMessage, RegistrationStatus, Role
+
+    session = open_session()
+    registration = enrol(session.id, person(1))
+    enrol(session.id, person(2))
+    with app.app_context():
+        db.session.get(Registration, registration.id).status = RegistrationStatus.CANCELLED
+        waiting, other = db.session.execute(
+            db.select(OutboxMessage).order_by(OutboxMessage.id)
+        ).scalars()
+        other.status, other.last_error = MailStatus.DROPPED, "session moved"
+        db.session.commit()
+        waiting_id, dropped_id = waiting.id, other.id
+    login(make_user(Role.ADMIN))
+    headers = {"Accept-Language": language}
+
+    shown = parse(client.get(f"/admin/outbox/{waiting_id}", headers=headers).get_data(as_text=True))
+    dropped = client.get(f"/admin/outbox/{dropped_id}", headers=headers).get_data(as_text=True)
+    listing = client.get("/admin/outbox/", headers=headers).get_data(as_text=True)
+
+    assert unwanted in by_id(shown, "message-text").text()
+    assert "no longer active" not in by_id(shown, "message-text").text()
+    assert moved in dropped and "session moved" not in dropped
+    assert moved in listing and "session moved" not in listing
+
+
+def test_every_reason_not_to_send_mail_has_words_in_every_language():
+    from pathlib import Path
+
+    from webinars.web.drop_reasons import DROP_REASONS
+
+    domain = Path(__file__).parents[2] / "webinars" / "domain"
+    sources = [
+        domain / "registration" / "notices.py",
+        domain / "certificates" / "mail.py",
+        domain / "partners" / "mail.py",
+    ]
+    stated = set()
+    for source in sources:
+        text = source.read_text()
+        stated |= set(re.findall(r'return "([^"]+)"', text))
+        stated |= set(re.findall(r'_drop\(message, "([^"]+)"', text))
+        for pair in re.findall(r'"([^"]+)" if session\.is_cancelled else "([^"]+)"', text):
+            stated |= set(pair)
+    stated |= {f"invitation {state}" for state in ("accepted", "revoked", "expired")}
+
+    assert stated - set(DROP_REASONS) == set()

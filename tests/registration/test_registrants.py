@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from tests.fixtures.markup import parse
 from tests.fixtures.registration import outbox, person
 from tests.fixtures.session_form import form_data
@@ -79,12 +81,13 @@ def test_csv_export_lists_everyone_in_order_and_defuses_formulas(
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert [
-        (r["email"], r["status"], r["waiting_position"], r["attended_minutes"]) for r in rows
+        (r["Email"], r["Status"], r["Place on the waiting list"], r["Minutes in Zoom"])
+        for r in rows
     ] == [
-        ("student1@example.org", "held", "", "42"),
-        ("student2@example.org", "waiting", "1", ""),
+        ("student1@example.org", "Held, unconfirmed", "", "42"),
+        ("student2@example.org", "Waiting", "1", ""),
     ]
-    assert rows[0]["full_name"].startswith("'=")
+    assert rows[0]["Name"].startswith("'=")
     assert '<td class="attended">42 min</td>' in page
 
 
@@ -100,7 +103,7 @@ def test_csv_opens_in_excel_with_cyrillic_names_intact(
 
     body = client.get(f"/manage/sessions/{session.id}/registrants.csv").data
 
-    assert body.startswith(b"\xef\xbb\xbfstatus,")
+    assert body.startswith(b"\xef\xbb\xbfStatus,")
     assert "Иванова Мария" in body.decode("utf-8-sig")
 
 
@@ -242,3 +245,41 @@ def test_registrants_list_writes_times_in_the_one_format(
     cells = [e.text() for e in registrants.iter() if e.tag == "td" and "(UTC+05:00)" in e.text()]
 
     assert len(cells) == 1 and cells[0].endswith("Samarkand (UTC+05:00)")
+
+
+@pytest.mark.parametrize(
+    ("language", "headings", "waiting"),
+    [
+        (
+            "ru",
+            ["Статус", "Место в листе ожидания", "Эл. почта", "Дата регистрации (UTC)"],
+            "В листе ожидания",
+        ),
+        (
+            "uz",
+            [
+                "Holat",
+                "Kutish roʻyxatidagi oʻrni",
+                "Elektron pochta",
+                "Roʻyxatdan oʻtgan vaqti (UTC)",
+            ],
+            "Kutish roʻyxatida",
+        ),
+    ],
+)
+def test_csv_export_is_headed_and_filled_in_the_readers_language(
+    app, client, login, make_user, open_session, enrol, language, headings, waiting
+):
+    lecturer = make_user(Role.LECTURER)
+    session = open_session(capacity=1, actor=lecturer)
+    enrol(session.id, person(1))
+    enrol(session.id, person(2))
+    login(lecturer)
+
+    response = client.get(
+        f"/manage/sessions/{session.id}/registrants.csv", headers={"Accept-Language": language}
+    )
+
+    header, _first, second = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [header[0], header[1], header[3], header[8]] == headings
+    assert (second[0], second[1]) == (waiting, "1")

@@ -166,10 +166,10 @@ def test_csv_is_streamed_in_batches_with_everyone_in_order(app, client, popular)
     rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
     assert len(chunks) >= 3  # 1,220 rows, 500 at a time
     assert len(rows) == 1220
-    assert rows[0]["email"] == "student0@example.org"
-    assert (rows[60]["status"], rows[60]["waiting_position"]) == ("waiting", "1")
-    assert rows[99]["waiting_position"] == "40"
-    assert {r["status"] for r in rows[100:]} == {"cancelled"}
+    assert rows[0]["Email"] == "student0@example.org"
+    assert (rows[60]["Status"], rows[60]["Place on the waiting list"]) == ("Waiting", "1")
+    assert rows[99]["Place on the waiting list"] == "40"
+    assert {r["Status"] for r in rows[100:]} == {"Cancelled"}
 
 
 def test_registrants_search_words_are_masked_in_access_logs(app):

@@ -737,3 +737,18 @@ def test_anonymous_login_redirect_keeps_the_page(app: Flask, world: dict[str, An
     response = app.test_client().get("/manage/schedule")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=%2Fmanage%2Fschedule"
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_every_main_menu_entry_opens_for_the_role_that_sees_it(
+    app: Flask, world: dict[str, Any], role: str
+):
+    cookie = _signed_in_cookie(app, world["people"][role])
+    home = _request(app, cookie, "GET", "/").get_data(as_text=True)
+    menu = home.split('id="nav"', 1)[1].split('class="nav-account"', 1)[0]
+    links = [part.split('"', 1)[0] for part in menu.split('href="')[1:]]
+
+    answers = {link: _request(app, cookie, "GET", link).status_code for link in links}
+
+    assert "/reports/" in answers  # every signed-in role has a report (a coordinator's own)
+    assert {link: status for link, status in answers.items() if status != OK} == {}

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from babel import Locale
 
+import config
 from tests.fixtures.app import PASSWORD
 from tests.fixtures.markup import by_id, parse, value_of
 from webinars.domain.sessions.timezones import utc_to_local
@@ -126,8 +127,11 @@ def test_titles_in_another_language_carry_a_lang_attribute(client, make_session)
 
 
 def test_site_and_department_names_per_language(app, client, make_session):
-    app.config.update(
-        SITE_NAME_RU="Международные лекции кафедры", HOME_NAME_UZ="Bolalar kasalliklari kafedrasi"
+    app.config.update(  # a department that names itself in Uzbek, not in Russian
+        SITE_NAME_RU="Международные лекции кафедры",
+        HOME_NAME="Children's Diseases Department",
+        HOME_NAME_RU=None,
+        HOME_NAME_UZ="Bolalar kasalliklari kafedrasi",
     )
     from webinars.domain.sessions.places import home_name
 
@@ -191,3 +195,38 @@ def test_account_without_a_language_offers_the_one_the_page_is_in(app, client, l
     )
     with app.app_context():
         assert db.session.get(User, user.id).locale == "ru"
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("en", "Department of Children's Diseases, Samarkand"),
+        ("ru", "Кафедра детских болезней, Самарканд"),
+        ("uz", "Bolalar kasalliklari kafedrasi, Samarqand"),
+    ],
+)
+def test_the_default_department_is_named_in_the_pages_language(client, language, name):
+    page = client.get("/cooperation", headers={"Accept-Language": language})
+
+    assert name in page.get_data(as_text=True).replace("&#39;", "'")
+
+
+def test_a_department_set_by_home_name_keeps_its_name_where_no_translation_is_set(
+    monkeypatch,
+):
+    monkeypatch.delenv("HOME_NAME_RU", raising=False)
+    monkeypatch.setenv("HOME_NAME", "Pediatrics Department")
+    monkeypatch.setenv("HOME_NAME_UZ", "Pediatriya kafedrasi")
+
+    assert config._home_name() == "Pediatrics Department"
+    assert config._home_name("RU") is None  # pages then show HOME_NAME
+    assert config._home_name("UZ") == "Pediatriya kafedrasi"
+
+
+def test_the_default_department_has_its_names_from_the_environment_too(monkeypatch):
+    for setting in ("HOME_NAME", "HOME_NAME_RU", "HOME_NAME_UZ"):
+        monkeypatch.delenv(setting, raising=False)
+    monkeypatch.setenv("HOME_NAME_UZ", "Bolalar kasalliklari kafedrasi")
+
+    assert config._home_name("RU") == "Кафедра детских болезней, Самарканд"
+    assert config._home_name("UZ") == "Bolalar kasalliklari kafedrasi"

@@ -13,7 +13,7 @@ from webinars.extensions import db
 from webinars.models import FeedScope
 from webinars.web.feed_http import mask_feed_tokens
 from webinars.web.my_registration import mask_manage_tokens
-from webinars.web.path_secrets import KEEP, LONG_RUN
+from webinars.web.path_secrets import KEEP, LONG_RUN, mask_codes
 
 # Spellings a client may send that still reach the feed: {t} is the token, {e} the token
 # with its first character percent-escaped.
@@ -78,11 +78,19 @@ def test_a_long_run_of_slashes_is_left_as_it_is():
 
 # What a log line may be stuffed with to make masking slow: runs of what the patterns
 # start or go on with. Each is read by each of the three masks a server's line meets.
-LONG_RUNS = {"slashes": "/", "escaped-slashes": "%2F", "secret-characters": "a", "paths": "/r/x"}
+LONG_RUNS = {
+    "slashes": "/",
+    "escaped-slashes": "%2F",
+    "secret-characters": "a",
+    "paths": "/r/x",
+    "code-paths": "/certificates/",
+    "check-in-paths": "/manage/sessions/1/check-in/r1",
+}
 MASKS = {
     "feed": mask_feed_tokens,
     "manage": mask_manage_tokens,
     "long-run": lambda text: LONG_RUN.sub(r"\1…", text),
+    "codes": mask_codes,
 }
 SHORT, LONG = 250, 4000  # 16 times as long
 

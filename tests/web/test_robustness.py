@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 from tests.fixtures.markup import by_id, parse
 from tests.fixtures.session_form import form_data
 from webinars.models import Role, SessionKind
+from webinars.web.bounds import page_number
 
 ID_PAST_THE_DATABASE = [2**31, 10**30]
 
@@ -152,3 +153,23 @@ def test_an_empty_academy_is_explained(app, client, make_session):
 
     assert response.status_code == 422
     assert "Choose your academy, or “Another institution”." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["²", "٣", "１", "1_0", "+-1"])
+def test_a_page_number_not_written_in_ascii_digits_is_the_first_page(client, make_session, page):
+    make_session(title="Neonatal jaundice")
+
+    first = client.get("/?page=1").get_data(as_text=True)
+    response = client.get(f"/?page={page}")
+
+    assert response.status_code == 200
+    assert "Neonatal jaundice" in first
+    assert "Neonatal jaundice" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"), [("2", 2), (" +3 ", 3), ("²", 1), ("٣", 1), ("1_0", 1), ("x", 1)]
+)
+def test_page_number_reads_only_ascii_digits(app, typed, number):
+    with app.test_request_context("/", query_string={"page": typed}):
+        assert page_number() == number

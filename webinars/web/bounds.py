@@ -9,6 +9,7 @@ message instead of reaching a text field as an object that has no length.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -25,6 +26,10 @@ MAX_NUMBER = 2**31 - 1  # any other whole number a form or a query string holds
 
 NO_FILES = _l("A file was sent where this form takes text: type the text into the form instead.")
 OUT_OF_RANGE = _l("This number is out of range.")
+# A whole number as typed: ASCII digits only. Python's int() and str.isdigit() also take
+# other scripts' digits and superscripts ("²" is a digit to isdigit), which no one types
+# as a page number or an id.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 def whole_number(value: object, low: int = -MAX_NUMBER, high: int = MAX_NUMBER) -> int:
@@ -34,7 +39,9 @@ def whole_number(value: object, low: int = -MAX_NUMBER, high: int = MAX_NUMBER) 
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and len(value.strip()) <= 12:
-        number = int(value)  # ValueError for words, floats, "nan"
+        if not WHOLE_NUMBER.fullmatch(value.strip()):
+            raise ValueError("not a number")  # words, floats, "nan", "²", "1_000"
+        number = int(value)
     else:
         raise ValueError("not a number, or far too long to be one in range")
     if not low <= number <= high:
@@ -57,7 +64,7 @@ def arg_number(name: str, default: int, low: int, high: int) -> int:
     try:
         number = whole_number(text)
     except ValueError:
-        if not text.lstrip("+-").isdigit():
+        if not WHOLE_NUMBER.fullmatch(text):
             return default
         number = low if text.startswith("-") else high  # a number, just far too big
     return min(max(number, low), high)

@@ -90,6 +90,11 @@ def _kept_rows(name: str, read: Callable[[], list[Any]]) -> list[Any]:
     return entry[1]
 
 
+def academy_with_city(academy: PartnerAcademy, locale: str) -> str:
+    """An academy as every picker names it: 'Ижевская академия (Ижевск)'."""
+    return f"{academy.name_in(locale)} ({academy.city_in(locale)})"
+
+
 def academy_choices(include_ids: list[int] | None = None) -> list[tuple[int, str]]:
     """Academies not archived, plus any already chosen; named in the viewer's language."""
     locale = str(get_locale())

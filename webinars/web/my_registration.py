@@ -135,8 +135,14 @@ def manage(token: str):
 
 
 def _manage_page(
-    registration: Registration, token: str, feed_count: int, new_feed_url: str | None = None
+    registration: Registration,
+    token: str,
+    feed_count: int,
+    new_feed_url: str | None = None,
+    correction: tuple[str, str] | None = None,
 ) -> str:
+    """The manage page; `correction` is a refused correction request (the text typed,
+    the message), shown again in its form."""
     session = registration.session
     seated = registration.status is RegistrationStatus.CONFIRMED
     now = utcnow()
@@ -154,6 +160,8 @@ def _manage_page(
         places=places_for(session, registration.academy),
         feed_count=feed_count,
         new_feed_url=new_feed_url,
+        correction_typed=correction[0] if correction else None,
+        correction_error=correction[1] if correction else None,
         now=now,
         **_late_state(registration, now),
     )
@@ -280,11 +288,14 @@ def certificate_correction(token: str):
     found = current_for_registration(registration.id)
     if found is None:
         abort(404, description=_("There is no certificate for this registration yet."))
+    typed = request.form.get("correction", "")
     try:
-        request_correction(found, request.form.get("correction", ""), utcnow())
+        request_correction(found, typed, utcnow())
     except CertificateError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
+        db.session.rollback()  # the page again, with what was typed and what to fix
+        feeds = feed_tokens.personal_tokens(registration.email) if registration.email else []
+        page = _manage_page(registration, token, len(feeds), correction=(typed, str(exc.message)))
+        return page, 400
     else:
         db.session.commit()
         flash(_("Thank you: the lecturers will correct and reissue the certificate."), "success")

@@ -12,6 +12,7 @@ from webinars.extensions import db
 from webinars.models import MailStatus, OutboxMessage, Registration
 from webinars.web.bounds import page_number
 from webinars.web.downloads import as_download
+from webinars.web.drop_reasons import drop_reason
 from webinars.web.roles import admin_required
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
@@ -46,6 +47,7 @@ def index():
         pagination=pagination,
         status=status,
         status_labels=STATUS_LABELS,
+        drop_reason=drop_reason,
         sending=bool(current_app.config.get("MAIL_SERVER")),
     )
 
@@ -55,7 +57,10 @@ def index():
 def message(message_id: int):
     """One message as its recipient would read it (plain text), and its attachment."""
     return render_template(
-        "outbox/message.html", message=_rendered(message_id), status_labels=STATUS_LABELS
+        "outbox/message.html",
+        message=_rendered(message_id),
+        status_labels=STATUS_LABELS,
+        drop_reason=drop_reason,
     )
 
 
@@ -81,7 +86,9 @@ def _rendered(message_id: int) -> OutboxMessage:
             if reason is None:
                 compose.render(message)
             else:
-                message.text_body = _("(It will not be sent: %(reason)s.)", reason=reason)
+                message.text_body = _(
+                    "(It will not be sent: %(reason)s.)", reason=drop_reason(reason)
+                )
         db.session.expunge(message)  # a preview is never saved
     return message
 

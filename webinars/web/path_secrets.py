@@ -49,15 +49,21 @@ def _spelled(word: str) -> str:
     return "".join(f"(?:{re.escape(char)}|%{ord(char):02x})" for char in word)
 
 
-def secret_after(*segments: str | None) -> re.Pattern[str]:
-    """The secret path segment that follows `segments` (None: any one segment, a slug).
+# Where a path starts in a log line: the line's start, after a space or a quote.
+_PATH_START = r"(?<![^\s\"'])"
+
+
+def secret_after(*segments: str | None, path_start: bool = False) -> re.Pattern[str]:
+    """The secret path segment that follows `segments` (None: any one segment, a slug);
+    with `path_start`, only where they open the path (not /manage/.../certificates/...).
 
     Group 1 is everything before the secret, group 2 the characters a log keeps. A secret
     already masked ("…" after the kept characters) is left alone: several filters may see
     one record, and a line masked twice reads the same as once.
     """
     parts = [_SEGMENT if segment is None else _spelled(segment) for segment in segments]
-    prefix = _RUN_START + "".join(_SLASHES + part for part in parts) + _SLASHES
+    start = _PATH_START if path_start else _RUN_START
+    prefix = start + "".join(_SLASHES + part for part in parts) + _SLASHES
     secret = rf"({_SECRET_CHAR}{{{KEEP}}}){_SECRET_CHAR}*(?!{_SECRET_CHAR}|…)"
     return re.compile(rf"({prefix}){secret}", re.IGNORECASE)
 
@@ -67,6 +73,26 @@ def mask_secrets(text: str, *patterns: re.Pattern[str]) -> str:
     for pattern in patterns:
         text = pattern.sub(r"\1\2…", text)
     return text
+
+
+# Codes too short for LONG_RUN (which would also cut ordinary words if it were shorter),
+# masked in the paths that carry them: a check-in QR's code (26 characters), which opens
+# the check-in to its session's lecturers, and a certificate's verification code (22),
+# which shows its holder's name to anyone.
+CODE_PATHS = (
+    secret_after("manage", "sessions", None, "check-in", None),
+    secret_after("certificates", path_start=True),
+)
+
+
+def mask_codes(text: str) -> str:
+    """`text` with every check-in and certificate code in a path masked."""
+    return mask_secrets(text, *CODE_PATHS)
+
+
+def mask_server_line(text: str) -> str:
+    """A server's line as the logs keep it: the codes above and any long run cut."""
+    return LONG_RUN.sub(r"\1…", mask_codes(text))
 
 
 class SecretPathFilter(logging.Filter):
@@ -91,7 +117,7 @@ class SecretPathFilter(logging.Filter):
     def _masked(self, value: Any, server: bool) -> Any:
         if not isinstance(value, str):
             return value
-        value = self.mask(value)
+        value = mask_codes(self.mask(value))
         return LONG_RUN.sub(r"\1…", value) if server else value
 
 

@@ -29,6 +29,8 @@ from webinars.domain.registration.register import (
     register,
 )
 from webinars.domain.registration.registrants import (
+    CSV_COLUMNS,
+    CsvWords,
     RegistrantFilters,
     SeatRuleError,
     attendance_by_email,
@@ -174,12 +176,17 @@ def export(session_id: int):
     session = editable_session(session_id)
     attended = attendance_by_email(session.id)
     engine = db.engine
+    words = CsvWords(
+        headings=[str(label) for label in CSV_COLUMNS],
+        statuses={status: str(label) for status, label in STATUS_LABELS.items()},
+        locale=str(get_locale()),
+    )
 
     def chunks():
         # Sent after the request has ended: the rows are read through a database session
         # of the stream's own, closed when the stream ends or is dropped.
         with OrmSession(engine) as reading:
-            yield from registrants_csv(reading, session_id, attended)
+            yield from registrants_csv(reading, session_id, attended, words)
 
     filename = f"session-{session.id}-registrants.csv"
     response = csv_download(chunks(), filename)

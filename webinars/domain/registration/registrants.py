@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func, or_
 from sqlalchemy.orm import Session as OrmSession
@@ -155,45 +156,56 @@ def attendance_by_email(session_id: int) -> dict[str, int]:
     }
 
 
+# The CSV's header row, read in the reader's language (times in UTC, ISO 8601).
 CSV_COLUMNS = (
-    "status",
-    "waiting_position",
-    "full_name",
-    "email",
-    "academy",
-    "programme",
-    "year_of_study",
-    "language",
-    "registered_at",
-    "confirmed_at",
-    "attended_minutes",
+    _l("Status"),
+    _l("Place on the waiting list"),
+    lazy_pgettext("person", "Name"),
+    _l("Email"),
+    _l("Academy"),
+    _l("Programme"),
+    _l("Year of study"),
+    _l("Language"),
+    _l("Registered at (UTC)"),
+    _l("Confirmed at (UTC)"),
+    _l("Minutes in Zoom"),
 )
+
+
+@dataclass(frozen=True)
+class CsvWords:
+    """The CSV's words in the reader's language, read during the request (the rows are
+    written after it, when its language is gone): the header row and each status."""
+
+    headings: list[str]
+    statuses: Mapping[RegistrationStatus, str]
+    locale: str
 
 
 CSV_BATCH = 500  # rows read, written and sent at a time: memory stays flat
 
 
 def registrants_csv(
-    reading: OrmSession, session_id: int, attended: Mapping[str, int]
+    reading: OrmSession, session_id: int, attended: Mapping[str, int], words: CsvWords
 ) -> Iterator[str]:
     """The registrants as CSV (UTF-8), one row each, in the order of the page: yielded a
     batch of rows at a time, read as they go (never all at once) through `reading`, a
     database session of the stream's own (the request's is gone while it is sent).
-    `attended`: attendance_by_email(session_id)."""
+    `attended`: attendance_by_email(session_id); `words`: headings, statuses, locale."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(words.headings)
     position = 0
     rows = reading.execute(_ordered(session_id).execution_options(yield_per=CSV_BATCH))
     for n, r in enumerate(rows.scalars(), start=1):
         position += r.status is RegistrationStatus.WAITING
         writer.writerow(
             [
-                r.status.value,
+                words.statuses.get(r.status, r.status.value),
                 position if r.status is RegistrationStatus.WAITING else "",
                 _cell(r.full_name),
                 _cell(r.email),
-                _cell(r.academy.name_en if r.academy else r.academy_other),
+                _cell(r.academy.name_in(words.locale) if r.academy else r.academy_other),
                 _cell(r.programme),
                 r.year_of_study or "",
                 r.locale,

@@ -42,7 +42,7 @@ from webinars.extensions import db
 from webinars.i18n import LANGUAGE_NAMES, session_place_label
 from webinars.models import SeatQuota, utcnow
 from webinars.web.bounds import BoundedIntegerField, IdSelectField, accepts_files
-from webinars.web.choices import DATETIME_FORMAT, readable
+from webinars.web.choices import DATETIME_FORMAT, academy_with_city, readable
 from webinars.web.partners.blueprint import bp
 from webinars.web.roles import coordinator_required, editable_session, scheduler_required
 
@@ -96,9 +96,10 @@ def quotas(session_id: int):
     """A session's reserved seats per academy: set, change, remove."""
     session = editable_session(session_id)
     form = QuotaForm()
-    form.academy_id.choices = [(a.id, a.name_in(str(get_locale()))) for a in session.academies]
+    locale = str(get_locale())
+    form.academy_id.choices = [(a.id, academy_with_city(a, locale)) for a in session.academies]
     form.deadline.label.text = _(
-        "Reserved until (%(place)s time)", place=session_place_label(session)
+        "Reserved until (%(place)s time)", place=session_place_label(session, locale)
     )
     status = 200
     if form.validate_on_submit():
