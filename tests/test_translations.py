@@ -69,10 +69,18 @@ def _extract() -> Catalog:
         method_map, options_map = parse_mapping_cfg(f, str(BABEL_CFG))
     keywords = {**DEFAULT_KEYWORDS, **parse_keywords(EXTRA_KEYWORDS)}
     catalog = Catalog()
-    for path, line, message, comments, context in extract_from_dir(
-        ROOT_DIR, method_map, options_map, keywords
-    ):
-        catalog.add(message, None, [(path, line)], auto_comments=comments, context=context)
+    reading: list[str] = []
+    try:
+        for path, line, message, comments, context in extract_from_dir(
+            ROOT_DIR,
+            method_map,
+            options_map,
+            keywords,
+            callback=lambda path, *_: reading.append(path),
+        ):
+            catalog.add(message, None, [(path, line)], auto_comments=comments, context=context)
+    except Exception as exc:  # Jinja's error does not say which template it was
+        raise AssertionError(f"cannot extract the strings of {reading[-1]}: {exc}") from exc
     return catalog
 
 
