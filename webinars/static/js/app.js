@@ -102,6 +102,28 @@
     });
   });
 
+  // A long list of checkboxes (300 lecturers, 40 academies) gets a search box: typing
+  // "rust" keeps only the names containing it; the ticked ones always stay in sight.
+  // <div class="checkbox-list" data-search-label="...">
+  Array.prototype.forEach.call(document.querySelectorAll(".checkbox-list[data-search-label]"), function (list) {
+    var items = list.querySelectorAll(".form-check");
+    if (items.length <= 12) { return; }
+    var search = document.createElement("input");
+    search.type = "search";
+    search.className = "form-control form-control-sm mb-1 list-search";
+    search.setAttribute("aria-label", list.getAttribute("data-search-label"));
+    search.placeholder = list.getAttribute("data-search-label");
+    list.parentNode.insertBefore(search, list);
+    search.addEventListener("input", function () {
+      var words = search.value.trim().toLowerCase();
+      Array.prototype.forEach.call(items, function (item) {
+        var box = item.querySelector("input");
+        var text = item.textContent.toLowerCase();
+        item.hidden = !!words && text.indexOf(words) === -1 && !(box && box.checked);
+      });
+    });
+  });
+
   // A part of a form shown only for some choices of a radio group:
   // <div data-shown-for="conference" data-values="link"> (the meeting link, for "a link").
   Array.prototype.forEach.call(document.querySelectorAll("[data-shown-for]"), function (part) {
