@@ -56,6 +56,24 @@ def test_catalogue_lists_open_public_sessions_with_seats_left(
     assert webinar.id != master.id
 
 
+def test_catalogue_finds_a_session_by_words_in_its_title(client, open_session):
+    # At university scale the catalogue holds hundreds of pages; a student told "the
+    # Kawasaki master class" could only page through them.
+    open_session(title="Kawasaki disease in practice")
+    open_session(title="Детская нефрология: случаи")
+    open_session(title="Rickets and vitamin D today")
+
+    kawasaki = client.get("/catalog/?q=kawasaki")
+    nephrology = client.get("/catalog/?q=%D0%BD%D0%B5%D1%84%D1%80%D0%BE")  # "нефро"
+
+    page = parse(kawasaki.get_data(as_text=True))
+    titles = [e.text() for e in page.iter() if e.tag == "h2"]
+    assert titles == ["Kawasaki disease in practice"]
+    assert by_id(page, "q").attrs["value"] == "kawasaki"  # kept in the box
+    listed = nephrology.get_data(as_text=True)
+    assert "Детская нефрология" in listed and "Kawasaki" not in listed
+
+
 def test_catalogue_bad_date_filter_is_explained_not_a_500(client, open_session):
     open_session()
     response = client.get("/catalog/?date_from=31-31-2026")

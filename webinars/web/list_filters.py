@@ -11,7 +11,7 @@ from webinars.domain.sessions.filters import SessionFilters
 def session_filters(form: FlaskForm, user_id: int | None = None) -> SessionFilters:
     """The filters a form asks for; a field with an error (a reversed range, a date that
     is no date) narrows nothing, the others still do. Fields a form lacks (the catalogue
-    has no lecturer, status, title words or "mine") narrow nothing either."""
+    has no lecturer, status or "mine") narrow nothing either."""
 
     def value(name: str):
         field = getattr(form, name, None)

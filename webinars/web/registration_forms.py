@@ -207,6 +207,8 @@ class CatalogFilterForm(FlaskForm):
     academy = IdSelectField(_l("Academy"), validators=[Optional()], default=0)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("Until"), validators=[Optional()])
+    # Hundreds of pages at university scale: a student looks a session up by its title.
+    q = StringField(_l("Words in the title"), validators=[Optional(), Length(max=200)])
 
 
 class RegistrantFilterForm(FlaskForm):
