@@ -19,6 +19,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT_DIR = PACKAGE_DIR.parent
 TRANSLATIONS = PACKAGE_DIR / "translations"
 POT = TRANSLATIONS / "messages.pot"
+BABEL_CFG = ROOT_DIR / "babel.cfg"
+# Flask-Babel's lazy forms, beside Babel's own keywords (_, gettext, ngettext, pgettext ...);
+# tests/test_translations.py extracts with the same ones.
+EXTRA_KEYWORDS = ("_l", "lazy_pgettext:1c,2")
 
 
 @click.command("create-user")
@@ -114,11 +118,8 @@ def translate_extract() -> None:
     _pybabel(
         "extract",
         "-F",
-        str(ROOT_DIR / "babel.cfg"),
-        "-k",
-        "_l",
-        "-k",
-        "lazy_pgettext:1c,2",
+        str(BABEL_CFG),
+        *(arg for keyword in EXTRA_KEYWORDS for arg in ("-k", keyword)),
         "--sort-output",
         "--no-location",
         "-o",

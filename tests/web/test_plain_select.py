@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, widgets
 
@@ -79,6 +81,31 @@ def test_id_select_accepts_only_its_choices(app, value, error):
         form.lecturer.choices = CHOICES
         form.lecturer.validate(form)
     assert form.lecturer.errors == ([error] if error else [])
+
+
+class AppFilters(FlaskForm):
+    """As the app's forms are: FlaskForm, whose WTForms messages have no Uzbek catalogue."""
+
+    class Meta:
+        csrf = False
+
+    lecturer = IdSelectField("Lecturer")
+
+
+@pytest.mark.parametrize(
+    ("lang", "error"),
+    [
+        ("en", "Not a valid choice."),
+        ("ru", "Выберите один из вариантов в списке."),
+        ("uz", "Roʻyxatdagi variantlardan birini tanlang."),
+    ],
+)
+def test_id_select_refuses_a_choice_in_the_readers_language(app, lang, error):
+    with app.test_request_context(), force_locale(lang):
+        form = AppFilters(MultiDict({"lecturer": "8"}))
+        form.lecturer.choices = CHOICES
+        form.lecturer.validate(form)
+    assert form.lecturer.errors == [error]
 
 
 def test_a_plain_text_list_is_kept_and_still_writes_what_wtforms_writes(app):

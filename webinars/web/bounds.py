@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from wtforms import IntegerField, SelectField, SelectMultipleField, ValidationError
@@ -118,7 +119,8 @@ class IdSelectField(SelectField):
             super().pre_validate(form)
             return
         if not any(self.coerce(value) == self.data for value, _label in self.choices):
-            message = self.invalid_choice_message or self.gettext("Not a valid choice.")
+            # The app's catalogue, not WTForms' own: that has no Uzbek.
+            message = self.invalid_choice_message or _("Not a valid choice.")
             raise ValidationError(message)
 
 
