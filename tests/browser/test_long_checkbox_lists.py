@@ -36,6 +36,24 @@ def test_lecturer_list_finds_a_colleague_by_name(new_page, sign_in, make_user, m
     expect(lecturers.get_by_label("Rustam Aliev")).to_be_checked()
 
 
+def test_find_a_time_lecturers_can_be_searched(new_page, sign_in, make_user):
+    me = make_user(Role.LECTURER)
+    for n in range(20):
+        make_user(Role.LECTURER, name=f"Colleague {n:02d}")
+    page: Any = new_page()
+    sign_in(page, me)
+    page.goto("/manage/find-a-time")
+
+    lecturers = page.locator("#find-time-lecturers")
+    lecturers.get_by_role("searchbox", name="Search the list").fill("colleague 07")
+
+    # The match, and the lecturer already ticked (the page starts from the one signed in).
+    visible = lecturers.locator(".form-check:visible")
+    expect(visible).to_have_count(2)
+    expect(visible.filter(has_text="Colleague 07")).to_have_count(1)
+    expect(visible.filter(has_text=me.name).locator("input")).to_be_checked()
+
+
 def test_short_lists_have_no_search_box(new_page, sign_in, make_user, make_academy):
     me = make_user(Role.LECTURER)
     make_academy(name_en="Izhevsk Medical Academy")

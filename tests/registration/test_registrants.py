@@ -283,3 +283,29 @@ def test_csv_export_is_headed_and_filled_in_the_readers_language(
     header, _first, second = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert [header[0], header[1], header[3], header[8]] == headings
     assert (second[0], second[1]) == (waiting, "1")
+
+
+def test_add_a_person_form_speaks_of_the_person_not_to_them(
+    app, client, login, make_user, open_session
+):
+    # The lecturer's form read "Name of your institution" and, left empty, "Enter the name
+    # of your institution"; and its name and email fields asked the browser to fill in the
+    # lecturer's own name and address.
+    lecturer = make_user(Role.LECTURER)
+    session = open_session(actor=lecturer)
+    login(lecturer)
+    base = f"/manage/sessions/{session.id}/registrants"
+
+    page = parse(client.get(base).get_data(as_text=True))
+    refused = client.post(
+        f"{base}/add",
+        data={"add-full_name": "Guest", "add-email": "g@example.org", "add-academy_id": "-1"},
+    )
+
+    labels = {e.attrs.get("for"): e.text() for e in page.iter() if e.tag == "label"}
+    assert labels["add-academy_other"] == "Name of their institution"
+    fields = {e.attrs.get("id"): e.attrs for e in page.iter() if e.tag == "input"}
+    assert fields["add-full_name"]["autocomplete"] == "off"
+    assert fields["add-email"]["autocomplete"] == "off"
+    assert refused.status_code == 422
+    assert "Enter the name of their institution." in refused.get_data(as_text=True)

@@ -52,8 +52,8 @@ from webinars.web.downloads import csv_download
 from webinars.web.registration_forms import (
     CapacityForm,
     MessageForm,
-    PersonForm,
     RegistrantFilterForm,
+    StaffPersonForm,
     academy_choices,
 )
 from webinars.web.reserve_warning import reserve_warning
@@ -124,7 +124,7 @@ def _filter_form(
 def _page(session: Session, status: int = 200, **forms):
     now = utcnow()
     academies = academy_choices(str(get_locale()))  # for both the person and the filter
-    person = forms.get("person") or PersonForm(formdata=None, prefix="add")
+    person = forms.get("person") or StaffPersonForm(formdata=None, prefix="add")
     person.academy_id.choices = academies
     capacity = forms.get("capacity") or CapacityForm(formdata=None, capacity=session.capacity)
     message = forms.get("message") or MessageForm(formdata=None)
@@ -199,7 +199,7 @@ def export(session_id: int):
 def add(session_id: int):
     """Add a person by hand: a seat if one is free, else the waiting list."""
     session = editable_session(session_id)
-    form = PersonForm(prefix="add")
+    form = StaffPersonForm(prefix="add")
     form.academy_id.choices = academy_choices(str(get_locale()))
     if not form.validate_on_submit():
         return _page(session, 422, person=form)

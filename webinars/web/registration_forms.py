@@ -148,6 +148,20 @@ class PersonForm(FlaskForm):
         )
 
 
+class StaffPersonForm(PersonForm):
+    """A person a lecturer adds by hand: the same fields, worded about that person rather
+    than to them (the page's reader is the lecturer)."""
+
+    academy_other = StringField(
+        _l("Name of their institution"),
+        validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+    )
+
+    def validate_academy_other(self, field: StringField) -> None:
+        if self.academy_id.data == OTHER_ACADEMY and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the name of their institution."))
+
+
 class RegistrationForm(PersonForm):
     """The public registration form: consent required, plus a field only robots fill."""
 
