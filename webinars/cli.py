@@ -20,9 +20,10 @@ ROOT_DIR = PACKAGE_DIR.parent
 TRANSLATIONS = PACKAGE_DIR / "translations"
 POT = TRANSLATIONS / "messages.pot"
 BABEL_CFG = ROOT_DIR / "babel.cfg"
-# Flask-Babel's lazy forms, beside Babel's own keywords (_, gettext, ngettext, pgettext ...);
+# Flask-Babel's lazy forms, beside Babel's own keywords (_, gettext, ngettext, N_ ...), and
+# the marker of WTForms' plural messages (webinars/web/translated_forms.py);
 # tests/test_translations.py extracts with the same ones.
-EXTRA_KEYWORDS = ("_l", "lazy_pgettext:1c,2")
+EXTRA_KEYWORDS = ("_l", "lazy_pgettext:1c,2", "ngettext_noop:1,2")
 
 
 @click.command("create-user")

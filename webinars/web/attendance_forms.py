@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.web.bounds import BoundedIntegerField
+from webinars.web.translated_forms import TranslatedForm
 
 
-class ShareForm(FlaskForm):
+class ShareForm(TranslatedForm):
     """The share of the session's minutes that counts as attended."""
 
     share_percent = BoundedIntegerField(
@@ -23,7 +23,7 @@ class ShareForm(FlaskForm):
     )
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(TranslatedForm):
     """A lecturer's decision over the rule, with the reason kept in the history."""
 
     person = StringField(validators=[DataRequired()])
@@ -44,7 +44,7 @@ class OverrideForm(FlaskForm):
     )
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(TranslatedForm):
     """Someone present who never registered."""
 
     full_name = StringField(

@@ -18,7 +18,6 @@ from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
@@ -27,16 +26,17 @@ from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.extensions import db, limiter
 from webinars.i18n import LANGUAGE_NAMES
 from webinars.web.choices import zone_choices
+from webinars.web.translated_forms import TranslatedForm
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TranslatedForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class AccountForm(FlaskForm):
+class AccountForm(TranslatedForm):
     name = StringField(
         lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=200)]
     )

@@ -16,7 +16,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from webinars.domain.calendars.selection import feed_name
 from webinars.domain.calendars.tokens import (
@@ -31,6 +30,7 @@ from webinars.extensions import db
 from webinars.models import FeedScope, FeedToken, PartnerAcademy
 from webinars.web.bounds import IdSelectField
 from webinars.web.feed_links import absolute, default_locale, subscribe_links
+from webinars.web.translated_forms import TranslatedForm
 
 bp = Blueprint("feed_tokens", __name__, url_prefix="/manage/feeds")
 
@@ -48,11 +48,11 @@ def coordinator_or_admin(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-class NewAddressForm(FlaskForm):
+class NewAddressForm(TranslatedForm):
     academy_id = IdSelectField(_l("Partner academy"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TranslatedForm):
     """Revoke and renew buttons: a CSRF token and nothing else."""
 
 

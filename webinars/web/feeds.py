@@ -14,7 +14,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from webinars.domain.calendars.events import render_feed
@@ -46,6 +45,7 @@ from webinars.models import (
 )
 from webinars.web.feed_http import bytes_response, feed_error, feed_response
 from webinars.web.feed_links import absolute, default_locale, subscribe_links
+from webinars.web.translated_forms import TranslatedForm
 
 bp = Blueprint("feeds", __name__)
 limiter.exempt(bp)  # a poll must never turn into "429 Too Many Requests"
@@ -208,7 +208,7 @@ def session_download(session_id: int):
 # ---- subscribing ----------------------------------------------------------------------
 
 
-class FeedFilterForm(FlaskForm):
+class FeedFilterForm(TranslatedForm):
     """Narrow a feed before subscribing (a GET form: it changes nothing)."""
 
     class Meta:

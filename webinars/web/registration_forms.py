@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -29,6 +28,7 @@ from webinars.models import PartnerAcademy
 from webinars.models.academy import localized_name
 from webinars.web.bounds import BoundedIntegerField, IdSelectField, row_id
 from webinars.web.plain_select import PlainSelect
+from webinars.web.translated_forms import TranslatedForm
 
 # Why a session takes no registrations, in words (the form, the manage page).
 CLOSED_MESSAGES = {
@@ -78,7 +78,7 @@ def academy_choices(locale: str) -> list[tuple[int | str, str]]:
     return [("", _l("Choose…")), *named, (OTHER_ACADEMY, _l("Another institution"))]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(TranslatedForm):
     """Who the person is: shared by the public form and a lecturer's “add by hand”."""
 
     full_name = StringField(
@@ -178,7 +178,7 @@ class RegistrationForm(PersonForm):
         return data
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(TranslatedForm):
     """Raise or lower the seats of a session."""
 
     capacity = BoundedIntegerField(
@@ -191,7 +191,7 @@ class CapacityForm(FlaskForm):
     demote = BooleanField(_l("If needed, move the most recently seated back to the waiting list"))
 
 
-class MessageForm(FlaskForm):
+class MessageForm(TranslatedForm):
     """A message to everyone registered (seats and waiting list)."""
 
     subject = StringField(
@@ -210,7 +210,7 @@ class MessageForm(FlaskForm):
     )
 
 
-class CatalogFilterForm(FlaskForm):
+class CatalogFilterForm(TranslatedForm):
     """The catalogue's filters (GET, no CSRF: they change nothing)."""
 
     class Meta:
@@ -225,7 +225,7 @@ class CatalogFilterForm(FlaskForm):
     q = StringField(_l("Words in the title"), validators=[Optional(), Length(max=200)])
 
 
-class RegistrantFilterForm(FlaskForm):
+class RegistrantFilterForm(TranslatedForm):
     """Search and filters of the registrants list (GET, no CSRF: it changes nothing)."""
 
     class Meta:

@@ -29,6 +29,7 @@ from webinars.web.admin.forms import ConfirmForm
 from webinars.web.agreement_labels import KIND_LABELS
 from webinars.web.bounds import accepts_files
 from webinars.web.roles import admin_required, staff_required
+from webinars.web.translated_forms import TranslatedForm
 
 
 def _not_before_signing(form: FlaskForm, field: DateField) -> None:
@@ -36,7 +37,7 @@ def _not_before_signing(form: FlaskForm, field: DateField) -> None:
         raise ValidationError(_l("The expiry date cannot be before the signing date."))
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(TranslatedForm):
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
     number = StringField(_l("Number"), validators=[Optional(), Length(max=100)])
     signed_on = DateField(_l("Signed on"), validators=[DataRequired()])

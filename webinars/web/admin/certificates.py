@@ -9,7 +9,6 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField
 from wtforms.validators import Length, Optional, Regexp
@@ -25,6 +24,7 @@ from webinars.models import utcnow
 from webinars.web.admin.blueprint import bp
 from webinars.web.bounds import accepts_files
 from webinars.web.roles import admin_required
+from webinars.web.translated_forms import TranslatedForm
 
 _COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Give a colour as #rrggbb, e.g. #1f4e79."))
 
@@ -33,7 +33,7 @@ def _text(label) -> StringField:
     return StringField(label, validators=[Optional(), Length(max=200)])
 
 
-class LayoutForm(FlaskForm):
+class LayoutForm(TranslatedForm):
     """What the admin may change on the certificates."""
 
     issuer = StringField(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -14,9 +13,10 @@ from webinars.extensions import db
 from webinars.web.admin.blueprint import bp
 from webinars.web.bounds import BoundedIntegerField
 from webinars.web.roles import admin_required
+from webinars.web.translated_forms import TranslatedForm
 
 
-class CooperationPageForm(FlaskForm):
+class CooperationPageForm(TranslatedForm):
     show_sessions = BooleanField(_l("Show the number of sessions per year"))
     show_partner_count = BooleanField(_l("Show the number of partner academies per year"))
     show_students = BooleanField(_l("Show the number of students reached per year"))

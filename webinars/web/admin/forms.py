@@ -32,6 +32,7 @@ from webinars.domain.sessions.timezones import is_valid_zone
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.models import Role
 from webinars.web.bounds import IdSelectField, IdSelectMultipleField, row_id
+from webinars.web.translated_forms import TranslatedForm
 
 ROLE_LABELS = {
     Role.ADMIN.value: lazy_pgettext("role", "Admin"),
@@ -66,7 +67,7 @@ ACCOUNT_ZONE_DEFAULT = _l("Default: the academy's zone for a coordinator, else t
 PASSWORD_RULE = _l("Use 8 characters or more.")
 
 
-class UserForm(FlaskForm):
+class UserForm(TranslatedForm):
     name = StringField(
         lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=200)]
     )
@@ -95,7 +96,7 @@ class UserForm(FlaskForm):
     )
 
 
-class AcademyForm(FlaskForm):
+class AcademyForm(TranslatedForm):
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
     name_ru = StringField(_l("Name in Russian"), validators=[Optional(), Length(max=200)])
     name_uz = StringField(_l("Name in Uzbek"), validators=[Optional(), Length(max=200)])
@@ -170,7 +171,7 @@ class AcademyForm(FlaskForm):
         return valid
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(TranslatedForm):
     """A one-off closure: whole days of an academy or the home department."""
 
     academy_id = SelectField(_l("Closed"), coerce=row_id, default=0)
@@ -196,5 +197,5 @@ class ClosureForm(FlaskForm):
                 raise ValidationError(_l("A closure lasts at most a year."))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TranslatedForm):
     """An empty form: only its CSRF token matters (archive, restore)."""

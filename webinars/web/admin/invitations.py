@@ -7,7 +7,6 @@ from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
@@ -25,6 +24,7 @@ from webinars.web.admin.blueprint import bp
 from webinars.web.admin.forms import ConfirmForm, _zone
 from webinars.web.bounds import IdSelectField
 from webinars.web.roles import admin_required
+from webinars.web.translated_forms import TranslatedForm
 
 STATE_LABELS = {
     "open": _l("Waiting for the invitee"),
@@ -34,7 +34,7 @@ STATE_LABELS = {
 }
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(TranslatedForm):
     name = StringField(
         lazy_pgettext("person", "Name"), validators=[DataRequired(), Length(max=200)]
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField
 from wtforms.validators import Email, Length, Optional
 
 from webinars.models import AutoRecording
+from webinars.web.translated_forms import TranslatedForm
 
 RECORDING_LABELS = {
     AutoRecording.NONE.value: _l("No automatic recording"),
@@ -16,7 +16,7 @@ RECORDING_LABELS = {
 }
 
 
-class ZoomDefaultsForm(FlaskForm):
+class ZoomDefaultsForm(TranslatedForm):
     """The department's meeting settings; sessions may override each one."""
 
     passcode = BooleanField(_l("Meetings have a passcode"))
@@ -29,7 +29,7 @@ class ZoomDefaultsForm(FlaskForm):
     )
 
 
-class ZoomEmailForm(FlaskForm):
+class ZoomEmailForm(TranslatedForm):
     """A lecturer's user on the department's Zoom account (empty: none)."""
 
     zoom_email = EmailField(
@@ -42,5 +42,5 @@ class ZoomEmailForm(FlaskForm):
     )
 
 
-class RetryForm(FlaskForm):
+class RetryForm(TranslatedForm):
     """A button that asks for another attempt now (CSRF only)."""

@@ -7,13 +7,11 @@ from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     RadioField,
     SelectField,
@@ -39,6 +37,7 @@ from webinars.models import Conference, Direction, SessionKind, SessionStatus, V
 from webinars.web.bounds import BoundedIntegerField, IdSelectField, IdSelectMultipleField
 from webinars.web.choices import DATETIME_FORMAT, readable, zone_field
 from webinars.web.plain_select import PlainSelect
+from webinars.web.translated_forms import TranslatedForm, TranslatedSubform
 
 E = TypeVar("E", bound=Enum)
 
@@ -52,7 +51,7 @@ def _choice(enum: type[E], value: object, fallback: E | None) -> E | None:
         return fallback
 
 
-class GuestSpeakerForm(Form):
+class GuestSpeakerForm(TranslatedSubform):
     """One guest speaker row; an empty name means no speaker."""
 
     name = StringField(_l("Guest speaker"), validators=[Optional(), Length(max=200)])
@@ -60,7 +59,7 @@ class GuestSpeakerForm(Form):
     academy_id = IdSelectField(_l("From partner academy"), default=0)
 
 
-class SessionForm(FlaskForm):
+class SessionForm(TranslatedForm):
     """Create or edit a session. Times are wall-clock times in the chosen zone."""
 
     kind = SelectField(_l("Kind"), choices=kind_choices())
@@ -205,7 +204,7 @@ class SessionForm(FlaskForm):
             entry.form.academy_id.data = guest.academy_id or 0
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(TranslatedForm):
     """Move a session: a new start in a zone, and a duration."""
 
     starts_local = DateTimeLocalField(
@@ -225,7 +224,7 @@ class RescheduleForm(FlaskForm):
     confirm_conflicts = BooleanField(_l("Save anyway, despite the overlaps listed above"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(TranslatedForm):
     """Cancel with a reason people will read."""
 
     reason = TextAreaField(
@@ -237,7 +236,7 @@ class CancelForm(FlaskForm):
     )
 
 
-class ScheduleFilterForm(FlaskForm):
+class ScheduleFilterForm(TranslatedForm):
     """Filters of the schedule list (GET, no CSRF: it changes nothing)."""
 
     class Meta:

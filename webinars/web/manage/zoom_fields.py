@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, SelectField
+from wtforms import SelectField
 from wtforms.widgets import RadioInput
 
 from webinars.domain.sessions.conferencing import meeting_record
@@ -19,6 +19,7 @@ from webinars.domain.zoom.settings import (
     set_session_overrides,
 )
 from webinars.models import AutoRecording, Conference, Session
+from webinars.web.translated_forms import TranslatedSubform
 from webinars.zoom.setup import zoom_setup
 
 ZOOM_LABEL = _l("Zoom meeting, made and kept up to date by the app")
@@ -43,7 +44,7 @@ def _onoff_choices(default: bool) -> list[tuple[str, str]]:
     ]
 
 
-class MeetingSettingsForm(Form):
+class MeetingSettingsForm(TranslatedSubform):
     """A session's Zoom settings; an empty choice follows the department's default."""
 
     passcode = SelectField(_l("Passcode (set when the meeting is made)"))

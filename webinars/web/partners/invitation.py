@@ -6,7 +6,6 @@ from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -21,6 +20,7 @@ from webinars.models import utcnow
 from webinars.web import path_secrets
 from webinars.web.link_limits import per_link, setting
 from webinars.web.partners.blueprint import bp
+from webinars.web.translated_forms import TranslatedForm
 
 # Invitation links carry their secret in the path: logs keep only its first characters.
 _INVITATION_TOKEN = path_secrets.secret_after("invitation")
@@ -39,7 +39,7 @@ def _mask_logs(state) -> None:
     path_secrets.install(state.app, InvitationTokenFilter())
 
 
-class ChoosePasswordForm(FlaskForm):
+class ChoosePasswordForm(TranslatedForm):
     password = PasswordField(
         _l("Choose a password (8 characters or more)"), validators=[DataRequired(), Length(8, 200)]
     )

@@ -8,7 +8,6 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateTimeLocalField,
@@ -45,9 +44,10 @@ from webinars.web.bounds import BoundedIntegerField, IdSelectField, accepts_file
 from webinars.web.choices import DATETIME_FORMAT, academy_with_city, readable
 from webinars.web.partners.blueprint import bp
 from webinars.web.roles import coordinator_required, editable_session, scheduler_required
+from webinars.web.translated_forms import TranslatedForm
 
 
-class QuotaForm(FlaskForm):
+class QuotaForm(TranslatedForm):
     """Reserve seats for an academy until a deadline (in the session's zone)."""
 
     academy_id = IdSelectField(_l("Partner academy"))
@@ -62,11 +62,11 @@ class QuotaForm(FlaskForm):
     )
 
 
-class RemoveQuotaForm(FlaskForm):
+class RemoveQuotaForm(TranslatedForm):
     """Stop reserving (the CSRF token only)."""
 
 
-class NomineeForm(FlaskForm):
+class NomineeForm(TranslatedForm):
     """One student, typed in."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
@@ -78,13 +78,13 @@ class NomineeForm(FlaskForm):
     language = SelectField(_l("Language of the emails"), choices=list(LANGUAGE_NAMES.items()))
 
 
-class NomineeFileForm(FlaskForm):
+class NomineeFileForm(TranslatedForm):
     """A CSV file: name, email, programme, year (and optionally language)."""
 
     file = FileField(_l("CSV file (name, email, programme, year)"))
 
 
-class ConfirmNomineesForm(FlaskForm):
+class ConfirmNomineesForm(TranslatedForm):
     """The checked rows, carried back to be nominated (and still editable)."""
 
     rows = TextAreaField(_l("Students"), validators=[DataRequired(), Length(max=200_000)])

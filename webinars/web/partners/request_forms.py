@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     RadioField,
@@ -18,6 +17,7 @@ from webinars.domain.sessions.kinds import kind_choices
 from webinars.i18n import INSTRUCTION_LANGUAGES
 from webinars.web.bounds import BoundedIntegerField, row_id
 from webinars.web.choices import DATETIME_FORMAT, readable, zone_field
+from webinars.web.translated_forms import TranslatedForm
 
 
 def _window(label: str) -> DateTimeLocalField:
@@ -32,7 +32,7 @@ def _duration() -> BoundedIntegerField:
     )
 
 
-class LectureRequestForm(FlaskForm):
+class LectureRequestForm(TranslatedForm):
     """A coordinator asks for a session; times in their own zone."""
 
     topic = StringField(_l("Topic"), validators=[DataRequired(), Length(max=200)])
@@ -58,7 +58,7 @@ class LectureRequestForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(TranslatedForm):
     """Staff choose one of the times; a draft session is made."""
 
     window_id = RadioField(
@@ -68,7 +68,7 @@ class AcceptForm(FlaskForm):
     )
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(TranslatedForm):
     """Staff propose another time, in their zone."""
 
     starts_local = DateTimeLocalField(
@@ -81,7 +81,7 @@ class ProposeForm(FlaskForm):
     note = TextAreaField(_l("Message to the academy"), validators=[Optional(), Length(max=5000)])
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(TranslatedForm):
     """Staff decline, with a reason."""
 
     reason = TextAreaField(
@@ -93,7 +93,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(TranslatedForm):
     """The coordinator answers a proposal, maybe with another time."""
 
     note = TextAreaField(
@@ -103,11 +103,11 @@ class AnswerForm(FlaskForm):
     starts_local = _window(_l("Another time that would suit (optional, in your time zone)"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(TranslatedForm):
     """The coordinator takes the request back, maybe saying why."""
 
     note = TextAreaField(_l("Why (optional)"), validators=[Optional(), Length(max=5000)])
 
 
-class AgreeForm(FlaskForm):
+class AgreeForm(TranslatedForm):
     """The coordinator accepts the proposed time (the CSRF token only)."""
