@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 
 from webinars.domain.certificates.layout import current_layout, issuer_name
+from webinars.domain.sessions.places import home_name
 from webinars.models import AttendanceEntry, GuestSpeaker, Session, User
 
 
@@ -36,8 +37,8 @@ def _common(session: Session, locale: str, zone: str) -> dict[str, Any]:
         "lecturers": [u.name for u in session.lecturers],
         "guest_speakers": [[g.name, g.affiliation or ""] for g in session.guest_speakers],
         "academies": [a.name_in(locale) for a in session.academies],
-        "department": current_app.config["HOME_NAME"],
-        "issuer": issuer_name(layout),
+        "department": home_name(current_app.config, locale),
+        "issuer": issuer_name(layout, locale),
         "signatories": signatories,
         "colour": layout.colour,
         "accent_colour": layout.accent_colour,

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
+from webinars.domain.sessions.places import home_name
 from webinars.extensions import db
 from webinars.models import CertificateLayout, User
 
@@ -55,9 +56,10 @@ def current_layout() -> CertificateLayout:
     )
 
 
-def issuer_name(layout: CertificateLayout) -> str:
-    """Who issues the certificates: the layout's issuer, else the home department."""
-    return (layout.issuer or "").strip() or current_app.config["HOME_NAME"]
+def issuer_name(layout: CertificateLayout, locale: str | None) -> str:
+    """Who issues the certificates: the layout's issuer, else the home department's name in
+    the certificate's language (HOME_NAME_RU, HOME_NAME_UZ ...)."""
+    return (layout.issuer or "").strip() or home_name(current_app.config, locale)
 
 
 def check_logo(data: bytes) -> str:

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webinars.domain.certificates.issue import MAIL_KIND, verify_url
+from webinars.domain.sessions.places import home_name
 from webinars.extensions import db
 from webinars.models import Certificate, CertificateKind, OutboxMessage, utcnow
 
@@ -65,7 +66,7 @@ def render(message: OutboxMessage) -> str | None:
             certificate=certificate,
             teaching=teaching,
             verify_url=verify_url(certificate),
-            home_name=current_app.config["HOME_NAME"],
+            home_name=home_name(current_app.config, certificate.locale),
         )
         message.subject = subject[:300]
         message.text_body = render_template("emails/certificate.txt", **context)
