@@ -73,3 +73,28 @@ def test_stacked_table_labels_fit_their_column_on_a_phone(
         found[path] = page.evaluate(LABEL_OVERFLOWS)
 
     assert found == {path: [] for path in found}
+
+
+def test_a_coordinators_student_list_keeps_each_address_on_one_line_on_a_phone(
+    app: Flask, new_page, sign_in, make_user, make_academy, make_session
+) -> None:
+    # The state badge ("Held, unconfirmed") sat beside the name and squeezed the address
+    # into three broken lines ("student1 / 60@exa / mple.org").
+    from tests.fixtures.registration import person
+    from webinars.domain.registration.register import register
+
+    izhevsk = make_academy(name_en="Izhevsk", time_zone="Europe/Samara")
+    olga = make_user(Role.COORDINATOR, academy_id=izhevsk.id, locale="ru")
+    session = make_session(capacity=5, kind=SessionKind.MASTER_CLASS, academy_ids=[izhevsk.id])
+    with app.app_context():
+        register(session.id, person(160, full_name="Студентка Иванова", academy_id=izhevsk.id))
+        db.session.commit()
+    page: Any = new_page(PHONE)
+    sign_in(page, olga)
+
+    page.goto(f"/manage/sessions/{session.id}")
+    email = page.locator("#academy-students .text-muted").first
+    line = float(email.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+
+    assert email.inner_text() == "student160@example.org"
+    assert email.bounding_box()["height"] < 1.5 * line

@@ -169,3 +169,35 @@ def test_dashboard_with_few_sessions_has_no_more_link(app, make_session, make_us
     page = parse(client_as(app, olga).get("/partners/academy").get_data(as_text=True))
     assert [e for e in page.iter() if e.attrs.get("id") == "more-upcoming"] == []
     assert len([e for e in page.iter() if "data-session" in e.attrs]) == 1
+
+
+def test_session_page_lists_the_coordinators_own_students_only(
+    app, open_session, make_user, make_academy, enrol
+):
+    # The dashboard shows the next sessions only; for a later one the coordinator's
+    # students are on the session's own page (and nobody else's students are).
+    izhevsk = make_academy(name_en="Izhevsk", time_zone="Europe/Samara")
+    shymkent = make_academy(name_en="Shymkent", time_zone="Asia/Almaty")
+    olga = make_user(Role.COORDINATOR, academy_id=izhevsk.id, locale="en")
+    session = open_session(capacity=5, academy_ids=[izhevsk.id, shymkent.id])
+    enrol(session.id, person("anna", full_name="Anna Izh", academy_id=izhevsk.id))
+    enrol(session.id, person("sam", full_name="Samat Shym", academy_id=shymkent.id))
+
+    page = parse(client_as(app, olga).get(f"/manage/sessions/{session.id}").get_data(as_text=True))
+
+    students = by_id(page, "academy-students").text()
+    assert "Anna Izh" in students and "Confirmed" not in students  # held until confirmed
+    assert "Held, unconfirmed" in students
+    assert "Samat Shym" not in page.text() and "student-sam" not in page.text()
+
+
+def test_session_page_has_no_student_list_for_lecturers(app, open_session, make_user, enrol):
+    lecturer = make_user(Role.LECTURER)
+    session = open_session(actor=lecturer)
+    enrol(session.id, person("anna", full_name="Anna Izh"))
+
+    page = parse(
+        client_as(app, lecturer).get(f"/manage/sessions/{session.id}").get_data(as_text=True)
+    )
+
+    assert [e for e in page.iter() if e.attrs.get("id") == "academy-students"] == []

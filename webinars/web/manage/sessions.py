@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from webinars.domain.partners.quotas import academy_students
 from webinars.domain.registration.seats import active_registrations, seats_taken
 from webinars.domain.sessions.access import can_edit, can_view
 from webinars.domain.sessions.conflicts import Conflict, conflicts_for_session, find_conflicts
@@ -99,6 +100,13 @@ def session_page(session_id: int):
     """Everything about one session, with its times in every place and its history."""
     session = _load(session_id)
     editable = can_edit(current_user, session)
+    # A coordinator sees their own academy's students here (the dashboard lists only the
+    # next sessions); _load let them in only to their academy's sessions.
+    students = (
+        academy_students(session.id, current_user.academy_id)
+        if current_user.is_coordinator
+        else None
+    )
     return render_template(
         "manage/session.html",
         session=session,
@@ -106,6 +114,7 @@ def session_page(session_id: int):
         places=places_for(session),
         conflicts=conflicts_for_session(session),
         editable=editable,
+        students=students,
         now=utcnow(),
     )
 
