@@ -3,6 +3,15 @@
     .venv/bin/python bench/soak.py                                   # scratch SQLite file
     .venv/bin/python bench/soak.py --database-url postgresql+psycopg://postgres@127.0.0.1/soak_me
     .venv/bin/python bench/soak.py --venv /path/to/other/venv        # another Python build
+    .venv/bin/python bench/soak.py --database-url ... --debug-malloc   # make corruption loud
+
+--debug-malloc runs the workers with CPython's debug allocator hooks (PYTHONMALLOC=debug,
+a release build has them): every block is padded and checked when freed, freed memory is
+filled with 0xDD and allocations without the GIL are caught. Memory corrupted by a C
+extension or the interpreter then crashes at the first misuse, with the allocator's own
+report in the log, instead of now and then somewhere else (issue 9 was found this way).
+It is slower: give a longer --timeout under load. Run it from a shell with
+`ulimit -c unlimited` to keep core files for gdb.
 
 Seeds a scratch database in bulk (bench/pages.py's sessions, academies and staff, plus
 registrants on one master class), serves it the production way (`gunicorn -c
@@ -61,6 +70,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--keep-log", help="copy gunicorn's log here")
     parser.add_argument("--extra-env", action="append", default=[], help="NAME=VALUE for gunicorn")
+    parser.add_argument(
+        "--debug-malloc",
+        action="store_true",
+        help="workers run with CPython's debug allocator hooks (PYTHONMALLOC=debug)",
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=30, help="gunicorn's worker timeout, seconds"
+    )
     parser.add_argument(
         "--gc-threshold",
         help="e.g. 50,1,1: collect garbage far more often in the workers, so that memory "
@@ -190,7 +207,14 @@ class Load:
 
 
 @contextmanager
-def gunicorn(venv: Path, env: dict[str, str], workers: int, log: Path, gc_threshold: str | None):
+def gunicorn(
+    venv: Path,
+    env: dict[str, str],
+    workers: int,
+    log: Path,
+    gc_threshold: str | None,
+    debug_malloc: bool = False,
+):
     """`gunicorn -c gunicorn.conf.py wsgi:app` on a free loopback port; yields the base URL."""
     config = ROOT / "gunicorn.conf.py"
     if gc_threshold:  # the project's settings, plus a GC threshold set in each worker
@@ -204,6 +228,8 @@ def gunicorn(venv: Path, env: dict[str, str], workers: int, log: Path, gc_thresh
         GUNICORN_ACCESSLOG="",
         PYTHONFAULTHANDLER="1",
     )
+    if debug_malloc:  # only the server: seeding stays at full speed
+        env["PYTHONMALLOC"] = "debug"
     command = [str(venv / "bin" / "gunicorn"), "-c", str(config), "wsgi:app"]
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
@@ -247,7 +273,7 @@ def deaths(log_text: str) -> tuple[list[str], list[str], list[str]]:
     faults = []
     lines = log_text.splitlines()
     for i, line in enumerate(lines):
-        if line.startswith("Fatal Python error"):
+        if line.startswith("Fatal Python error") or line.startswith("Debug memory block"):
             faults.append("\n".join(lines[i : i + 14]))
     return died, inflight, faults
 
@@ -268,7 +294,8 @@ def report(args, database: str, venv: Path, load: Load, log_text: str, requests_
         f"\nwebinars bench/soak.py on {database}: {args.sessions} sessions, "
         f"{args.registrants} registrants; gunicorn -c gunicorn.conf.py, {args.workers} workers, "
         f"Python {python_version(venv)}; {args.clients} clients for {args.duration:.0f} s"
-        f"{'; gc threshold ' + args.gc_threshold if args.gc_threshold else ''}\n"
+        f"{'; gc threshold ' + args.gc_threshold if args.gc_threshold else ''}"
+        f"{'; PYTHONMALLOC=debug' if args.debug_malloc else ''}\n"
     )
     by_label: dict[str, collections.Counter[int]] = collections.defaultdict(collections.Counter)
     for (label, status), count in load.answers.items():
@@ -307,6 +334,7 @@ def main() -> None:
         WEBINARS_INSTANCE_DIR=str(scratch),
         LOGIN_RATE_LIMIT="1000 per minute",
     )
+    env["GUNICORN_TIMEOUT"] = str(args.timeout)
     env.update(dict(item.split("=", 1) for item in args.extra_env))
     os.environ.clear()
     os.environ.update(env)
@@ -334,7 +362,7 @@ def main() -> None:
         load = Load("", [], list(public), [a.slug for a in academies], args.seed)
         load.mix = page_mix(load.session_ids, load.academy_slugs)
         log = scratch / "gunicorn.log"
-        with gunicorn(venv, env, args.workers, log, args.gc_threshold) as base:
+        with gunicorn(venv, env, args.workers, log, args.gc_threshold, args.debug_malloc) as base:
             load.base = base
             load.run(args.clients, args.duration)
             time.sleep(2)  # let the arbiter log the last deaths
