@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -131,6 +132,9 @@ class Config:
     # Calendar feeds: how long a worker trusts the data fingerprint it read (seconds; an
     # idle poll then costs no query), and the size of each process's cache of renderings.
     FEED_FINGERPRINT_SECONDS = 5.0
+    # Python 3.11 only: cyclic garbage collected between requests and tasks, never inside
+    # them (webinars.gc_safety, issue 9). Off by itself from Python 3.12.
+    GC_AT_SAFE_POINTS = _bool("GC_AT_SAFE_POINTS", sys.version_info < (3, 12))
     FEED_CACHE_MAX_BYTES = 64 * 1024 * 1024
     # The most events one feed holds: a feed with more sessions in its usual window
     # (90 days back, 400 ahead) covers fewer days, says which, and points to narrower
@@ -230,6 +234,9 @@ class TestingConfig(Config):
     BASE_URL = "http://localhost"
     # Hashing with scrypt costs ~0.15 s per account; tests create hundreds of accounts.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # gc.disable() is process-wide: the suite keeps automatic collection, and
+    # tests/test_gc_safety.py runs the safe points in processes of their own.
+    GC_AT_SAFE_POINTS = False
     MAIL_SERVER = None  # tests that send mail point it at their own SMTP server
 
 

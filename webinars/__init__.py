@@ -27,11 +27,14 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("WEBINARS")
     _check_production_settings(app)
 
-    from webinars import cli, errors, extensions, i18n, jobs, security
+    from webinars import cli, errors, extensions, gc_safety, i18n, jobs, security
     from webinars.domain.reports import cache as report_cache
     from webinars.observability import logs
     from webinars.web import register_blueprints
 
+    # Before the database: teardowns run in reverse, so the collection comes after the
+    # session is closed.
+    gc_safety.init_app(app)
     extensions.db.init_app(app)
     extensions.migrate.init_app(
         app, extensions.db, directory=_migrations_dir(), render_as_batch=True, compare_type=True
