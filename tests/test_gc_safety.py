@@ -114,3 +114,23 @@ def test_safe_points_are_the_default_where_the_bug_is():
         ProductionConfig.GC_AT_SAFE_POINTS is AFFECTED
         or os.environ.get("GC_AT_SAFE_POINTS") is not None
     )
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ((100, 0, 0), -1),  # nothing due
+        ((701, 3, 0), 0),
+        ((701, 11, 50), 1),  # generation 2 past its threshold, not FULL_EVERY times
+        ((701, 11, 101), 2),
+    ],
+)
+def test_safe_points_collect_the_generation_that_is_due(monkeypatch, counts, expected):
+    from webinars import gc_safety
+
+    collected = []
+    monkeypatch.setattr(gc_safety.gc, "get_count", lambda: counts)
+    monkeypatch.setattr(gc_safety.gc, "get_threshold", lambda: (700, 10, 10))
+    monkeypatch.setattr(gc_safety.gc, "collect", collected.append)
+    assert gc_safety.collect_due() == expected
+    assert collected == ([] if expected < 0 else [expected])
